@@ -1,0 +1,55 @@
+# Secretaria Virtual. `make run` and `make test` work on a machine with only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PLOTLY := web/static/plotly.min.js
+
+.PHONY: install run dev worker test test-external lint migrate upgrade bench up down clean
+
+install: $(STAMP) $(PLOTLY)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# plotly.js comes from the installed plotly package (never a CDN).
+$(PLOTLY): $(STAMP)
+	$(BIN)/python -c "import plotly, pathlib, shutil; shutil.copy(pathlib.Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js', '$(PLOTLY)')"
+
+run: install
+	$(BIN)/python -m scripts.run
+
+worker: install
+	$(BIN)/python -m scripts.run --worker
+
+upgrade: install
+	$(BIN)/python -m scripts.run --only-migrate
+
+# New Alembic revision from the models: make migrate MSG="add x"
+migrate: install
+	$(BIN)/alembic revision --autogenerate -m "$(MSG)"
+
+dev: install
+	WEB_WORKERS=1 $(BIN)/python -m scripts.run
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m bench.webhook $(BENCH_ARGS)
+
+up:
+	docker compose -f docker/docker-compose.yml up -d --build
+
+down:
+	docker compose -f docker/docker-compose.yml down
+
+clean:
+	rm -rf $(VENV) var .pytest_cache $(PLOTLY)

@@ -1,0 +1,150 @@
+"""Query functions for a tenant's conversation tables (connection bound to its schema)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.conversations.models import Contact, Conversation, Message
+
+_messages = Message.__table__
+_contacts = Contact.__table__
+_conversations = Conversation.__table__
+
+# Built once: the hot path reuses the compiled statement from SQLAlchemy's cache.
+_insert_inbound = (
+    insert(_messages)
+    .on_conflict_do_nothing(index_elements=[_messages.c.external_id])
+    .returning(_messages.c.id)
+)
+
+
+async def insert_inbound(
+    conn: AsyncConnection,
+    *,
+    external_id: str | None,
+    phone: str,
+    body: str,
+    kind: str,
+    push_name: str | None,
+    payload: dict[str, Any],
+    correlation_id: str,
+    wa_timestamp: int | None,
+) -> int | None:
+    """Store an inbound message; None when its external id was already stored (W5)."""
+    result = await conn.execute(
+        _insert_inbound,
+        {
+            "external_id": external_id,
+            "direction": "inbound",
+            "status": "received",
+            "kind": kind,
+            "body": body,
+            "phone": phone,
+            "push_name": push_name,
+            "payload": payload,
+            "correlation_id": correlation_id,
+            "wa_timestamp": datetime.fromtimestamp(wa_timestamp, UTC) if wa_timestamp else None,
+        },
+    )
+    return result.scalar()
+
+
+async def lock_message(conn: AsyncConnection, message_id: int) -> Any | None:
+    """The message row, locked until the caller's transaction ends."""
+    query = select(_messages).where(_messages.c.id == message_id).with_for_update()
+    return (await conn.execute(query)).first()
+
+
+async def upsert_contact(
+    conn: AsyncConnection, phone: str, name: str | None, lid: str | None, seen_at: datetime
+) -> int:
+    stmt = insert(_contacts).values(phone=phone, name=name, lid=lid, last_message_at=seen_at)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_contacts.c.phone],
+        set_={
+            "name": func.coalesce(stmt.excluded.name, _contacts.c.name),
+            "lid": func.coalesce(stmt.excluded.lid, _contacts.c.lid),
+            "last_message_at": func.greatest(_contacts.c.last_message_at, seen_at),
+            "updated_at": func.now(),
+        },
+    ).returning(_contacts.c.id)
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def active_conversation(conn: AsyncConnection, contact_id: int, seen_at: datetime) -> int:
+    """The contact's open (or handed-off) conversation, created if there is none."""
+    active = _conversations.c.status != "closed"
+    created = await conn.execute(
+        insert(_conversations)
+        .values(contact_id=contact_id, status="open", started_at=seen_at, last_message_at=seen_at)
+        .on_conflict_do_nothing(index_elements=["contact_id"], index_where=active)
+        .returning(_conversations.c.id)
+    )
+    conversation_id = created.scalar()
+    if conversation_id is not None:
+        return int(conversation_id)
+    existing = await conn.execute(
+        update(_conversations)
+        .where(_conversations.c.contact_id == contact_id, active)
+        .values(last_message_at=func.greatest(_conversations.c.last_message_at, seen_at))
+        .returning(_conversations.c.id)
+    )
+    return int(existing.scalar_one())
+
+
+async def mark_filed(
+    conn: AsyncConnection, message_id: int, contact_id: int, conversation_id: int
+) -> None:
+    await conn.execute(
+        update(_messages)
+        .where(_messages.c.id == message_id)
+        .values(
+            contact_id=contact_id,
+            conversation_id=conversation_id,
+            status="processed",
+            processed_at=func.now(),
+            error=None,
+        )
+    )
+
+
+async def record_attempt(conn: AsyncConnection, message_id: int) -> None:
+    await conn.execute(
+        update(_messages)
+        .where(_messages.c.id == message_id)
+        .values(attempts=_messages.c.attempts + 1)
+    )
+
+
+async def mark_failed(conn: AsyncConnection, message_id: int, error: str) -> None:
+    """A message whose job exhausted its retries; the sweeper must leave it alone."""
+    await conn.execute(
+        update(_messages)
+        .where(_messages.c.id == message_id, _messages.c.status == "received")
+        .values(status="failed", error=error[:4000])
+    )
+
+
+async def unqueued_messages(conn: AsyncConnection, older_than: timedelta, limit: int) -> list[Any]:
+    """Accepted messages still waiting after `older_than` (uses the partial index)."""
+    query = (
+        select(_messages.c.id, _messages.c.correlation_id)
+        .where(
+            _messages.c.status == "received",
+            _messages.c.received_at < func.now() - older_than,
+        )
+        .order_by(_messages.c.received_at)
+        .limit(limit)
+    )
+    return list(await conn.execute(query))
+
+
+async def backlog(conn: AsyncConnection) -> int:
+    """Messages accepted but not processed yet."""
+    query = select(func.count()).select_from(_messages).where(_messages.c.status == "received")
+    return int((await conn.execute(query)).scalar_one())

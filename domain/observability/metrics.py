@@ -1,0 +1,214 @@
+"""Prometheus metrics that add up across processes and hosts, through Redis.
+
+Web and worker processes may run on different hosts with no shared filesystem, so the
+multiprocess mode of prometheus_client does not apply. Instead each process counts in
+memory (`inc`, `observe`: no I/O on the hot path) and a background task flushes the deltas
+every second into Redis hashes with HINCRBYFLOAT, one pipeline per flush. Any web process
+renders /metrics from those hashes, plus gauges it computes at scrape time. A crash loses
+at most one flush interval of counts; a Redis outage keeps the deltas in memory until it
+comes back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+)
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    help: str
+    kind: str  # "counter" | "histogram" | "gauge"
+    labels: tuple[str, ...] = ()
+    buckets: tuple[float, ...] = LATENCY_BUCKETS
+    # Label sets shown at zero before anything happened (so dashboards have a series).
+    initial: tuple[tuple[str, ...], ...] = ()
+
+
+WEBHOOK_RECEIVED = Metric(
+    "secretaria_webhook_received_total",
+    "Whaticket webhook requests by outcome.",
+    "counter",
+    ("status",),
+    initial=tuple(
+        (s,) for s in ("accepted", "rejected", "ignored", "duplicate", "invalid", "too_large")
+    ),
+)
+WEBHOOK_LATENCY = Metric(
+    "secretaria_webhook_latency_seconds", "Time to answer a Whaticket webhook.", "histogram"
+)
+WEBHOOK_ENQUEUE_DEFERRED = Metric(
+    "secretaria_webhook_enqueue_deferred_total",
+    "Accepted messages stored while the queue was unreachable (the sweeper enqueues them).",
+    "counter",
+)
+SWEEPER_REQUEUED = Metric(
+    "secretaria_sweeper_requeued_total",
+    "Accepted messages the sweeper found unqueued and enqueued.",
+    "counter",
+)
+HEALTHCHECK_FAILURES = Metric(
+    "secretaria_healthcheck_failures_total",
+    "Failed /healthz component checks.",
+    "counter",
+    ("component",),
+    initial=(("postgres",), ("redis",), ("worker",)),
+)
+TASK_LATENCY = Metric(
+    "secretaria_task_latency_seconds", "Duration of worker jobs.", "histogram", ("function",)
+)
+TASKS_TOTAL = Metric(
+    "secretaria_tasks_total", "Finished worker job attempts by outcome.", "counter",
+    ("function", "status"),
+)
+QUEUE_SIZE = Metric(
+    "secretaria_queue_size",
+    "Accepted inbound messages not processed yet, per company.",
+    "gauge",
+    ("company_id",),
+)
+QUEUE_JOBS = Metric(
+    "secretaria_queue_jobs", "Jobs in each SAQ queue by state.", "gauge", ("queue", "state")
+)
+DEAD_LETTER_SIZE = Metric(
+    "secretaria_dead_letter_queue_size", "Jobs in the dead-letter queue not replayed.", "gauge"
+)
+WORKERS = Metric("secretaria_workers", "Live SAQ workers per queue.", "gauge", ("queue",))
+
+ALL: tuple[Metric, ...] = (
+    WEBHOOK_RECEIVED,
+    WEBHOOK_LATENCY,
+    WEBHOOK_ENQUEUE_DEFERRED,
+    SWEEPER_REQUEUED,
+    HEALTHCHECK_FAILURES,
+    TASK_LATENCY,
+    TASKS_TOTAL,
+    QUEUE_SIZE,
+    QUEUE_JOBS,
+    DEAD_LETTER_SIZE,
+    WORKERS,
+)
+
+
+def _labels_key(metric: Metric, labels: Mapping[str, Any]) -> str:
+    if set(labels) != set(metric.labels):
+        raise ValueError(f"{metric.name} takes labels {metric.labels}, got {sorted(labels)}")
+    return orjson.dumps([str(labels[name]) for name in metric.labels]).decode()
+
+
+@dataclass
+class MetricsBuffer:
+    """In-process deltas waiting for the next flush."""
+
+    pending: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+
+    def inc(self, metric: Metric, value: float = 1.0, **labels: Any) -> None:
+        self.pending[(metric.name, _labels_key(metric, labels))] += value
+
+    def observe(self, metric: Metric, value: float, **labels: Any) -> None:
+        key = _labels_key(metric, labels)
+        bucket = next((b for b in metric.buckets if value <= b), math.inf)
+        self.pending[(metric.name, f"{key}|{bucket}")] += 1
+        self.pending[(metric.name, f"{key}|sum")] += value
+
+    async def flush(self, redis: Any, namespace: str) -> None:
+        """Move the deltas to Redis; on failure they stay here for the next try."""
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, defaultdict(float)
+        try:
+            async with redis.pipeline(transaction=False) as pipe:
+                for (name, field_), value in batch.items():
+                    pipe.hincrbyfloat(f"{namespace}:metrics:{name}", field_, value)
+                await pipe.execute()
+        except BaseException:
+            for key, value in batch.items():
+                self.pending[key] += value
+            raise
+
+
+metrics = MetricsBuffer()  # one per process, like prometheus_client's default registry
+
+
+async def read_totals(redis: Any, namespace: str) -> dict[str, dict[str, float]]:
+    """Every counter and histogram hash, summed over all processes."""
+    stored = [m for m in ALL if m.kind != "gauge"]
+    async with redis.pipeline(transaction=False) as pipe:
+        for metric in stored:
+            pipe.hgetall(f"{namespace}:metrics:{metric.name}")
+        results = await pipe.execute()
+    return {
+        metric.name: {_text(k): float(v) for k, v in raw.items()}
+        for metric, raw in zip(stored, results, strict=True)
+    }
+
+
+def render(
+    totals: Mapping[str, Mapping[str, float]],
+    gauges: Mapping[str, Iterable[tuple[Sequence[str], float]]],
+) -> bytes:
+    """Prometheus text exposition (with HELP and TYPE) of stored totals and live gauges."""
+    families = [_family(m, totals.get(m.name, {}), gauges.get(m.name, ())) for m in ALL]
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_Static(families))
+    return generate_latest(registry)
+
+
+def _family(metric: Metric, stored: Mapping[str, float], live: Iterable[Any]) -> Any:
+    if metric.kind == "gauge":
+        gauge = GaugeMetricFamily(metric.name, metric.help, labels=metric.labels)
+        for labels, value in live:
+            gauge.add_metric(list(labels), value)
+        return gauge
+    if metric.kind == "counter":
+        counter = CounterMetricFamily(metric.name, metric.help, labels=metric.labels)
+        values = {tuple(orjson.loads(k)): v for k, v in stored.items()}
+        for labels in metric.initial:
+            values.setdefault(labels, 0.0)
+        if not metric.labels:
+            values.setdefault((), 0.0)
+        for labels, value in sorted(values.items()):
+            counter.add_metric(list(labels), value)
+        return counter
+    return _histogram(metric, stored)
+
+
+def _histogram(metric: Metric, stored: Mapping[str, float]) -> HistogramMetricFamily:
+    family = HistogramMetricFamily(metric.name, metric.help, labels=metric.labels)
+    series: dict[str, dict[str, float]] = defaultdict(dict)
+    for key, value in stored.items():
+        labels_key, _, part = key.rpartition("|")
+        series[labels_key][part] = value
+    for labels_key, parts in sorted(series.items()):
+        cumulative, buckets = 0.0, []
+        for bound in (*metric.buckets, math.inf):
+            cumulative += parts.get(str(bound), 0.0)
+            buckets.append(("+Inf" if bound == math.inf else str(bound), cumulative))
+        family.add_metric(orjson.loads(labels_key), buckets, parts.get("sum", 0.0))
+    return family
+
+
+class _Static:
+    def __init__(self, families: list[Any]) -> None:
+        self._families = families
+
+    def collect(self) -> list[Any]:
+        return self._families
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

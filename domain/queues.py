@@ -1,0 +1,63 @@
+"""Queue names and job specs shared by the web (which enqueues) and the workers.
+
+Plain data: `domain/` never imports SAQ. Every name carries the Redis namespace so several
+deployments (or test runs) can share one Redis without seeing each other's jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from domain.observability.logging import get_logger
+
+_log = get_logger(__name__)
+
+SHARED = "default"
+SCHEDULER = "scheduler"
+
+
+def queue_name(namespace: str, name: str = SHARED) -> str:
+    return f"{namespace}:{name}"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    function: str
+    timeout: int  # seconds; SAQ's default of 10 s is too short for LLM + delivery
+    retries: int  # total attempts (SAQ counts the first try)
+    ttl: int = 3600  # how long SAQ keeps the finished job (the DLQ lives in PostgreSQL)
+
+
+# Filing (and, later, answering) one inbound WhatsApp message.
+PROCESS_INBOUND = JobSpec(function="process_inbound", timeout=120, retries=6)
+
+
+def inbound_job_key(company_id: int, message_id: int) -> str:
+    """Derived from the stored message: enqueuing the same message twice is a no-op."""
+    return f"inbound:{company_id}:{message_id}"
+
+
+async def enqueue_inbound(
+    queue: Any, company_id: int, message_id: int, correlation_id: str
+) -> bool | None:
+    """Enqueue the job of one stored message on a SAQ-like queue (duck-typed: `domain/`
+    does not import SAQ). True: queued now; None: already queued (same key, unfinished);
+    False: the queue is unreachable and the sweeper will enqueue it later."""
+    try:
+        job = await queue.enqueue(
+            PROCESS_INBOUND.function,
+            key=inbound_job_key(company_id, message_id),
+            timeout=PROCESS_INBOUND.timeout,
+            retries=PROCESS_INBOUND.retries,
+            ttl=PROCESS_INBOUND.ttl,
+            company_id=company_id,
+            message_id=message_id,
+            correlation_id=correlation_id,
+        )
+    except (RedisError, OSError) as exc:
+        _log.warning("enqueue_deferred", company_id=company_id, message_id=message_id, error=str(exc))
+        return False
+    return True if job is not None else None

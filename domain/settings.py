@@ -1,0 +1,136 @@
+"""The one settings object. Read once at start (`Settings()`), then passed down.
+
+Every secret may also come from a file: `FOO_FILE=/run/secrets/foo` fills `FOO`
+(Docker/Kubernetes secrets). Nothing else in the code base reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+
+class FileSecretsSource(PydanticBaseSettingsSource):
+    """Fills `NAME` from the file named by `NAME_FILE`, for every field."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        path = os.environ.get(f"{field_name.upper()}_FILE")
+        if not path:
+            return None, field_name, False
+        return Path(path).read_text(encoding="utf-8").strip(), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field, name)
+            if value is not None:
+                values[key] = value
+        return values
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+
+    # Infrastructure. Unset in development means: start embedded servers under data_dir.
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = Path("var")
+    redis_namespace: str = Field(default="sv", pattern=r"^[a-z][a-z0-9_]{0,30}$")
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    # Web
+    host: str = "127.0.0.1"
+    port: int = 8080
+    web_workers: int = Field(default=1, ge=1, le=64)
+    public_base_url: str = "http://localhost:8080"
+    secret_key: SecretStr | None = None
+    access_log: bool = True
+
+    # Worker
+    worker_concurrency: int = Field(default=20, ge=1, le=500)
+    sweeper_grace_seconds: int = Field(default=30, ge=1)
+    sweeper_batch: int = Field(default=1000, ge=1)
+
+    # Webhook (W1-W6)
+    shared_secret: SecretStr | None = None
+    webhook_token: SecretStr | None = None
+    webhook_tolerance_seconds: int = 300
+    webhook_max_body_bytes: int = 64 * 1024
+
+    # Bootstrap
+    admin_email: str = "admin@example.com"
+    admin_password: SecretStr | None = None
+    default_timezone: str = "America/Sao_Paulo"
+
+    # Logs and metrics
+    log_level: str = "INFO"
+    log_json: bool = True
+    metrics_flush_seconds: float = Field(default=1.0, gt=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Explicit values, then the environment, then *_FILE, then .env.
+        assert isinstance(env_settings, EnvSettingsSource)
+        return (init_settings, env_settings, FileSecretsSource(settings_cls), dotenv_settings)
+
+    @field_validator("database_url", "redis_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return value or None
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("DATABASE_URL", self.database_url),
+                ("REDIS_URL", self.redis_url),
+                ("SECRET_KEY", self.secret_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError(f"production needs {', '.join(missing)}")
+        assert self.secret_key is not None
+        if len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def async_database_url(self) -> str:
+        """DATABASE_URL with the asyncpg driver, whatever scheme the user wrote."""
+        if not self.database_url:
+            raise RuntimeError("DATABASE_URL is not set (embedded servers start only via scripts)")
+        return to_asyncpg_url(self.database_url)
+
+
+def to_asyncpg_url(url: str) -> str:
+    """`postgres://` and `postgresql://` become `postgresql+asyncpg://`."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")

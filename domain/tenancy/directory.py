@@ -1,0 +1,70 @@
+"""Webhook-facing view of companies, cached in process.
+
+The webhook hot path needs a company's id and secrets on every request; a few seconds of
+staleness is fine (a rotated secret is honoured within `ttl` seconds) and saves a database
+round trip per message.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.tenancy.models import Company
+
+DEMO_SLUG = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyAuth:
+    id: int
+    slug: str
+    status: str
+    webhook_secret: str | None
+    webhook_token_hash: str | None
+    url_token_hash: str | None
+
+
+class CompanyDirectory:
+    def __init__(self, engine: AsyncEngine, ttl: float = 5.0) -> None:
+        self._engine = engine
+        self._ttl = ttl
+        self._cache: dict[tuple[str, str], tuple[float, CompanyAuth | None]] = {}
+
+    async def by_domain(self, domain: str) -> CompanyAuth | None:
+        return await self._lookup("domain", domain.strip().lower())
+
+    async def by_slug(self, slug: str) -> CompanyAuth | None:
+        return await self._lookup("slug", slug.strip().lower())
+
+    async def demo(self) -> CompanyAuth | None:
+        return await self.by_slug(DEMO_SLUG)
+
+    def forget(self) -> None:
+        """Drop the cache (after a secret rotation in this process)."""
+        self._cache.clear()
+
+    async def _lookup(self, field: str, value: str) -> CompanyAuth | None:
+        now = time.monotonic()
+        hit = self._cache.get((field, value))
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        column = Company.domain if field == "domain" else Company.slug
+        query = select(
+            Company.id,
+            Company.slug,
+            Company.status,
+            Company.webhook_secret,
+            Company.webhook_token_hash,
+            Company.url_token_hash,
+        ).where(column == value)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        found = CompanyAuth(*row) if row else None
+        if len(self._cache) > 10_000:  # unknown domains must not grow memory without bound
+            self._cache.clear()
+        self._cache[(field, value)] = (now + self._ttl, found)
+        return found

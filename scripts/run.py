@@ -1,0 +1,201 @@
+"""`make run`: the whole product from one command.
+
+1. DATABASE_URL / REDIS_URL unset -> start embedded PostgreSQL and Redis under var/.
+2. Apply migrations (public + every tenant schema).
+3. Ensure the demo company and the admin user; print what was generated (once).
+4. Serve Hypercorn, a SAQ worker and the scheduler until Ctrl-C, then stop them in order:
+   app processes first (they drain their jobs), the embedded servers last.
+
+Also `python -m scripts.run --only-migrate` (make upgrade) and `--worker` (make worker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from domain.settings import Settings, to_asyncpg_url
+from scripts.embedded import EmbeddedPostgres, EmbeddedRedis
+
+DB_NAME = "secretaria"
+
+
+def say(message: str) -> None:
+    print(f"[secretaria] {message}", flush=True)
+
+
+def start_infrastructure(settings: Settings, stack: ExitStack) -> dict[str, str]:
+    """Environment for child processes, starting embedded servers where no URL is set."""
+    env: dict[str, str] = {}
+    data = settings.data_dir.resolve()
+    if not settings.database_url:
+        pg = EmbeddedPostgres(data / "pg").start()
+        stack.callback(pg.stop)
+        env["DATABASE_URL"] = ensure_database(pg.url, DB_NAME)
+        say(f"PostgreSQL embutido em {data / 'pg'}")
+    if not settings.redis_url:
+        redis = EmbeddedRedis(data / "redis").start()
+        stack.callback(redis.stop)
+        env["REDIS_URL"] = redis.url
+        say(f"Redis embutido em {redis.url}")
+    if not settings.secret_key and settings.env == "development":
+        env["SECRET_KEY"] = persistent_secret(data / "secret_key")
+    return env
+
+
+def ensure_database(server_url: str, name: str) -> str:
+    """Create database `name` on the server if missing; return its URL."""
+    import asyncpg
+
+    base, _, query = server_url.partition("?")
+    root = base.rsplit("/", 1)[0]
+
+    async def create() -> None:
+        conn = await asyncpg.connect(to_asyncpg_url(server_url).replace("+asyncpg", ""))
+        try:
+            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+            if not exists:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return f"{root}/{name}" + (f"?{query}" if query else "")
+
+
+def persistent_secret(path: Path) -> str:
+    """A development SECRET_KEY kept under var/ so sessions survive restarts."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+def migrate(database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(Path(__file__).resolve().parents[1] / "alembic.ini"))
+    config.attributes["database_url"] = to_asyncpg_url(database_url)
+    command.upgrade(config, "head")
+
+
+def bootstrap(settings: Settings) -> None:
+    from domain.db import create_engine
+    from domain.tenancy.service import ensure_demo
+
+    async def run() -> None:
+        engine = create_engine(settings.async_database_url, pool_size=1, max_overflow=0)
+        try:
+            result = await ensure_demo(
+                engine,
+                admin_email=settings.admin_email,
+                admin_password=_secret(settings.admin_password),
+                shared_secret=_secret(settings.shared_secret),
+                webhook_token=_secret(settings.webhook_token),
+                timezone=settings.default_timezone,
+            )
+        finally:
+            await engine.dispose()
+        base = settings.public_base_url.rstrip("/")
+        say(f"Empresa demo (slug 'demo', id {result.company_id}); admin: {result.admin_email}")
+        if result.admin_password:
+            say(f"Senha do admin gerada agora (não será mostrada de novo): {result.admin_password}")
+        if result.webhook_secret:
+            say(f"Segredo HMAC do webhook demo (mostrado uma vez): {result.webhook_secret}")
+        if result.url_token:
+            say(f"URL do webhook sem assinatura: {base}/webhook/whaticket/demo/{result.url_token}")
+
+    asyncio.run(run())
+
+
+def _secret(value: object) -> str | None:
+    return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
+
+
+def processes(settings: Settings, worker_only: bool) -> dict[str, list[str]]:
+    py = sys.executable
+    web = [
+        py, "-m", "hypercorn", "web.asgi:app",
+        "--bind", f"{settings.host}:{settings.port}",
+        "--workers", str(settings.web_workers),
+        "--worker-class", "uvloop",
+        "--graceful-timeout", "10",
+        # Hypercorn's own plain-text handler is redundant: its records reach our JSON handler.
+        "--error-logfile", os.devnull,
+    ]
+    worker = [py, "-m", "saq", "tasks.worker.settings"]
+    scheduler = [py, "-m", "saq", "tasks.worker.scheduler_settings"]
+    if worker_only:
+        return {"worker": worker}
+    return {"web": web, "worker": worker, "scheduler": scheduler}
+
+
+def supervise(commands: dict[str, list[str]], env: dict[str, str]) -> int:
+    """Run the commands until Ctrl-C/SIGTERM or until one dies; then stop them all."""
+    children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    exit_code = 0
+    while not stopping:
+        for name, child in children.items():
+            if child.poll() is not None:
+                say(f"processo '{name}' terminou com código {child.returncode}; parando tudo")
+                exit_code = child.returncode or 1
+                stopping = True
+        time.sleep(0.2)
+    say("parando…")
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 25
+    for child in children.values():
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    return exit_code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only-migrate", action="store_true", help="migrate and exit")
+    parser.add_argument("--worker", action="store_true", help="run only a message worker")
+    args = parser.parse_args()
+
+    settings = Settings()
+    with ExitStack() as stack:
+        env_overrides = start_infrastructure(settings, stack)
+        os.environ.update(env_overrides)
+        settings = Settings()
+        if not args.worker:
+            migrate(settings.database_url or "")
+            say("migrações aplicadas (public + schemas de tenants)")
+        if args.only_migrate:
+            return 0
+        if not args.worker:
+            bootstrap(settings)
+            say(f"servindo em http://localhost:{settings.port} (Ctrl-C para parar)")
+        return supervise(processes(settings, args.worker), dict(os.environ))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

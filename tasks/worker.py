@@ -1,0 +1,167 @@
+"""SAQ worker settings: `saq tasks.worker.settings` (messages) and
+`saq tasks.worker.scheduler_settings` (cron jobs). Both are callables so nothing connects
+at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from redis.asyncio import Redis
+from saq import CronJob
+from saq.job import Status
+from saq.queue.redis import RedisQueue
+
+from domain import queues
+from domain.db import create_engine
+from domain.observability.logging import configure_logging, get_logger
+from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, metrics
+from domain.operations.store import add_dead_letter
+from domain.settings import Settings
+from tasks.messages import on_dead_inbound, process_inbound
+from tasks.sweeper import sweep_unqueued
+
+log = get_logger(__name__)
+
+# P6: 1 try + 5 retries, waiting 5 s -> 15 s -> 45 s -> 90 s -> 90 s between them.
+RETRY_LADDER = (5, 15, 45, 90, 90)
+
+# What to do, per function, when a job lands in the dead-letter queue.
+ON_DEAD: dict[str, Callable[[dict[str, Any], dict[str, Any], str], Awaitable[None]]] = {
+    queues.PROCESS_INBOUND.function: on_dead_inbound,
+}
+
+
+def worker_redis(url: str) -> Redis:
+    # No socket timeout: SAQ blocks on BLMOVE while waiting for jobs.
+    return Redis.from_url(url, socket_connect_timeout=2.0, health_check_interval=30)
+
+
+def make_queue(settings: Settings, name: str) -> RedisQueue:
+    return RedisQueue(worker_redis(settings.redis_url or ""), name=queues.queue_name(
+        settings.redis_namespace, name
+    ))
+
+
+def settings(config: Settings | None = None, *, queue: str = queues.SHARED,
+             burst: bool = False) -> dict[str, Any]:
+    """Worker for inbound messages (and, later, deliveries)."""
+    config = config or Settings()
+    return {
+        "queue": make_queue(config, queue),
+        "functions": [process_inbound],
+        "concurrency": config.worker_concurrency,
+        "startup": _startup(config),
+        "shutdown": _shutdown,
+        "before_process": _before_process,
+        "after_process": _after_process,
+        "burst": burst,
+        "dequeue_timeout": 1.0 if burst else 0.0,
+        "shutdown_grace_period_s": 20,
+        "metadata": {"role": "messages"},
+    }
+
+
+def scheduler_settings(config: Settings | None = None) -> dict[str, Any]:
+    """The scheduler: cron jobs on their own queue, so message workers scale freely."""
+    config = config or Settings()
+    return {
+        "queue": make_queue(config, queues.SCHEDULER),
+        "functions": [],
+        "concurrency": 2,
+        "cron_jobs": [
+            # croniter's sixth field is seconds: every 15 s.
+            CronJob(sweep_unqueued, cron="* * * * * */15", unique=True, timeout=60, retries=1),
+        ],
+        "cron_tz": ZoneInfo(config.default_timezone),
+        "startup": _startup(config),
+        "shutdown": _shutdown,
+        "before_process": _before_process,
+        "after_process": _after_process,
+        "shutdown_grace_period_s": 10,
+        "metadata": {"role": "scheduler"},
+    }
+
+
+def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    async def startup(ctx: dict[str, Any]) -> None:
+        configure_logging(config.log_level, config.log_json)
+        worker = ctx["worker"]
+        ctx["settings"] = config
+        ctx["engine"] = create_engine(
+            config.async_database_url, pool_size=config.db_pool_size,
+            max_overflow=config.db_max_overflow,
+        )
+        ctx["redis"] = worker.queue.redis
+        ctx["inbound_queue"] = make_queue(config, queues.SHARED)
+        ctx["flusher"] = asyncio.create_task(_flush_forever(ctx))
+        log.info("worker_started", queue=worker.queue.name, concurrency=worker.concurrency)
+
+    return startup
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    ctx["flusher"].cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await ctx["flusher"]
+    with contextlib.suppress(Exception):
+        await metrics.flush(ctx["redis"], ctx["settings"].redis_namespace)
+    await ctx["inbound_queue"].redis.aclose()
+    await ctx["engine"].dispose()
+
+
+async def _flush_forever(ctx: dict[str, Any]) -> None:
+    settings_: Settings = ctx["settings"]
+    while True:
+        await asyncio.sleep(settings_.metrics_flush_seconds)
+        try:
+            await metrics.flush(ctx["redis"], settings_.redis_namespace)
+        except Exception as exc:  # Redis down: the deltas wait in memory
+            log.warning("metrics_flush_failed", error=str(exc))
+
+
+async def _before_process(ctx: dict[str, Any]) -> None:
+    job = ctx["job"]
+    kwargs = job.kwargs or {}
+    # The job task copies this context, so every log line of the job carries the ids.
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(
+        correlation_id=kwargs.get("correlation_id") or job.key,
+        company_id=kwargs.get("company_id"),
+        job=job.function,
+        attempt=job.attempts,
+    )
+    job.retry_delay = RETRY_LADDER[min(job.attempts, len(RETRY_LADDER)) - 1]
+    ctx["started"] = time.perf_counter()
+
+
+async def _after_process(ctx: dict[str, Any]) -> None:
+    job = ctx["job"]
+    elapsed = time.perf_counter() - ctx.get("started", time.perf_counter())
+    metrics.observe(TASK_LATENCY, elapsed, function=job.function)
+    metrics.inc(TASKS_TOTAL, function=job.function, status=str(job.status.value))
+    if job.status != Status.FAILED or job.key.startswith("cron:"):
+        return  # cron jobs simply run again on their next tick
+    # Retries exhausted (or not retryable): SAQ will forget the job after its ttl, so the
+    # dead-letter queue is a PostgreSQL table.
+    kwargs = job.kwargs or {}
+    async with ctx["engine"].begin() as conn:
+        await add_dead_letter(
+            conn,
+            company_id=kwargs.get("company_id"),
+            queue=job.queue.name if job.queue else "",
+            function=job.function,
+            job_key=job.key,
+            kwargs=kwargs,
+            error=job.error,
+            attempts=job.attempts,
+        )
+    on_dead = ON_DEAD.get(job.function)
+    if on_dead is not None:
+        await on_dead(ctx, kwargs, job.error or "")
+    log.error("job_dead_lettered", job_key=job.key, attempts=job.attempts)

@@ -1,0 +1,244 @@
+"""Test infrastructure: real PostgreSQL and Redis, embedded unless TEST_DATABASE_URL /
+TEST_REDIS_URL point elsewhere. Each session gets its own database and Redis namespace;
+each test starts from empty tables, no tenant schemas and no Redis keys of ours."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from redis.asyncio import Redis
+from saq import Worker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.db import create_engine, public_session
+from domain.settings import Settings, to_asyncpg_url
+from domain.tenancy.models import Plan
+from domain.tenancy.schemas import tenant_schemas
+from domain.tenancy.service import NewCompany, create_company
+from domain.webhooks.signatures import sign
+from scripts.embedded import EmbeddedPostgres, EmbeddedRedis
+from scripts.run import migrate
+from tasks import worker as worker_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / "whaticket" / name).read_bytes()
+
+
+def fixture_json(name: str) -> Any:
+    return json.loads(fixture_bytes(name))
+
+
+def signed_headers(secret: str, body: bytes, ts: int | None = None, **extra: str) -> dict[str, str]:
+    stamp = str(int(time.time()) if ts is None else ts)
+    return {
+        "Content-Type": "application/json",
+        "X-Timestamp": stamp,
+        "X-Signature": sign(secret, stamp, body),
+        **extra,
+    }
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> Any:
+    """Poll `check` until it returns something truthy (jobs run in other tasks/processes)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s (last: {result!r})")
+        await asyncio.sleep(0.05)
+
+
+# --- servers ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data").start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("TEST_REDIS_URL")
+    if external:
+        yield external
+        return
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), persist=False).start()
+    yield server.url
+    server.stop()
+
+
+def database_url(server_url: str, name: str) -> str:
+    base, _, query = server_url.partition("?")
+    return base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+
+
+async def _admin(server_url: str, sql: str) -> None:
+    conn = await asyncpg.connect(to_asyncpg_url(server_url).replace("+asyncpg", ""))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def create_database(server_url: str) -> str:
+    name = f"sv_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    return name
+
+
+def drop_database(server_url: str, name: str) -> None:
+    asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def migrated_database(postgres_server: str) -> Iterator[str]:
+    name = create_database(postgres_server)
+    url = database_url(postgres_server, name)
+    migrate(url)
+    yield url
+    drop_database(postgres_server, name)
+
+
+@pytest.fixture
+def empty_database(postgres_server: str) -> Iterator[str]:
+    """A brand-new database with nothing in it (migration tests)."""
+    name = create_database(postgres_server)
+    yield database_url(postgres_server, name)
+    drop_database(postgres_server, name)
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_database: str, redis_server: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        env="test",
+        database_url=migrated_database,
+        redis_url=redis_server,
+        redis_namespace=f"t{uuid.uuid4().hex[:8]}",
+        metrics_flush_seconds=0.1,
+        sweeper_grace_seconds=1,
+        worker_concurrency=4,
+        shared_secret=None,
+        webhook_token=None,
+        admin_password=None,
+    )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(settings.async_database_url, pool_size=5, max_overflow=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def redis(settings: Settings) -> AsyncIterator[Redis]:
+    client = Redis.from_url(settings.redis_url or "")
+    yield client
+    await client.aclose()
+
+
+PUBLIC_TABLES = "dead_letters, memberships, subscriptions, users, companies, plans"
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def clean_state(engine: AsyncEngine, redis: Redis, settings: Settings) -> AsyncIterator[None]:
+    yield
+    async with engine.begin() as conn:
+        for schema in await tenant_schemas(conn):
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await conn.execute(text(f"TRUNCATE {PUBLIC_TABLES} RESTART IDENTITY CASCADE"))
+    keys = [key async for key in redis.scan_iter(match=f"*{settings.redis_namespace}*")]
+    if keys:
+        await redis.delete(*keys)
+
+
+# --- data ------------------------------------------------------------------------------
+
+MakeCompany = Callable[..., Awaitable[NewCompany]]
+
+
+@pytest.fixture
+def make_company(engine: AsyncEngine) -> MakeCompany:
+    async def make(
+        slug: str = "acme", domain: str | None = None, secret: str | None = None
+    ) -> NewCompany:
+        async with public_session(engine) as session:
+            plan = Plan(slug=f"plan-{slug}", name=f"Plano {slug}")
+            session.add(plan)
+            await session.flush()
+            new = await create_company(
+                session,
+                name=slug.title(),
+                slug=slug,
+                domain=domain or f"{slug}.example.com",
+                plan=plan,
+                webhook_secret=secret or f"secret-{slug}",
+            )
+            await session.commit()
+        return new
+
+    return make
+
+
+# --- app and workers --------------------------------------------------------------------
+
+
+@pytest_asyncio.fixture
+async def app(settings: Settings) -> AsyncIterator[Any]:
+    from web.app import create_app
+
+    quart_app = create_app(settings)
+    async with quart_app.test_app() as test_app:
+        yield test_app
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@contextlib.asynccontextmanager
+async def running_worker(config: dict[str, Any]) -> AsyncIterator[Worker]:
+    """A real SAQ worker in this event loop (no signal handlers: pytest owns Ctrl-C)."""
+    worker = Worker(**config)
+    worker.SIGNALS = []
+    await worker.queue.connect()
+    task = asyncio.create_task(worker.start())
+    try:
+        yield worker
+    finally:
+        await worker.stop()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await worker.queue.disconnect()
+
+
+@pytest_asyncio.fixture
+async def worker(settings: Settings) -> AsyncIterator[Worker]:
+    async with running_worker(worker_settings.settings(settings)) as running:
+        yield running

@@ -1,0 +1,67 @@
+"""Quart application factory."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import structlog
+from quart import Quart, Response, g, request
+
+from domain.observability.logging import configure_logging, get_logger
+from domain.settings import Settings
+from web import home, ops, webhooks
+from web.errors import register_error_handlers
+from web.services import Services
+
+log = get_logger("web.access")
+CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def create_app(settings: Settings | None = None) -> Quart:
+    """Build the app; pools and clients open in before_serving (no I/O here)."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    app = Quart(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # backstop; the webhook enforces 64 KiB
+    app.config["SETTINGS"] = settings
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(webhooks.bp)
+    register_error_handlers(app)
+
+    @app.before_serving
+    async def open_services() -> None:
+        app.extensions["services"] = await Services.open(settings)
+
+    @app.after_serving
+    async def close_services() -> None:
+        await app.extensions.pop("services").close()
+
+    @app.before_request
+    async def bind_request() -> None:
+        g.started = time.perf_counter()
+        presented = request.headers.get("X-Correlation-ID") or request.headers.get("X-Request-ID")
+        g.correlation_id = (
+            presented if presented and CORRELATION_ID.match(presented) else uuid.uuid4().hex
+        )
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(correlation_id=g.correlation_id)
+
+    @app.after_request
+    async def log_request(response: Response) -> Response:
+        response.headers["X-Correlation-ID"] = g.get("correlation_id", "")
+        if settings.access_log:
+            log.info(
+                "request",
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                company_id=g.get("company_id"),
+                duration_ms=round((time.perf_counter() - g.get("started", 0)) * 1000, 2),
+            )
+        return response
+
+    return app

@@ -1,0 +1,88 @@
+"""Per-process resources of the web app: one engine, one Redis pool, the SAQ queues."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from quart import current_app
+from redis.asyncio import Redis
+from saq.queue.redis import RedisQueue
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain import queues
+from domain.db import create_engine
+from domain.observability.logging import get_logger
+from domain.observability.metrics import metrics
+from domain.settings import Settings
+from domain.tenancy.directory import CompanyDirectory
+
+log = get_logger(__name__)
+
+
+def web_redis(url: str) -> Redis:
+    # Short timeouts: a hung Redis must not hold webhook requests (the sweeper covers it).
+    return Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    redis: Redis
+    queue: RedisQueue
+    scheduler_queue: RedisQueue
+    directory: CompanyDirectory
+    _flusher: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Services:
+        engine = create_engine(
+            settings.async_database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
+        redis = web_redis(settings.redis_url or "")
+        ns = settings.redis_namespace
+        queue = RedisQueue(redis, name=queues.queue_name(ns, queues.SHARED))
+        scheduler_queue = RedisQueue(redis, name=queues.queue_name(ns, queues.SCHEDULER))
+        await queue.connect()
+        await scheduler_queue.connect()
+        services = cls(settings, engine, redis, queue, scheduler_queue, CompanyDirectory(engine))
+        services._flusher = asyncio.create_task(services._flush_metrics_forever())
+        return services
+
+    async def close(self) -> None:
+        if self._flusher:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+        with contextlib.suppress(Exception):
+            await metrics.flush(self.redis, self.settings.redis_namespace)
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+    async def enqueue_inbound(self, company_id: int, message_id: int, cid: str) -> bool:
+        queued = await queues.enqueue_inbound(self.queue, company_id, message_id, cid)
+        return queued is not False
+
+    async def live_workers(self) -> dict[str, int]:
+        result = {}
+        for queue in (self.queue, self.scheduler_queue):
+            info: Any = await queue.info()
+            result[queue.name] = len(info.get("workers") or {})
+        return result
+
+    async def _flush_metrics_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.metrics_flush_seconds)
+            try:
+                await metrics.flush(self.redis, self.settings.redis_namespace)
+            except Exception as exc:  # Redis down: deltas are kept for the next tick
+                log.warning("metrics_flush_failed", error=str(exc))
+
+
+def services() -> Services:
+    return current_app.extensions["services"]  # type: ignore[no-any-return]
