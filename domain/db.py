@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from sqlalchemy import DateTime, MetaData
@@ -38,12 +38,12 @@ tenant_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 class PublicBase(DeclarativeBase):
     metadata = public_metadata
-    type_annotation_map = {datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
 
 
 class TenantBase(DeclarativeBase):
     metadata = tenant_metadata
-    type_annotation_map = {datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
 
 
 def utcnow() -> datetime:
@@ -65,7 +65,8 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> A
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=False,  # asyncpg reports dead connections; a ping per checkout costs a round trip
+        # asyncpg reports dead connections; a ping on every checkout would cost a round trip.
+        pool_pre_ping=False,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )

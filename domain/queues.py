@@ -58,6 +58,8 @@ async def enqueue_inbound(
             correlation_id=correlation_id,
         )
     except (RedisError, OSError) as exc:
-        _log.warning("enqueue_deferred", company_id=company_id, message_id=message_id, error=str(exc))
+        _log.warning(
+            "enqueue_deferred", company_id=company_id, message_id=message_id, error=str(exc)
+        )
         return False
     return True if job is not None else None

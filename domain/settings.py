@@ -63,6 +63,9 @@ class Settings(BaseSettings):
 
     # Worker
     worker_concurrency: int = Field(default=20, ge=1, le=500)
+    # SAQ's stop waits this long for *all* its tasks (idle upkeep loops included) before
+    # cancelling; a cancelled job is retried and our jobs are idempotent, so keep it short.
+    worker_shutdown_grace_seconds: int = Field(default=5, ge=0)
     sweeper_grace_seconds: int = Field(default=30, ge=1)
     sweeper_batch: int = Field(default=1000, ge=1)
 

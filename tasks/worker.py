@@ -43,13 +43,15 @@ def worker_redis(url: str) -> Redis:
 
 
 def make_queue(settings: Settings, name: str) -> RedisQueue:
-    return RedisQueue(worker_redis(settings.redis_url or ""), name=queues.queue_name(
-        settings.redis_namespace, name
-    ))
+    return RedisQueue(
+        worker_redis(settings.redis_url or ""),
+        name=queues.queue_name(settings.redis_namespace, name),
+    )
 
 
-def settings(config: Settings | None = None, *, queue: str = queues.SHARED,
-             burst: bool = False) -> dict[str, Any]:
+def settings(
+    config: Settings | None = None, *, queue: str = queues.SHARED, burst: bool = False
+) -> dict[str, Any]:
     """Worker for inbound messages (and, later, deliveries)."""
     config = config or Settings()
     return {
@@ -61,8 +63,8 @@ def settings(config: Settings | None = None, *, queue: str = queues.SHARED,
         "before_process": _before_process,
         "after_process": _after_process,
         "burst": burst,
-        "dequeue_timeout": 1.0 if burst else 0.0,
-        "shutdown_grace_period_s": 20,
+        "dequeue_timeout": 1.0,
+        "shutdown_grace_period_s": config.worker_shutdown_grace_seconds,
         "metadata": {"role": "messages"},
     }
 
@@ -83,7 +85,8 @@ def scheduler_settings(config: Settings | None = None) -> dict[str, Any]:
         "shutdown": _shutdown,
         "before_process": _before_process,
         "after_process": _after_process,
-        "shutdown_grace_period_s": 10,
+        "dequeue_timeout": 1.0,
+        "shutdown_grace_period_s": config.worker_shutdown_grace_seconds,
         "metadata": {"role": "scheduler"},
     }
 
@@ -94,7 +97,8 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
         worker = ctx["worker"]
         ctx["settings"] = config
         ctx["engine"] = create_engine(
-            config.async_database_url, pool_size=config.db_pool_size,
+            config.async_database_url,
+            pool_size=config.db_pool_size,
             max_overflow=config.db_max_overflow,
         )
         ctx["redis"] = worker.queue.redis

@@ -141,6 +141,7 @@ def settings(migrated_database: str, redis_server: str) -> Settings:
         metrics_flush_seconds=0.1,
         sweeper_grace_seconds=1,
         worker_concurrency=4,
+        worker_shutdown_grace_seconds=0,
         shared_secret=None,
         webhook_token=None,
         admin_password=None,

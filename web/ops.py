@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST
+from quart import Blueprint, Response, jsonify
 
 from domain.observability.gauges import database_gauges
 from domain.observability.health import check_health

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations.models import Contact, Conversation, Message
 
-_messages = Message.__table__
-_contacts = Contact.__table__
-_conversations = Conversation.__table__
+_messages = cast(Table, Message.__table__)
+_contacts = cast(Table, Contact.__table__)
+_conversations = cast(Table, Conversation.__table__)
 
 # Built once: the hot path reuses the compiled statement from SQLAlchemy's cache.
 _insert_inbound = (
@@ -63,12 +63,12 @@ async def lock_message(conn: AsyncConnection, message_id: int) -> Any | None:
 async def upsert_contact(
     conn: AsyncConnection, phone: str, name: str | None, lid: str | None, seen_at: datetime
 ) -> int:
-    stmt = insert(_contacts).values(phone=phone, name=name, lid=lid, last_message_at=seen_at)
-    stmt = stmt.on_conflict_do_update(
+    values = insert(_contacts).values(phone=phone, name=name, lid=lid, last_message_at=seen_at)
+    stmt = values.on_conflict_do_update(
         index_elements=[_contacts.c.phone],
         set_={
-            "name": func.coalesce(stmt.excluded.name, _contacts.c.name),
-            "lid": func.coalesce(stmt.excluded.lid, _contacts.c.lid),
+            "name": func.coalesce(values.excluded.name, _contacts.c.name),
+            "lid": func.coalesce(values.excluded.lid, _contacts.c.lid),
             "last_message_at": func.greatest(_contacts.c.last_message_at, seen_at),
             "updated_at": func.now(),
         },

@@ -21,7 +21,9 @@ SECRET_KEYS = re.compile(
 PHONE_KEYS = re.compile(r"phone|number|jid|msisdn|^to$|^from$|remote", re.I)
 # In free text a phone shows up as a WhatsApp JID (5511...@s.whatsapp.net) or as +5511...;
 # bare digit runs are left alone, or every timestamp in the logs would be masked too.
-PHONE_IN_TEXT = re.compile(r"(\+?)(\d{4,11})(\d{4})(?=@(?:s\.whatsapp\.net|c\.us|lid)\b)|(\+)(\d{4,11})(\d{4})\b")
+PHONE_IN_TEXT = re.compile(
+    r"(\+?)(\d{4,11})(\d{4})(?=@(?:s\.whatsapp\.net|c\.us|lid)\b)|(\+)(\d{4,11})(\d{4})\b"
+)
 DIGITS = re.compile(r"^(\+?)(\d{4,11})(\d{4})$")
 
 

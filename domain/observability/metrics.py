@@ -72,7 +72,9 @@ TASK_LATENCY = Metric(
     "secretaria_task_latency_seconds", "Duration of worker jobs.", "histogram", ("function",)
 )
 TASKS_TOTAL = Metric(
-    "secretaria_tasks_total", "Finished worker job attempts by outcome.", "counter",
+    "secretaria_tasks_total",
+    "Finished worker job attempts by outcome.",
+    "counter",
     ("function", "status"),
 )
 QUEUE_SIZE = Metric(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.operations.models import DeadLetter
 
-_dead = DeadLetter.__table__
+_dead = cast(Table, DeadLetter.__table__)
 
 
 async def add_dead_letter(

@@ -86,9 +86,7 @@ class Subscription(PublicBase):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('trialing', 'active', 'past_due', 'canceled')", name="status"
-        ),
+        CheckConstraint("status IN ('trialing', 'active', 'past_due', 'canceled')", name="status"),
     )
 
 

@@ -232,7 +232,7 @@ def _interactive(interactive: dict[str, Any]) -> tuple[str, str, str | None] | N
             params = None
         if isinstance(params, dict) and isinstance(params.get("id"), str):
             reply = params["id"]
-    if isinstance(text, str) and text or reply:
+    if (isinstance(text, str) and text) or reply:
         return (text if isinstance(text, str) and text else reply or ""), "interactive_reply", reply
     return None
 

@@ -52,7 +52,13 @@ MARIA = "5511999999999"
             "cancelar_consulta",
             "3AF1A2B3C4D5E6F70819",
         ),
-        ("inbound_image_caption.json", "Segue o pedido médico", "image", None, "3A07B9C8D6E5F4A3B2C1"),
+        (
+            "inbound_image_caption.json",
+            "Segue o pedido médico",
+            "image",
+            None,
+            "3A07B9C8D6E5F4A3B2C1",
+        ),
         ("inbound_wrapped_message.json", "Preciso remarcar", "text", None, "3A1B2C3D4E5F60718293"),
         ("inbound_lid.json", "Oi, ainda tem horário hoje?", "text", None, "3A9E8D7C6B5A49382716"),
     ],
@@ -169,7 +175,10 @@ def test_string_timestamps_are_read() -> None:
         (_wa({"extendedTextMessage": "oi"}), "extendedTextMessage must be an object"),
         ({"key": {"fromMe": False}, "message": {"conversation": "x"}}, "remoteJid is missing"),
         (
-            {"key": {"remoteJid": "261254371377275@lid", "id": "Z"}, "message": {"conversation": "x"}},
+            {
+                "key": {"remoteJid": "261254371377275@lid", "id": "Z"},
+                "message": {"conversation": "x"},
+            },
             "remoteJidAlt",
         ),
         ({"message": {"conversation": "x"}, "ticket": "4821"}, "ticket must be an object"),

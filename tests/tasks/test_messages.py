@@ -1,0 +1,140 @@
+"""The inbound job files each message into its contact and conversation, exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain import queues
+from domain.settings import Settings
+from tasks import worker as worker_settings
+from tasks.messages import process_inbound
+from tests.conftest import MakeCompany, eventually, fixture_bytes, running_worker, signed_headers
+
+
+async def counts(engine: AsyncEngine, company_id: int) -> dict[str, int]:
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    f"SELECT (SELECT count(*) FROM tenant_{company_id}.contacts) AS contacts, "
+                    f"(SELECT count(*) FROM tenant_{company_id}.conversations) AS conversations, "
+                    f"(SELECT count(*) FROM tenant_{company_id}.messages "
+                    f" WHERE status = 'processed') AS processed"
+                )
+            )
+        ).one()
+    return dict(row._mapping)
+
+
+async def accept(client: Any, fixture: str, secret: str, domain: str) -> None:
+    body = fixture_bytes(fixture)
+    response = await client.post(
+        "/webhook/whaticket",
+        data=body,
+        headers=signed_headers(secret, body, **{"X-Company-Domain": domain}),
+    )
+    assert response.status_code == 202
+
+
+async def test_worker_files_message_into_contact_and_conversation(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, worker: Any
+) -> None:
+    acme = await make_company("acme")
+    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
+    await accept(client, "inbound_lid.json", "secret-acme", "acme.example.com")
+    await eventually(lambda: _processed(engine, acme.company.id, 2))
+    assert await counts(engine, acme.company.id) == {
+        "contacts": 1,
+        "conversations": 1,
+        "processed": 2,
+    }
+    async with engine.connect() as conn:
+        contact = (
+            await conn.execute(
+                text(f"SELECT phone, name, lid FROM tenant_{acme.company.id}.contacts")
+            )
+        ).one()
+    assert tuple(contact) == ("5511999999999", "Maria Souza", "261254371377275")
+
+
+async def _processed(engine: AsyncEngine, company_id: int, n: int) -> bool:
+    return (await counts(engine, company_id))["processed"] >= n
+
+
+async def test_retried_job_never_duplicates_its_effects(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine
+) -> None:
+    acme = await make_company("acme")
+    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
+    ctx = {"engine": engine}
+    kwargs = {"company_id": acme.company.id, "message_id": 1, "correlation_id": "c"}
+    first = await process_inbound(ctx, **kwargs)
+    # A retry after a crash, and two workers racing on the same message.
+    again = await asyncio.gather(process_inbound(ctx, **kwargs), process_inbound(ctx, **kwargs))
+    assert first["outcome"] == "filed"
+    assert [r["outcome"] for r in again] == ["already_processed", "already_processed"]
+    assert await counts(engine, acme.company.id) == {
+        "contacts": 1,
+        "conversations": 1,
+        "processed": 1,
+    }
+
+
+async def test_concurrent_first_messages_of_a_contact_share_one_conversation(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine
+) -> None:
+    acme = await make_company("acme")
+    for fixture in ("inbound_text.json", "inbound_extended_text.json", "inbound_list_reply.json"):
+        await accept(client, fixture, "secret-acme", "acme.example.com")
+    ctx = {"engine": engine}
+    await asyncio.gather(
+        *(
+            process_inbound(ctx, company_id=acme.company.id, message_id=i, correlation_id="")
+            for i in (1, 2, 3)
+        )
+    )
+    assert await counts(engine, acme.company.id) == {
+        "contacts": 1,
+        "conversations": 1,
+        "processed": 3,
+    }
+
+
+async def test_exhausted_job_goes_to_dead_letters_and_is_not_swept_again(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    acme = await make_company("acme")
+    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
+    # Break the tenant so filing fails: the job must end in the DLQ after its retries.
+    async with engine.begin() as conn:
+        await conn.execute(text(f"ALTER TABLE tenant_{acme.company.id}.contacts RENAME TO broken"))
+    config = worker_settings.settings(settings)
+    queue = config["queue"]
+    await queue.connect()
+    job = await queue.job(queues.inbound_job_key(acme.company.id, 1))
+    assert job is not None
+    job.retries = 2
+    job.retry_delay = 0
+    await queue.update(job)
+    original_ladder = worker_settings.RETRY_LADDER
+    worker_settings.RETRY_LADDER = (0, 0, 0, 0, 0)
+    try:
+        async with running_worker(config):
+            dead = await eventually(lambda: _dead_letters(engine))
+    finally:
+        worker_settings.RETRY_LADDER = original_ladder
+    assert dead[0].function == "process_inbound"
+    assert dead[0].attempts == 2
+    assert "broken" in dead[0].error or "contacts" in dead[0].error
+    async with engine.connect() as conn:
+        status = await conn.scalar(text(f"SELECT status FROM tenant_{acme.company.id}.messages"))
+    assert status == "failed"
+
+
+async def _dead_letters(engine: AsyncEngine) -> list[Any]:
+    async with engine.connect() as conn:
+        return list(await conn.execute(text("SELECT function, attempts, error FROM dead_letters")))

@@ -1,0 +1,111 @@
+"""/healthz (O1) and /metrics (O2), including counters from a worker in another process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.settings import Settings
+from tests.conftest import MakeCompany, eventually, fixture_bytes, signed_headers
+
+REQUIRED = (
+    "secretaria_webhook_received_total",
+    "secretaria_healthcheck_failures_total",
+    "secretaria_queue_size",
+    "secretaria_dead_letter_queue_size",
+)
+
+
+async def test_healthz_is_200_when_postgres_redis_and_a_worker_answer(
+    client: Any, worker: Any
+) -> None:
+    response = await eventually(lambda: _healthy(client))
+    body = await response.get_json()
+    assert body["status"] == "ok"
+    for component in ("postgres", "redis", "worker"):
+        assert body["components"][component]["ok"] is True
+        assert isinstance(body["components"][component]["latency_ms"], float)
+    assert body["workers"] >= 1
+    stamp = datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00"))
+    assert abs((datetime.now(UTC) - stamp).total_seconds()) < 5
+
+
+async def _healthy(client: Any) -> Any:
+    response = await client.get("/healthz")
+    return response if response.status_code == 200 else None
+
+
+async def test_healthz_is_503_without_a_worker_and_counts_the_failure(client: Any) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 503
+    body = await response.get_json()
+    assert body["status"] == "fail"
+    assert body["components"]["worker"]["ok"] is False
+    assert "no live SAQ worker" in body["components"]["worker"]["error"]
+    assert body["components"]["postgres"]["ok"] is True
+    metrics_text = await _metrics(client)
+    assert 'secretaria_healthcheck_failures_total{component="worker"} 1.0' in metrics_text
+
+
+async def test_metrics_expose_help_and_type_for_required_metrics(
+    client: Any, make_company: MakeCompany
+) -> None:
+    acme = await make_company("acme")
+    text_ = await _metrics(client)
+    for name in REQUIRED:
+        family = name.removesuffix("_total")
+        assert f"# HELP {name}" in text_ or f"# HELP {family}" in text_, name
+        assert f"# TYPE {family}" in text_, name
+    assert f'secretaria_queue_size{{company_id="{acme.company.id}"}} 0.0' in text_
+    assert "secretaria_dead_letter_queue_size 0.0" in text_
+
+
+async def test_counters_from_a_worker_in_another_process_reach_the_web_metrics(
+    client: Any, settings: Settings, make_company: MakeCompany, engine: AsyncEngine
+) -> None:
+    acme = await make_company("acme")
+    body = fixture_bytes("inbound_text.json")
+    response = await client.post(
+        "/webhook/whaticket",
+        data=body,
+        headers=signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"}),
+    )
+    assert response.status_code == 202
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+        "REDIS_NAMESPACE": settings.redis_namespace,
+        "METRICS_FLUSH_SECONDS": "0.1",
+        "WORKER_SHUTDOWN_GRACE_SECONDS": "0",
+    }
+    # A separate OS process: the only thing it shares with this web app is Redis.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "saq", "tasks.worker.settings"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        line = 'secretaria_tasks_total{function="process_inbound",status="complete"} 1.0'
+        await eventually(lambda: _contains(client, line), timeout=30)
+    finally:
+        process.terminate()
+        process.wait(15)
+    assert f'secretaria_queue_size{{company_id="{acme.company.id}"}} 0.0' in await _metrics(client)
+
+
+async def _metrics(client: Any) -> str:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain")
+    return (await response.get_data()).decode()
+
+
+async def _contains(client: Any, line: str) -> bool:
+    return line in await _metrics(client)
