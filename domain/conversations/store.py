@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -78,11 +78,13 @@ async def upsert_contact(
 
 async def active_conversation(conn: AsyncConnection, contact_id: int, seen_at: datetime) -> int:
     """The contact's open (or handed-off) conversation, created if there is none."""
-    active = _conversations.c.status != "closed"
     created = await conn.execute(
         insert(_conversations)
         .values(contact_id=contact_id, status="open", started_at=seen_at, last_message_at=seen_at)
-        .on_conflict_do_nothing(index_elements=["contact_id"], index_where=active)
+        # A literal predicate: PostgreSQL cannot match a partial index to a bound parameter.
+        .on_conflict_do_nothing(
+            index_elements=["contact_id"], index_where=text("status <> 'closed'")
+        )
         .returning(_conversations.c.id)
     )
     conversation_id = created.scalar()
@@ -90,7 +92,7 @@ async def active_conversation(conn: AsyncConnection, contact_id: int, seen_at: d
         return int(conversation_id)
     existing = await conn.execute(
         update(_conversations)
-        .where(_conversations.c.contact_id == contact_id, active)
+        .where(_conversations.c.contact_id == contact_id, _conversations.c.status != "closed")
         .values(last_message_at=func.greatest(_conversations.c.last_message_at, seen_at))
         .returning(_conversations.c.id)
     )

@@ -138,3 +138,31 @@ async def test_exhausted_job_goes_to_dead_letters_and_is_not_swept_again(
 async def _dead_letters(engine: AsyncEngine) -> list[Any]:
     async with engine.connect() as conn:
         return list(await conn.execute(text("SELECT function, attempts, error FROM dead_letters")))
+
+
+async def test_each_new_contact_gets_its_own_conversation(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine
+) -> None:
+    """Past PostgreSQL's fifth execution of a prepared statement (generic plans), too."""
+    acme = await make_company("acme")
+    phones = [f"55119111100{n:02d}" for n in range(1, 41)]
+    for i, phone in enumerate(phones, start=1):
+        body = b'{"id": "m%d", "number": "%s", "message": {"conversation": "oi"}}' % (
+            i,
+            phone.encode(),
+        )
+        response = await client.post(
+            "/webhook/whaticket",
+            data=body,
+            headers=signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"}),
+        )
+        assert response.status_code == 202
+        filed = await process_inbound(
+            {"engine": engine}, company_id=acme.company.id, message_id=i, correlation_id=""
+        )
+        assert filed["outcome"] == "filed"
+    assert await counts(engine, acme.company.id) == {
+        "contacts": 40,
+        "conversations": 40,
+        "processed": 40,
+    }
