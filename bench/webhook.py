@@ -75,17 +75,21 @@ def request_bytes(host: str, path: str, secret: str, domain: str | None, body: b
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
 
 
-async def read_response(reader: asyncio.StreamReader) -> int:
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """(status, whether the server closes the connection after this response)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
-    length = 0
+    length, close = 0, False
     for line in lines[1:]:
-        if line.lower().startswith("content-length:"):
-            length = int(line.split(":", 1)[1])
+        name, _, value = line.partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "connection" and value.strip().lower() == "close":
+            close = True
     if length:
         await reader.readexactly(length)
-    return status
+    return status, close
 
 
 async def connection(
@@ -110,12 +114,15 @@ async def connection(
             started = time.perf_counter()
             try:
                 writer.write(data)
-                status = await read_response(reader)
+                status, close = await read_response(reader)
             except (OSError, asyncio.IncompleteReadError):
                 results.errors += 1
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, port)
                 continue
+            if close:  # Hypercorn ends keep-alive after keep_alive_max_requests
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
             results.latencies.append(time.perf_counter() - started)
             results.statuses[status] = results.statuses.get(status, 0) + 1
             if status == 202:

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
 
     # Worker
     worker_concurrency: int = Field(default=20, ge=1, le=500)
+    # When `make run` puts web and workers on one host, workers run at this lower CPU
+    # priority: under a burst the webhook keeps answering fast and the backlog drains after.
+    worker_nice: int = Field(default=10, ge=0, le=19)
     # SAQ's stop waits this long for *all* its tasks (idle upkeep loops included) before
     # cancelling; a cancelled job is retried and our jobs are idempotent, so keep it short.
     worker_shutdown_grace_seconds: int = Field(default=5, ge=0)

@@ -150,9 +150,16 @@ def processes(settings: Settings, worker_only: bool) -> dict[str, list[str]]:
     return {"web": web, "worker": worker, "scheduler": scheduler}
 
 
-def supervise(commands: dict[str, list[str]], env: dict[str, str]) -> int:
+def supervise(commands: dict[str, list[str]], env: dict[str, str], worker_nice: int = 0) -> int:
     """Run the commands until Ctrl-C/SIGTERM or until one dies; then stop them all."""
-    children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+
+    def lower_priority() -> None:
+        os.nice(worker_nice)
+
+    children = {
+        name: subprocess.Popen(cmd, env=env, preexec_fn=None if name == "web" else lower_priority)
+        for name, cmd in commands.items()
+    }
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -202,7 +209,9 @@ def main() -> int:
         if not args.worker:
             bootstrap(settings)
             say(f"servindo em http://localhost:{settings.port} (Ctrl-C para parar)")
-        return supervise(processes(settings, args.worker), dict(os.environ))
+        return supervise(
+            processes(settings, args.worker), dict(os.environ), worker_nice=settings.worker_nice
+        )
 
 
 if __name__ == "__main__":

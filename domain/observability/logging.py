@@ -97,7 +97,8 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("hypercorn.access", "sqlalchemy.engine", "asyncio"):
+    # SAQ logs two INFO lines per job; our jobs log their own outcome with more context.
+    for noisy in ("hypercorn.access", "sqlalchemy.engine", "asyncio", "saq"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.conversations import store
-from domain.db import bind_tenant
+from domain.db import tenant_engine
 from domain.errors import InvalidInput
 from domain.webhooks.payloads import Ignored, parse_webhook
 
@@ -56,11 +57,9 @@ async def accept_message(
     if isinstance(message, Ignored):
         return Outcome("ignored", message.reason)
     external_id = message.external_id or _derived_id(timestamp, body)
-    async with engine.connect() as conn:
-        # Autocommit: one round trip, durable when it returns.
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+    async with _ingest_engine(engine, company_id).connect() as conn:
         message_id = await store.insert_inbound(
-            await bind_tenant(conn, company_id),
+            conn,
             external_id=external_id,
             phone=message.phone,
             body=message.text,
@@ -74,6 +73,13 @@ async def accept_message(
         return Outcome("duplicate", "duplicate")
     enqueued = await enqueue(company_id, message_id, correlation_id)
     return Outcome("accepted", message_id=message_id, enqueued=enqueued)
+
+
+@lru_cache(maxsize=4096)
+def _ingest_engine(engine: AsyncEngine, company_id: int) -> AsyncEngine:
+    """The company's schema in autocommit: the insert is one round trip and durable when it
+    returns. Cached per company: the webhook is the hot path."""
+    return tenant_engine(engine, company_id).execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _derived_id(timestamp: str | None, body: bytes) -> str | None:
