@@ -33,7 +33,7 @@ migrate: install
 	$(BIN)/alembic revision --autogenerate -m "$(MSG)"
 
 dev: install
-	WEB_WORKERS=1 $(BIN)/python -m scripts.run
+	$(BIN)/python -m scripts.run --reload
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

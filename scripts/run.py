@@ -124,7 +124,7 @@ def _secret(value: object) -> str | None:
     return value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
 
 
-def processes(settings: Settings, worker_only: bool) -> dict[str, list[str]]:
+def processes(settings: Settings, worker_only: bool, reload: bool = False) -> dict[str, list[str]]:
     py = sys.executable
     web = [
         py,
@@ -134,7 +134,7 @@ def processes(settings: Settings, worker_only: bool) -> dict[str, list[str]]:
         "--bind",
         f"{settings.host}:{settings.port}",
         "--workers",
-        str(settings.web_workers),
+        "1" if reload else str(settings.web_workers),
         "--worker-class",
         "uvloop",
         "--graceful-timeout",
@@ -145,6 +145,8 @@ def processes(settings: Settings, worker_only: bool) -> dict[str, list[str]]:
     ]
     worker = [py, "-m", "saq", "tasks.worker.settings"]
     scheduler = [py, "-m", "saq", "tasks.worker.scheduler_settings"]
+    if reload:
+        web.append("--reload")  # make dev: restart the web process when code changes
     if worker_only:
         return {"worker": worker}
     return {"web": web, "worker": worker, "scheduler": scheduler}
@@ -194,6 +196,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only-migrate", action="store_true", help="migrate and exit")
     parser.add_argument("--worker", action="store_true", help="run only a message worker")
+    parser.add_argument("--reload", action="store_true", help="reload the web on code changes")
     args = parser.parse_args()
 
     settings = Settings()
@@ -210,7 +213,9 @@ def main() -> int:
             bootstrap(settings)
             say(f"servindo em http://localhost:{settings.port} (Ctrl-C para parar)")
         return supervise(
-            processes(settings, args.worker), dict(os.environ), worker_nice=settings.worker_nice
+            processes(settings, args.worker, args.reload),
+            dict(os.environ),
+            worker_nice=settings.worker_nice,
         )
 
 

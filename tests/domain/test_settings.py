@@ -71,3 +71,11 @@ def test_database_urls_get_the_asyncpg_driver(url: str) -> None:
 def test_rejects_non_postgres_database_urls() -> None:
     with pytest.raises(ValueError):
         to_asyncpg_url("mysql://u@h/db")
+
+
+def test_env_example_documents_every_setting() -> None:
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", text, re.M))
+    assert listed == {name.upper() for name in Settings.model_fields}
