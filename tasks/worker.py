@@ -4,8 +4,6 @@ at import time."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,7 +18,7 @@ from saq.queue.redis import RedisQueue
 from domain import queues
 from domain.db import create_engine
 from domain.observability.logging import configure_logging, get_logger
-from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, metrics
+from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
 from domain.operations.store import add_dead_letter
 from domain.settings import Settings
 from tasks.messages import on_dead_inbound, process_inbound
@@ -103,30 +101,19 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
         )
         ctx["redis"] = worker.queue.redis
         ctx["inbound_queue"] = make_queue(config, queues.SHARED)
-        ctx["flusher"] = asyncio.create_task(_flush_forever(ctx))
+        ctx["flusher"] = MetricsFlusher(
+            worker.queue.redis, config.redis_namespace, config.metrics_flush_seconds
+        )
+        ctx["flusher"].start()
         log.info("worker_started", queue=worker.queue.name, concurrency=worker.concurrency)
 
     return startup
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
-    ctx["flusher"].cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await ctx["flusher"]
-    with contextlib.suppress(Exception):
-        await metrics.flush(ctx["redis"], ctx["settings"].redis_namespace)
+    await ctx["flusher"].stop()
     await ctx["inbound_queue"].redis.aclose()
     await ctx["engine"].dispose()
-
-
-async def _flush_forever(ctx: dict[str, Any]) -> None:
-    settings_: Settings = ctx["settings"]
-    while True:
-        await asyncio.sleep(settings_.metrics_flush_seconds)
-        try:
-            await metrics.flush(ctx["redis"], settings_.redis_namespace)
-        except Exception as exc:  # Redis down: the deltas wait in memory
-            log.warning("metrics_flush_failed", error=str(exc))
 
 
 async def _before_process(ctx: dict[str, Any]) -> None:

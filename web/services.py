@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from quart import current_app
@@ -14,12 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
 from domain.db import create_engine
-from domain.observability.logging import get_logger
-from domain.observability.metrics import metrics
+from domain.observability.metrics import MetricsFlusher
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
-
-log = get_logger(__name__)
 
 
 def web_redis(url: str) -> Redis:
@@ -35,7 +30,7 @@ class Services:
     queue: RedisQueue
     scheduler_queue: RedisQueue
     directory: CompanyDirectory
-    _flusher: asyncio.Task[None] | None = field(default=None, repr=False)
+    flusher: MetricsFlusher
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -50,17 +45,14 @@ class Services:
         scheduler_queue = RedisQueue(redis, name=queues.queue_name(ns, queues.SCHEDULER))
         await queue.connect()
         await scheduler_queue.connect()
-        services = cls(settings, engine, redis, queue, scheduler_queue, CompanyDirectory(engine))
-        services._flusher = asyncio.create_task(services._flush_metrics_forever())
-        return services
+        flusher = MetricsFlusher(redis, ns, settings.metrics_flush_seconds)
+        flusher.start()
+        return cls(
+            settings, engine, redis, queue, scheduler_queue, CompanyDirectory(engine), flusher
+        )
 
     async def close(self) -> None:
-        if self._flusher:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-        with contextlib.suppress(Exception):
-            await metrics.flush(self.redis, self.settings.redis_namespace)
+        await self.flusher.stop()
         await self.redis.aclose()
         await self.engine.dispose()
 
@@ -74,14 +66,6 @@ class Services:
             info: Any = await queue.info()
             result[queue.name] = len(info.get("workers") or {})
         return result
-
-    async def _flush_metrics_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.metrics_flush_seconds)
-            try:
-                await metrics.flush(self.redis, self.settings.redis_namespace)
-            except Exception as exc:  # Redis down: deltas are kept for the next tick
-                log.warning("metrics_flush_failed", error=str(exc))
 
 
 def services() -> Services:

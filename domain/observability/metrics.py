@@ -11,6 +11,9 @@ comes back.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +27,8 @@ from prometheus_client.core import (
     GaugeMetricFamily,
     HistogramMetricFamily,
 )
+
+_log = logging.getLogger(__name__)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -144,6 +149,39 @@ class MetricsBuffer:
 
 
 metrics = MetricsBuffer()  # one per process, like prometheus_client's default registry
+
+
+class MetricsFlusher:
+    """Flushes `metrics` to Redis every `interval` seconds until stopped.
+
+    Stopping waits for a flush in progress instead of cancelling it: a redis-py command
+    cancelled mid-flight can leave its pooled connection out of step, and the final flush
+    would then hang on it.
+    """
+
+    def __init__(self, redis: Any, namespace: str, interval: float) -> None:
+        self._redis, self._namespace, self._interval = redis, namespace, interval
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._task is not None:
+            await self._task
+        with contextlib.suppress(Exception):
+            await metrics.flush(self._redis, self._namespace)
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._interval)
+            try:
+                await metrics.flush(self._redis, self._namespace)
+            except Exception as exc:  # Redis down: the deltas wait in memory for the next tick
+                _log.warning("metrics flush failed: %s", exc)
 
 
 async def read_totals(redis: Any, namespace: str) -> dict[str, dict[str, float]]:
