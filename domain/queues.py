@@ -35,13 +35,17 @@ class JobSpec:
 PROCESS_INBOUND = JobSpec(function="process_inbound", timeout=120, retries=6)
 
 
-def inbound_job_key(company_id: int, message_id: int) -> str:
-    """Derived from the stored message: enqueuing the same message twice is a no-op."""
-    return f"inbound:{company_id}:{message_id}"
+def inbound_job_key(namespace: str, company_id: int, message_id: int) -> str:
+    """Derived from the stored message: enqueuing the same message twice is a no-op.
+
+    Namespaced because SAQ's abort marker (`saq:abort:<key>`) is not scoped by queue: two
+    deployments sharing a Redis must never share a key.
+    """
+    return f"{namespace}:inbound:{company_id}:{message_id}"
 
 
 async def enqueue_inbound(
-    queue: Any, company_id: int, message_id: int, correlation_id: str
+    queue: Any, namespace: str, company_id: int, message_id: int, correlation_id: str
 ) -> bool | None:
     """Enqueue the job of one stored message on a SAQ-like queue (duck-typed: `domain/`
     does not import SAQ). True: queued now; None: already queued (same key, unfinished);
@@ -49,7 +53,7 @@ async def enqueue_inbound(
     try:
         job = await queue.enqueue(
             PROCESS_INBOUND.function,
-            key=inbound_job_key(company_id, message_id),
+            key=inbound_job_key(namespace, company_id, message_id),
             timeout=PROCESS_INBOUND.timeout,
             retries=PROCESS_INBOUND.retries,
             ttl=PROCESS_INBOUND.ttl,

@@ -18,7 +18,9 @@ async def sweep_unqueued(ctx: dict[str, Any]) -> dict[str, int]:
     inbound_queue = ctx["inbound_queue"]
 
     async def enqueue(company_id: int, message_id: int, cid: str) -> bool | None:
-        return await queues.enqueue_inbound(inbound_queue, company_id, message_id, cid)
+        return await queues.enqueue_inbound(
+            inbound_queue, settings.redis_namespace, company_id, message_id, cid
+        )
 
     requeued = await requeue_unqueued(
         ctx["engine"],

@@ -43,13 +43,15 @@ def start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> dict:
+    """Healthy, with a live worker on the message queue *and* on the scheduler's queue."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
         try:
             response = httpx.get(f"{url}/healthz", timeout=2)
-            if response.status_code == 200:
-                return response.json()
+            body = response.json()
+            if response.status_code == 200 and all(n >= 1 for n in body["queues"].values()):
+                return body
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
@@ -75,8 +77,7 @@ def test_make_run_serves_everything_stops_cleanly_and_keeps_data(tmp_path: Path)
     process = start(tmp_path / "var", port)
     try:
         health = wait_healthy(url, process)
-        assert health["workers"] >= 1
-        assert all(count >= 1 for count in health["queues"].values())  # worker + scheduler
+        assert health["workers"] >= 1 and len(health["queues"]) == 2  # worker + scheduler
         assert post(url).status_code == 202
         line = 'secretaria_tasks_total{function="process_inbound",status="complete"} 1.0'
         deadline = time.monotonic() + 30

@@ -57,7 +57,8 @@ class Services:
         await self.engine.dispose()
 
     async def enqueue_inbound(self, company_id: int, message_id: int, cid: str) -> bool:
-        queued = await queues.enqueue_inbound(self.queue, company_id, message_id, cid)
+        ns = self.settings.redis_namespace
+        queued = await queues.enqueue_inbound(self.queue, ns, company_id, message_id, cid)
         return queued is not False
 
     async def live_workers(self) -> dict[str, int]:

@@ -115,7 +115,7 @@ async def test_exhausted_job_goes_to_dead_letters_and_is_not_swept_again(
     config = worker_settings.settings(settings)
     queue = config["queue"]
     await queue.connect()
-    job = await queue.job(queues.inbound_job_key(acme.company.id, 1))
+    job = await queue.job(queues.inbound_job_key(settings.redis_namespace, acme.company.id, 1))
     assert job is not None
     job.retries = 2
     job.retry_delay = 0

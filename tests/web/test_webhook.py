@@ -57,7 +57,7 @@ async def test_accepts_stores_and_enqueues_a_signed_message(
     )
     assert row.correlation_id == "corr-123"
     assert response.headers["X-Correlation-ID"] == "corr-123"
-    job_key = queues.inbound_job_key(acme.company.id, row.id)
+    job_key = queues.inbound_job_key(settings.redis_namespace, acme.company.id, row.id)
     job = await redis.get(f"saq:job:{queues.queue_name(settings.redis_namespace)}:{job_key}")
     assert job is not None and b'"correlation_id": "corr-123"' in job.replace(b'":"', b'": "')
 
