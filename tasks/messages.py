@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from domain.conversations.service import file_inbound_message
+from domain.conversations.store import mark_failed
 from domain.db import bind_tenant
 from domain.observability.logging import get_logger
 
@@ -26,10 +29,7 @@ async def process_inbound(
     return {"outcome": filed.outcome, "conversation_id": filed.conversation_id}
 
 
-async def on_dead_inbound(ctx: dict[str, Any], kwargs: dict[str, Any], error: str) -> None:
+async def on_dead_inbound(conn: AsyncConnection, kwargs: dict[str, Any], error: str) -> None:
     """The message's job is in the dead-letter queue: stop the sweeper from retrying it."""
-    from domain.conversations.store import mark_failed
-
-    async with ctx["engine"].begin() as conn:
-        tenant = await bind_tenant(conn, kwargs["company_id"])
-        await mark_failed(tenant, kwargs["message_id"], error)
+    tenant = await bind_tenant(conn, kwargs["company_id"])
+    await mark_failed(tenant, kwargs["message_id"], error)

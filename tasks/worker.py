@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from saq import CronJob
 from saq.job import Status
 from saq.queue.redis import RedisQueue
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
 from domain.db import create_engine
@@ -30,7 +31,8 @@ log = get_logger(__name__)
 RETRY_LADDER = (5, 15, 45, 90, 90)
 
 # What to do, per function, when a job lands in the dead-letter queue.
-ON_DEAD: dict[str, Callable[[dict[str, Any], dict[str, Any], str], Awaitable[None]]] = {
+# It runs in the transaction that writes the dead letter: both happen or neither does.
+ON_DEAD: dict[str, Callable[[AsyncConnection, dict[str, Any], str], Awaitable[None]]] = {
     queues.PROCESS_INBOUND.function: on_dead_inbound,
 }
 
@@ -152,7 +154,7 @@ async def _after_process(ctx: dict[str, Any]) -> None:
             error=job.error,
             attempts=job.attempts,
         )
-    on_dead = ON_DEAD.get(job.function)
-    if on_dead is not None:
-        await on_dead(ctx, kwargs, job.error or "")
+        on_dead = ON_DEAD.get(job.function)
+        if on_dead is not None:
+            await on_dead(conn, kwargs, job.error or "")
     log.error("job_dead_lettered", job_key=job.key, attempts=job.attempts)
