@@ -1,0 +1,88 @@
+"""A fake Whaticket following tests/fixtures/whaticket (send, login, error bodies)."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from quart import Quart, request
+
+FIXTURE_SECRET = "fixture-secret"  # what the fixtures' access tokens are signed with
+# That secret is short on purpose (it is the fixtures'); PyJWT's key-length warning is noise here.
+warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
+
+
+@dataclass
+class FakeWhaticket:
+    token: str = "wt-api-token"
+    email: str = "bot@clinica.example"
+    password: str = "senha"
+    jwt_lifetime: int = 900  # COMM: 15 minutes
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    logins: int = 0
+    # Scripted answers for the next sends: (status, json body); consumed in order.
+    script: list[tuple[int, Any]] = field(default_factory=list)
+    revoked: set[str] = field(default_factory=set)
+
+    def app(self) -> Quart:
+        app = Quart("fake_whaticket")
+
+        @app.post("/auth/login")
+        async def login() -> Any:
+            body = await request.get_json()
+            if body != {"email": self.email, "password": self.password}:
+                return {"error": "ERR_INVALID_CREDENTIALS"}, 401
+            self.logins += 1
+            now = int(time.time())
+            claims = {
+                "usarname": "Bot",
+                "profile": "admin",
+                "id": 1,
+                "companyId": 1,
+                "iat": now,
+                "exp": now + self.jwt_lifetime,
+                "n": self.logins,
+            }
+            token = jwt.encode(claims, FIXTURE_SECRET, algorithm="HS256")
+            return {
+                "token": token,
+                "user": {
+                    "id": 1,
+                    "name": "Bot",
+                    "email": self.email,
+                    "profile": "admin",
+                    "queues": [],
+                },
+            }
+
+        @app.post("/api/messages/send")
+        async def send() -> Any:
+            auth = request.headers.get("Authorization", "")
+            if not auth.startswith("Bearer "):
+                return {"error": "ERR_SESSION_EXPIRED"}, 401
+            if not self._valid(auth.removeprefix("Bearer ")):
+                return {
+                    "error": "Invalid token. We'll try to assign a new one on next request"
+                }, 403
+            if self.script:
+                status, body = self.script.pop(0)
+                return body, status
+            payload = await request.get_json()
+            self.sent.append(payload)
+            return {"mensagem": "Mensagem enviada"}, 200
+
+        return app
+
+    def _valid(self, token: str) -> bool:
+        if token == self.token:
+            return True
+        if token in self.revoked:
+            return False
+        try:
+            jwt.decode(token, FIXTURE_SECRET, algorithms=["HS256"])
+        except jwt.PyJWTError:
+            return False
+        return True
