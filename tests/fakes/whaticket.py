@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +13,6 @@ import jwt
 from quart import Quart, request
 
 FIXTURE_SECRET = "fixture-secret"  # what the fixtures' access tokens are signed with
-# That secret is short on purpose (it is the fixtures'); PyJWT's key-length warning is noise here.
-warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
 
 
 @dataclass
@@ -46,7 +46,8 @@ class FakeWhaticket:
                 "exp": now + self.jwt_lifetime,
                 "n": self.logins,
             }
-            token = jwt.encode(claims, FIXTURE_SECRET, algorithm="HS256")
+            with _short_fixture_key():
+                token = jwt.encode(claims, FIXTURE_SECRET, algorithm="HS256")
             return {
                 "token": token,
                 "user": {
@@ -82,7 +83,16 @@ class FakeWhaticket:
         if token in self.revoked:
             return False
         try:
-            jwt.decode(token, FIXTURE_SECRET, algorithms=["HS256"])
+            with _short_fixture_key():
+                jwt.decode(token, FIXTURE_SECRET, algorithms=["HS256"])
         except jwt.PyJWTError:
             return False
         return True
+
+
+@contextlib.contextmanager
+def _short_fixture_key() -> Iterator[None]:
+    """The fixtures' secret is short on purpose; PyJWT's key-length warning is noise here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
+        yield
