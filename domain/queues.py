@@ -31,8 +31,10 @@ class JobSpec:
     ttl: int = 3600  # how long SAQ keeps the finished job (the DLQ lives in PostgreSQL)
 
 
-# Filing (and, later, answering) one inbound WhatsApp message.
+# Filing and answering one inbound WhatsApp message.
 PROCESS_INBOUND = JobSpec(function="process_inbound", timeout=120, retries=6)
+# Sending one outbound message: 1 try + 5 retries (P6).
+DELIVER = JobSpec(function="deliver_message", timeout=60, retries=6)
 
 
 def inbound_job_key(namespace: str, company_id: int, message_id: int) -> str:
@@ -44,26 +46,44 @@ def inbound_job_key(namespace: str, company_id: int, message_id: int) -> str:
     return f"{namespace}:inbound:{company_id}:{message_id}"
 
 
-async def enqueue_inbound(
-    queue: Any, namespace: str, company_id: int, message_id: int, correlation_id: str
+def deliver_job_key(namespace: str, company_id: int, message_id: int) -> str:
+    return f"{namespace}:deliver:{company_id}:{message_id}"
+
+
+async def enqueue_message_job(
+    queue: Any, spec: JobSpec, key: str, company_id: int, message_id: int, correlation_id: str
 ) -> bool | None:
-    """Enqueue the job of one stored message on a SAQ-like queue (duck-typed: `domain/`
+    """Enqueue a job about one stored message on a SAQ-like queue (duck-typed: `domain/`
     does not import SAQ). True: queued now; None: already queued (same key, unfinished);
     False: the queue is unreachable and the sweeper will enqueue it later."""
     try:
         job = await queue.enqueue(
-            PROCESS_INBOUND.function,
-            key=inbound_job_key(namespace, company_id, message_id),
-            timeout=PROCESS_INBOUND.timeout,
-            retries=PROCESS_INBOUND.retries,
-            ttl=PROCESS_INBOUND.ttl,
+            spec.function,
+            key=key,
+            timeout=spec.timeout,
+            retries=spec.retries,
+            ttl=spec.ttl,
             company_id=company_id,
             message_id=message_id,
             correlation_id=correlation_id,
         )
     except (RedisError, OSError) as exc:
-        _log.warning(
-            "enqueue_deferred", company_id=company_id, message_id=message_id, error=str(exc)
-        )
+        _log.warning("enqueue_deferred", job=spec.function, message_id=message_id, error=str(exc))
         return False
     return True if job is not None else None
+
+
+async def enqueue_inbound(
+    queue: Any, namespace: str, company_id: int, message_id: int, correlation_id: str
+) -> bool | None:
+    key = inbound_job_key(namespace, company_id, message_id)
+    return await enqueue_message_job(
+        queue, PROCESS_INBOUND, key, company_id, message_id, correlation_id
+    )
+
+
+async def enqueue_delivery(
+    queue: Any, namespace: str, company_id: int, message_id: int, correlation_id: str
+) -> bool | None:
+    key = deliver_job_key(namespace, company_id, message_id)
+    return await enqueue_message_job(queue, DELIVER, key, company_id, message_id, correlation_id)

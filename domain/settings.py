@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     webhook_tolerance_seconds: int = 300
     webhook_max_body_bytes: int = 64 * 1024
 
+    # Whaticket (defaults of the demo company; a company's own settings override them)
+    whaticket_base_url: str | None = None
+    whaticket_token: SecretStr | None = None
+    whaticket_email: str | None = None
+    whaticket_password: SecretStr | None = None
+    whaticket_timeout_seconds: float = Field(default=15.0, gt=0)
+
     # Bootstrap
     admin_email: str = "admin@example.com"
     admin_password: SecretStr | None = None

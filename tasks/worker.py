@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import structlog
 from redis.asyncio import Redis
 from saq import CronJob
@@ -18,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
 from domain.db import create_engine
+from domain.integrations.whaticket import WhaticketClient
 from domain.observability.logging import configure_logging, get_logger
 from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
 from domain.operations.store import add_dead_letter
 from domain.settings import Settings
-from tasks.messages import on_dead_inbound, process_inbound
+from tasks.messages import deliver_message, on_dead_inbound, process_inbound
 from tasks.sweeper import sweep_unqueued
 
 log = get_logger(__name__)
@@ -56,7 +58,7 @@ def settings(
     config = config or Settings()
     return {
         "queue": make_queue(config, queue),
-        "functions": [process_inbound],
+        "functions": [process_inbound, deliver_message],
         "concurrency": config.worker_concurrency,
         "startup": _startup(config),
         "shutdown": _shutdown,
@@ -103,6 +105,8 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
         )
         ctx["redis"] = worker.queue.redis
         ctx["inbound_queue"] = make_queue(config, queues.SHARED)
+        ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
+        ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
         ctx["flusher"] = MetricsFlusher(
             worker.queue.redis, config.redis_namespace, config.metrics_flush_seconds
         )
@@ -115,6 +119,7 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
 async def _shutdown(ctx: dict[str, Any]) -> None:
     await ctx["flusher"].stop()
     await ctx["inbound_queue"].redis.aclose()
+    await ctx["http"].aclose()
     await ctx["engine"].dispose()
 
 

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.db import TenantBase
 
 INBOUND_STATUSES = ("received", "processed", "failed")
-OUTBOUND_STATUSES = ("pending", "sent", "failed")
+# outbox: Whaticket is not configured for the company; the reply waits in the panel's outbox.
+OUTBOUND_STATUSES = ("pending", "sent", "failed", "outbox")
 DELIVERY_STATUSES = ("SENT", "FAILED_TEMPORARY", "FAILED_PERMANENT")
 
 
@@ -89,11 +90,19 @@ class Message(TenantBase):
     processed_at: Mapped[datetime | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
+    # Outbound only: the inbound message this answers (one reply per inbound message, so a
+    # retried pipeline job can never create a second one), who wrote it, and when it left.
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), unique=True
+    )
+    source: Mapped[str | None] = mapped_column(String(16))
+    sent_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (
         CheckConstraint("direction IN ('inbound', 'outbound')", name="direction"),
         CheckConstraint(
-            "status IN ('received', 'processed', 'failed', 'pending', 'sent')", name="status"
+            "status IN ('received', 'processed', 'failed', 'pending', 'sent', 'outbox')",
+            name="status",
         ),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
         # The sweeper and the backlog gauge only ever look at messages not yet processed.

@@ -9,11 +9,12 @@ from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.conversations.models import Contact, Conversation, Message
+from domain.conversations.models import Contact, Conversation, DeliveryLog, Message
 
 _messages = cast(Table, Message.__table__)
 _contacts = cast(Table, Contact.__table__)
 _conversations = cast(Table, Conversation.__table__)
+_delivery_logs = cast(Table, DeliveryLog.__table__)
 
 # Built once: the hot path reuses the compiled statement from SQLAlchemy's cache.
 _insert_inbound = (
@@ -150,3 +151,82 @@ async def backlog(conn: AsyncConnection) -> int:
     """Messages accepted but not processed yet."""
     query = select(func.count()).select_from(_messages).where(_messages.c.status == "received")
     return int((await conn.execute(query)).scalar_one())
+
+
+async def message(conn: AsyncConnection, message_id: int) -> Any | None:
+    return (await conn.execute(select(_messages).where(_messages.c.id == message_id))).first()
+
+
+async def reply_for(conn: AsyncConnection, inbound_id: int) -> Any | None:
+    """The outbound reply already written for an inbound message, if any."""
+    query = select(_messages.c.id, _messages.c.status).where(_messages.c.reply_to_id == inbound_id)
+    return (await conn.execute(query)).first()
+
+
+async def insert_reply(
+    conn: AsyncConnection, inbound: Any, body: str, source: str, correlation_id: str | None
+) -> int:
+    """The one outbound reply to `inbound` (unique reply_to_id: a retry cannot add another)."""
+    created = await conn.execute(
+        insert(_messages)
+        .values(
+            direction="outbound",
+            status="pending",
+            kind="text",
+            body=body,
+            phone=inbound.phone,
+            contact_id=inbound.contact_id,
+            conversation_id=inbound.conversation_id,
+            reply_to_id=inbound.id,
+            source=source,
+            correlation_id=correlation_id,
+        )
+        .on_conflict_do_nothing(index_elements=[_messages.c.reply_to_id])
+        .returning(_messages.c.id)
+    )
+    new_id = created.scalar()
+    if new_id is not None:
+        return int(new_id)
+    existing = await reply_for(conn, inbound.id)
+    assert existing is not None  # the conflict was on this very reply_to_id
+    return int(existing.id)
+
+
+async def conversation_status(conn: AsyncConnection, conversation_id: int) -> str | None:
+    query = select(_conversations.c.status).where(_conversations.c.id == conversation_id)
+    return (await conn.execute(query)).scalar()
+
+
+async def set_outbound_status(
+    conn: AsyncConnection, message_id: int, status: str, error: str | None = None
+) -> None:
+    values: dict[str, Any] = {
+        "status": status,
+        "error": error,
+        "attempts": _messages.c.attempts + 1,
+    }
+    if status == "sent":
+        values["sent_at"] = func.now()
+    await conn.execute(update(_messages).where(_messages.c.id == message_id).values(**values))
+
+
+async def add_delivery_log(
+    conn: AsyncConnection,
+    *,
+    message_id: int,
+    attempt: int,
+    status: str,
+    http_status: int | None,
+    error: str | None,
+    latency_ms: int | None,
+) -> None:
+    await conn.execute(
+        insert(_delivery_logs).values(
+            message_id=message_id,
+            attempt=attempt,
+            status=status,
+            http_status=http_status,
+            error=(error or None) and error[:2000],
+            latency_ms=latency_ms,
+        )
+    )

@@ -96,6 +96,25 @@ DEAD_LETTER_SIZE = Metric(
 )
 WORKERS = Metric("secretaria_workers", "Live SAQ workers per queue.", "gauge", ("queue",))
 
+WHATICKET_LATENCY = Metric(
+    "secretaria_whaticket_latency_seconds", "Duration of successful Whaticket sends.", "histogram"
+)
+WHATICKET_ERRORS = Metric(
+    "secretaria_whaticket_errors_total",
+    "Failed Whaticket send attempts by kind (auth, invalid_number, temporary).",
+    "counter",
+    ("kind",),
+    initial=(("auth",), ("invalid_number",), ("temporary",)),
+)
+WHATICKET_SUCCESS = Metric(
+    "secretaria_whaticket_send_success_total", "Messages Whaticket accepted.", "counter"
+)
+WHATICKET_RETRY = Metric(
+    "secretaria_whaticket_send_retry_total",
+    "Whaticket sends scheduled for another try (P6).",
+    "counter",
+)
+
 ALL: tuple[Metric, ...] = (
     WEBHOOK_RECEIVED,
     WEBHOOK_LATENCY,
@@ -108,6 +127,10 @@ ALL: tuple[Metric, ...] = (
     QUEUE_JOBS,
     DEAD_LETTER_SIZE,
     WORKERS,
+    WHATICKET_LATENCY,
+    WHATICKET_ERRORS,
+    WHATICKET_SUCCESS,
+    WHATICKET_RETRY,
 )
 
 

@@ -1,0 +1,30 @@
+"""Per-company integration settings: the company's own values override the environment's,
+and the environment's apply only to the demo company (P5, issue 3 item 1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.integrations.whaticket import WhaticketConfig
+from domain.settings import Settings
+from domain.tenancy.directory import DEMO_SLUG
+
+
+def whaticket_config(company: Any, settings: Settings) -> WhaticketConfig:
+    own = (company.settings or {}).get("whaticket") or {}
+    demo = company.slug == DEMO_SLUG
+
+    def pick(key: str, default: Any) -> Any:
+        value = own.get(key)
+        if value:
+            return value
+        if not demo or default is None:
+            return None
+        return default.get_secret_value() if hasattr(default, "get_secret_value") else default
+
+    return WhaticketConfig(
+        base_url=pick("base_url", settings.whaticket_base_url) or "",
+        token=pick("token", settings.whaticket_token),
+        email=pick("email", settings.whaticket_email),
+        password=pick("password", settings.whaticket_password),
+    )
