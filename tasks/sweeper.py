@@ -17,14 +17,17 @@ async def sweep_unqueued(ctx: dict[str, Any]) -> dict[str, int]:
     settings = ctx["settings"]
     inbound_queue = ctx["inbound_queue"]
 
-    async def enqueue(company_id: int, message_id: int, cid: str) -> bool | None:
-        return await queues.enqueue_inbound(
-            inbound_queue, settings.redis_namespace, company_id, message_id, cid
-        )
+    ns = settings.redis_namespace
+
+    async def inbound(company_id: int, message_id: int, cid: str) -> bool | None:
+        return await queues.enqueue_inbound(inbound_queue, ns, company_id, message_id, cid)
+
+    async def delivery(company_id: int, message_id: int, cid: str) -> bool | None:
+        return await queues.enqueue_delivery(inbound_queue, ns, company_id, message_id, cid)
 
     requeued = await requeue_unqueued(
         ctx["engine"],
-        enqueue,
+        {"received": inbound, "pending": delivery},
         older_than=timedelta(seconds=settings.sweeper_grace_seconds),
         limit=settings.sweeper_batch,
     )

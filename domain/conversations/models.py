@@ -111,6 +111,12 @@ class Message(TenantBase):
             "received_at",
             postgresql_where=text("status = 'received'"),
         ),
+        # ... and replies waiting for delivery.
+        Index(
+            "ix_messages_received_at_undelivered",
+            "received_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
 

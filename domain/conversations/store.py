@@ -133,12 +133,15 @@ async def mark_failed(conn: AsyncConnection, message_id: int, error: str) -> Non
     )
 
 
-async def unqueued_messages(conn: AsyncConnection, older_than: timedelta, limit: int) -> list[Any]:
-    """Accepted messages still waiting after `older_than` (uses the partial index)."""
+async def waiting_messages(
+    conn: AsyncConnection, status: str, older_than: timedelta, limit: int
+) -> list[Any]:
+    """Messages still in `status` ("received": not filed yet; "pending": reply not delivered
+    yet) after `older_than`. Both statuses have a partial index."""
     query = (
         select(_messages.c.id, _messages.c.correlation_id)
         .where(
-            _messages.c.status == "received",
+            _messages.c.status == status,
             _messages.c.received_at < func.now() - older_than,
         )
         .order_by(_messages.c.received_at)

@@ -16,19 +16,20 @@ Enqueue = Callable[[int, int, str], Awaitable[bool | None]]
 
 
 async def requeue_unqueued(
-    engine: AsyncEngine, enqueue: Enqueue, *, older_than: timedelta, limit: int
+    engine: AsyncEngine, enqueuers: dict[str, Enqueue], *, older_than: timedelta, limit: int
 ) -> int:
-    """Enqueue every message still `received` after `older_than`; returns how many were
-    missing from the queue. Jobs still queued keep their key, so they are not doubled."""
+    """For each message status in `enqueuers` ("received" -> the inbound job, "pending" -> the
+    delivery job), enqueue every message still in it after `older_than`; returns how many
+    were missing from the queue. Jobs still queued keep their key, so they are not doubled."""
     requeued = 0
     async with engine.connect() as conn:
         for company_id in await company_ids(conn):
-            rows = await store.unqueued_messages(
-                await bind_tenant(conn, company_id), older_than, limit
-            )
-            for row in rows:
-                result = await enqueue(company_id, row.id, row.correlation_id or "")
-                if result is False:
-                    return requeued  # queue down: try again on the next tick
-                requeued += bool(result)
+            tenant = await bind_tenant(conn, company_id)
+            for status, enqueue in enqueuers.items():
+                rows = await store.waiting_messages(tenant, status, older_than, limit)
+                for row in rows:
+                    result = await enqueue(company_id, row.id, row.correlation_id or "")
+                    if result is False:
+                        return requeued  # queue down: try again on the next tick
+                    requeued += bool(result)
     return requeued

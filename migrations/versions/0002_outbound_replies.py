@@ -45,6 +45,10 @@ def upgrade_tenant() -> None:
     op.create_unique_constraint(op.f('uq_messages_reply_to_id'), 'messages', ['reply_to_id'])
     op.create_foreign_key(op.f('fk_messages_reply_to_id_messages'), 'messages', 'messages', ['reply_to_id'], ['id'], ondelete='SET NULL')
     # ### end Alembic commands ###
+    op.create_index(
+        'ix_messages_received_at_undelivered', 'messages', ['received_at'], unique=False,
+        postgresql_where=sa.text("status = 'pending'"),
+    )
     # Autogenerate does not compare CHECK constraints: the new 'outbox' status, by hand.
     op.drop_constraint(op.f('ck_messages_status'), 'messages', type_='check')
     op.create_check_constraint(
@@ -55,6 +59,7 @@ def upgrade_tenant() -> None:
 
 
 def downgrade_tenant() -> None:
+    op.drop_index('ix_messages_received_at_undelivered', table_name='messages')
     op.execute("UPDATE messages SET status = 'pending' WHERE status = 'outbox'")
     op.drop_constraint(op.f('ck_messages_status'), 'messages', type_='check')
     op.create_check_constraint(

@@ -116,3 +116,45 @@ async def test_sweeper_does_not_double_a_job_still_in_the_queue(
 
 async def _is_processed(engine: AsyncEngine, company_id: int) -> bool:
     return await status_of(engine, company_id) == "processed"
+
+
+async def test_a_reply_whose_delivery_job_was_lost_is_still_delivered(
+    settings: Settings,
+    private_redis: EmbeddedRedis,
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+) -> None:
+    import json
+
+    from tasks.messages import process_inbound
+    from tests.fakes.server import LocalServer
+    from tests.fakes.whaticket import FakeWhaticket
+
+    config = settings.model_copy(update={"redis_url": private_redis.url})
+    acme = await make_company("acme")
+    whaticket = FakeWhaticket()
+    async with LocalServer(whaticket.app()) as url:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE companies SET settings = CAST(:s AS jsonb)"),
+                {"s": json.dumps({"whaticket": {"base_url": url, "token": whaticket.token}})},
+            )
+        app = create_app(config)
+        async with app.test_app() as test_app:
+            assert (await post_message(test_app.test_client())).status_code == 202
+        queue = worker_settings.make_queue(config, queues.SHARED)
+        ctx = {"engine": engine, "settings": config, "inbound_queue": queue}
+        # Filed and answered; the delivery job is queued, then Redis loses everything.
+        await process_inbound(ctx, company_id=acme.company.id, message_id=1, correlation_id="c")
+        await queue.redis.aclose()
+        private_redis.stop()
+        private_redis.start()
+        await asyncio.sleep(config.sweeper_grace_seconds + 0.1)
+        assert (await run_sweeper(config, engine))["requeued"] == 1
+        async with running_worker(worker_settings.settings(config)):
+            await eventually(lambda: _has_sent(whaticket))
+    assert len(whaticket.sent) == 1
+
+
+async def _has_sent(fake: Any) -> bool:
+    return bool(fake.sent)
