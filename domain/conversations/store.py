@@ -233,3 +233,14 @@ async def add_delivery_log(
             latency_ms=latency_ms,
         )
     )
+
+
+async def set_conversation_status(
+    conn: AsyncConnection, conversation_id: int, status: str, reason: str | None
+) -> None:
+    """Hand a conversation to a person (`handoff`, with its reason) or back to the bot."""
+    await conn.execute(
+        update(_conversations)
+        .where(_conversations.c.id == conversation_id)
+        .values(status=status, handoff_reason=reason)
+    )

@@ -115,6 +115,12 @@ WHATICKET_RETRY = Metric(
     "counter",
 )
 
+INJECTION_BLOCKED = Metric(
+    "secretaria_llm_prompt_injection_blocked_total",
+    "Customer messages caught as prompt-injection attempts and answered safely.",
+    "counter",
+)
+
 ALL: tuple[Metric, ...] = (
     WEBHOOK_RECEIVED,
     WEBHOOK_LATENCY,
@@ -131,6 +137,7 @@ ALL: tuple[Metric, ...] = (
     WHATICKET_ERRORS,
     WHATICKET_SUCCESS,
     WHATICKET_RETRY,
+    INJECTION_BLOCKED,
 )
 
 

@@ -1,19 +1,35 @@
-"""Writing the secretary's reply to an inbound message (the pipeline's compose + persist)."""
+"""Writing the secretary's reply to an inbound message: the pipeline's context, intent,
+guardrails, compose and persist steps (the LLM step plugs in at `compose`)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.conversations import store
 from domain.db import tenant_engine
+from domain.observability.logging import get_logger
+from domain.observability.metrics import INJECTION_BLOCKED, metrics
+from domain.secretary.guardrails import SAFE_INJECTION_REPLY, is_injection, sanitise, whatsapp_text
+from domain.secretary.nlu import analyse
 from domain.secretary.offline import offline_reply
+
+log = get_logger(__name__)
+
+
+def handoff_message(company: str) -> str:
+    return (
+        f"Certo! Vou chamar uma pessoa da equipe da {company} para continuar o seu atendimento. "
+        "Assim que alguém estiver disponível, responderá por aqui."
+    )
 
 
 async def prepare_reply(
     engine: AsyncEngine, company_id: int, inbound_id: int, company_name: str
 ) -> int | None:
     """The id of the outbound reply waiting for delivery, writing it if needed; None when
-    nothing is to be sent (handed off to a human, or already delivered).
+    nothing is to be sent (handed off to a person, or already delivered).
 
     Idempotent: the reply is unique per inbound message, so a retried job reuses it.
     """
@@ -26,5 +42,36 @@ async def prepare_reply(
             return None
         if await store.conversation_status(conn, inbound.conversation_id) == "handoff":
             return None  # a person is answering this contact; the bot stays quiet
-        body = offline_reply(inbound.body, inbound.kind, inbound.push_name, company_name)
-        return await store.insert_reply(conn, inbound, body, "offline", inbound.correlation_id)
+        body, source = await _compose(conn, inbound, company_name)
+        return await store.insert_reply(
+            conn, inbound, whatsapp_text(body), source, inbound.correlation_id
+        )
+
+
+async def _compose(conn: AsyncConnection, inbound: Any, company_name: str) -> tuple[str, str]:
+    text = sanitise(inbound.body)
+    if is_injection(text):
+        metrics.inc(INJECTION_BLOCKED)
+        log.warning("prompt_injection_blocked", message_id=inbound.id)
+        return SAFE_INJECTION_REPLY, "guardrail"
+    analysis = analyse(text)
+    log.info(
+        "nlu",
+        intent=analysis.intent,
+        confidence=analysis.confidence,
+        sentiment=analysis.sentiment,
+        message_id=inbound.id,
+    )
+    if analysis.intent == "handoff":
+        # P7: told once (this reply), then the bot stays quiet until an operator releases it.
+        await store.set_conversation_status(
+            conn, inbound.conversation_id, "handoff", "customer_request"
+        )
+        return handoff_message(company_name), "handoff"
+    return offline_reply(text, inbound.kind, inbound.push_name, company_name), "offline"
+
+
+async def release_conversation(engine: AsyncEngine, company_id: int, conversation_id: int) -> None:
+    """An operator gives the conversation back to the bot."""
+    async with tenant_engine(engine, company_id).begin() as conn:
+        await store.set_conversation_status(conn, conversation_id, "open", None)
