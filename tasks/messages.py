@@ -15,7 +15,6 @@ from domain.observability.metrics import WHATICKET_RETRY, metrics
 from domain.secretary.config import whaticket_config
 from domain.secretary.delivery import Attempt, DeliveryFailed, deliver
 from domain.secretary.replies import prepare_reply
-from domain.tenancy.store import company_profile
 
 log = get_logger(__name__)
 
@@ -23,31 +22,40 @@ log = get_logger(__name__)
 async def process_inbound(
     ctx: dict[str, Any], *, company_id: int, message_id: int, correlation_id: str = ""
 ) -> dict[str, Any]:
-    """File one stored message, write the reply and queue its delivery (all idempotent)."""
-    engine = ctx["engine"]
-    async with engine.begin() as conn:
-        filed = await file_inbound_message(await bind_tenant(conn, company_id), message_id)
-        company = await company_profile(conn, company_id)
+    """File one stored message and write its reply in one transaction, then queue the
+    reply's delivery (every step idempotent: a retry never repeats an effect)."""
+    company = await ctx["companies"].profile(company_id)
+    if company is None:
+        return {"outcome": "missing"}
+    deliverable = whaticket_config(company, ctx["settings"]).configured
+    async with ctx["engine"].begin() as conn:
+        tenant = await bind_tenant(conn, company_id)
+        filed = await file_inbound_message(tenant, message_id)
+        reply = None
+        if filed.outcome != "missing":
+            reply = await prepare_reply(tenant, message_id, company.name, deliverable)
     log.info(
-        "inbound_filed",
+        "inbound_processed",
         outcome=filed.outcome,
         message_id=message_id,
         conversation_id=filed.conversation_id,
+        reply=reply.status if reply else None,
     )
-    if filed.outcome == "missing" or company is None or "inbound_queue" not in ctx:
-        return {"outcome": filed.outcome, "conversation_id": filed.conversation_id}
-    reply_id = await prepare_reply(engine, company_id, message_id, company.name)
-    if reply_id is not None:
+    if reply is not None and reply.status == "pending":
         queued = await queues.enqueue_delivery(
             ctx["inbound_queue"],
             ctx["settings"].redis_namespace,
             company_id,
-            reply_id,
+            reply.id,
             correlation_id,
         )
         if queued is False:
             raise RuntimeError("queue unreachable: the reply's delivery will be queued on retry")
-    return {"outcome": filed.outcome, "conversation_id": filed.conversation_id, "reply": reply_id}
+    return {
+        "outcome": filed.outcome,
+        "conversation_id": filed.conversation_id,
+        "reply": reply.id if reply else None,
+    }
 
 
 async def deliver_message(
@@ -55,8 +63,7 @@ async def deliver_message(
 ) -> dict[str, Any]:
     """One delivery attempt; SAQ retries temporary failures on the P6 ladder."""
     job = ctx["job"]
-    async with ctx["engine"].connect() as conn:
-        company = await company_profile(conn, company_id)
+    company = await ctx["companies"].profile(company_id)
     if company is None:
         return {"outcome": "missing"}
     config = whaticket_config(company, ctx["settings"])

@@ -24,6 +24,7 @@ from domain.observability.logging import configure_logging, get_logger
 from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
 from domain.operations.store import add_dead_letter
 from domain.settings import Settings
+from domain.tenancy.directory import CompanyDirectory
 from tasks.messages import deliver_message, on_dead_inbound, process_inbound
 from tasks.sweeper import sweep_unqueued
 
@@ -105,6 +106,7 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
         )
         ctx["redis"] = worker.queue.redis
         ctx["inbound_queue"] = make_queue(config, queues.SHARED)
+        ctx["companies"] = CompanyDirectory(ctx["engine"])
         ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
         ctx["flusher"] = MetricsFlusher(

@@ -222,6 +222,18 @@ def client(app: Any) -> Any:
     return app.test_client()
 
 
+def job_context(engine: AsyncEngine, settings: Settings, queue: Any = None) -> dict[str, Any]:
+    """What a worker's startup puts in a job's ctx, for calling job functions directly."""
+    from domain.tenancy.directory import CompanyDirectory
+
+    return {
+        "engine": engine,
+        "settings": settings,
+        "companies": CompanyDirectory(engine),
+        "inbound_queue": queue,
+    }
+
+
 @contextlib.asynccontextmanager
 async def running_worker(config: dict[str, Any]) -> AsyncIterator[Worker]:
     """A real SAQ worker in this event loop (no signal handlers: pytest owns Ctrl-C)."""

@@ -167,14 +167,19 @@ async def reply_for(conn: AsyncConnection, inbound_id: int) -> Any | None:
 
 
 async def insert_reply(
-    conn: AsyncConnection, inbound: Any, body: str, source: str, correlation_id: str | None
+    conn: AsyncConnection,
+    inbound: Any,
+    body: str,
+    source: str,
+    correlation_id: str | None,
+    status: str = "pending",
 ) -> int:
     """The one outbound reply to `inbound` (unique reply_to_id: a retry cannot add another)."""
     created = await conn.execute(
         insert(_messages)
         .values(
             direction="outbound",
-            status="pending",
+            status=status,
             kind="text",
             body=body,
             phone=inbound.phone,

@@ -3,6 +3,7 @@ guardrails, compose and persist steps (the LLM step plugs in at `compose`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -25,27 +26,35 @@ def handoff_message(company: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Reply:
+    id: int
+    status: str  # "pending": to deliver; "outbox": waits for Whaticket in the panel
+
+
 async def prepare_reply(
-    engine: AsyncEngine, company_id: int, inbound_id: int, company_name: str
-) -> int | None:
-    """The id of the outbound reply waiting for delivery, writing it if needed; None when
-    nothing is to be sent (handed off to a person, or already delivered).
+    conn: AsyncConnection, inbound_id: int, company_name: str, deliverable: bool
+) -> Reply | None:
+    """The reply to an inbound message, written if needed, in the caller's transaction (on a
+    connection bound to the company's schema); None when nothing is to be sent (handed off
+    to a person). `deliverable=False` (no Whaticket configured) writes it to the outbox.
 
     Idempotent: the reply is unique per inbound message, so a retried job reuses it.
     """
-    async with tenant_engine(engine, company_id).begin() as conn:
-        existing = await store.reply_for(conn, inbound_id)
-        if existing is not None:
-            return int(existing.id) if existing.status == "pending" else None
-        inbound = await store.message(conn, inbound_id)
-        if inbound is None or inbound.conversation_id is None:
-            return None
-        if await store.conversation_status(conn, inbound.conversation_id) == "handoff":
-            return None  # a person is answering this contact; the bot stays quiet
-        body, source = await _compose(conn, inbound, company_name)
-        return await store.insert_reply(
-            conn, inbound, whatsapp_text(body), source, inbound.correlation_id
-        )
+    existing = await store.reply_for(conn, inbound_id)
+    if existing is not None:
+        return Reply(int(existing.id), existing.status)
+    inbound = await store.message(conn, inbound_id)
+    if inbound is None or inbound.conversation_id is None:
+        return None
+    if await store.conversation_status(conn, inbound.conversation_id) == "handoff":
+        return None  # a person is answering this contact; the bot stays quiet
+    body, source = await _compose(conn, inbound, company_name)
+    status = "pending" if deliverable else "outbox"
+    reply_id = await store.insert_reply(
+        conn, inbound, whatsapp_text(body), source, inbound.correlation_id, status
+    )
+    return Reply(reply_id, status)
 
 
 async def _compose(conn: AsyncConnection, inbound: Any, company_name: str) -> tuple[str, str]:

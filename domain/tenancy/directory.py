@@ -1,14 +1,15 @@
-"""Webhook-facing view of companies, cached in process.
+"""Views of companies cached in process: secrets for the webhook, profiles for jobs.
 
-The webhook hot path needs a company's id and secrets on every request; a few seconds of
-staleness is fine (a rotated secret is honoured within `ttl` seconds) and saves a database
-round trip per message.
+The webhook hot path needs a company's id and secrets on every request, and every job needs
+the company's name and settings; a few seconds of staleness is fine (a rotated secret or a new
+setting is honoured within `ttl` seconds) and saves a database round trip each time.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.tenancy.models import Company
 
 DEMO_SLUG = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyProfile:
+    """What jobs need of a company: name, slug, time zone and its own settings."""
+
+    id: int
+    name: str
+    slug: str
+    timezone: str
+    settings: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +45,7 @@ class CompanyDirectory:
         self._engine = engine
         self._ttl = ttl
         self._cache: dict[tuple[str, str], tuple[float, CompanyAuth | None]] = {}
+        self._profiles: dict[int, tuple[float, CompanyProfile | None]] = {}
 
     async def by_domain(self, domain: str) -> CompanyAuth | None:
         return await self._lookup("domain", domain.strip().lower())
@@ -46,6 +59,21 @@ class CompanyDirectory:
     def forget(self) -> None:
         """Drop the cache (after a secret rotation in this process)."""
         self._cache.clear()
+        self._profiles.clear()
+
+    async def profile(self, company_id: int) -> CompanyProfile | None:
+        now = time.monotonic()
+        hit = self._profiles.get(company_id)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        query = select(
+            Company.id, Company.name, Company.slug, Company.timezone, Company.settings
+        ).where(Company.id == company_id)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        found = CompanyProfile(*row) if row else None
+        self._profiles[company_id] = (now + self._ttl, found)
+        return found
 
     async def _lookup(self, field: str, value: str) -> CompanyAuth | None:
         now = time.monotonic()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -34,11 +32,3 @@ async def company_ids(conn: AsyncConnection) -> list[int]:
     """Every company id, for jobs that visit each tenant (sweeper, gauges)."""
     rows = await conn.execute(select(Company.id).order_by(Company.id))
     return [row[0] for row in rows]
-
-
-async def company_profile(conn: AsyncConnection, company_id: int) -> Any | None:
-    """What jobs need of a company: name, slug, time zone and its own settings."""
-    query = select(
-        Company.id, Company.name, Company.slug, Company.timezone, Company.settings
-    ).where(Company.id == company_id)
-    return (await conn.execute(query)).first()

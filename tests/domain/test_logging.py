@@ -64,14 +64,14 @@ async def test_correlation_id_travels_from_webhook_to_job_and_phone_is_masked(
 
     async def job_logged() -> bool:
         seen[:] = json_lines(buffer.getvalue())
-        return any(line.get("event") == "inbound_filed" for line in seen)
+        return any(line.get("event") == "inbound_processed" for line in seen)
 
     try:
         await eventually(job_logged)
     finally:
         root.removeHandler(tee)
     request = next(line for line in seen if line.get("event") == "request")
-    filed = next(line for line in seen if line.get("event") == "inbound_filed")
+    filed = next(line for line in seen if line.get("event") == "inbound_processed")
     assert request["correlation_id"] == filed["correlation_id"] == "abc-42"
     assert request["status"] == 202 and request["method"] == "POST"
     assert filed["company_id"] == request["company_id"]

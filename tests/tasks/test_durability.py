@@ -19,7 +19,14 @@ from domain.settings import Settings
 from scripts.embedded import EmbeddedRedis
 from tasks import worker as worker_settings
 from tasks.sweeper import sweep_unqueued
-from tests.conftest import MakeCompany, eventually, fixture_bytes, running_worker, signed_headers
+from tests.conftest import (
+    MakeCompany,
+    eventually,
+    fixture_bytes,
+    job_context,
+    running_worker,
+    signed_headers,
+)
 from web.app import create_app
 
 
@@ -143,7 +150,7 @@ async def test_a_reply_whose_delivery_job_was_lost_is_still_delivered(
         async with app.test_app() as test_app:
             assert (await post_message(test_app.test_client())).status_code == 202
         queue = worker_settings.make_queue(config, queues.SHARED)
-        ctx = {"engine": engine, "settings": config, "inbound_queue": queue}
+        ctx = job_context(engine, config, queue)
         # Filed and answered; the delivery job is queued, then Redis loses everything.
         await process_inbound(ctx, company_id=acme.company.id, message_id=1, correlation_id="c")
         await queue.redis.aclose()

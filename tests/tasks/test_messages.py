@@ -12,7 +12,14 @@ from domain import queues
 from domain.settings import Settings
 from tasks import worker as worker_settings
 from tasks.messages import process_inbound
-from tests.conftest import MakeCompany, eventually, fixture_bytes, running_worker, signed_headers
+from tests.conftest import (
+    MakeCompany,
+    eventually,
+    fixture_bytes,
+    job_context,
+    running_worker,
+    signed_headers,
+)
 
 
 async def counts(engine: AsyncEngine, company_id: int) -> dict[str, int]:
@@ -66,11 +73,11 @@ async def _processed(engine: AsyncEngine, company_id: int, n: int) -> bool:
 
 
 async def test_retried_job_never_duplicates_its_effects(
-    client: Any, make_company: MakeCompany, engine: AsyncEngine
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
     acme = await make_company("acme")
     await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
-    ctx = {"engine": engine}
+    ctx = job_context(engine, settings)
     kwargs = {"company_id": acme.company.id, "message_id": 1, "correlation_id": "c"}
     first = await process_inbound(ctx, **kwargs)
     # A retry after a crash, and two workers racing on the same message.
@@ -85,12 +92,12 @@ async def test_retried_job_never_duplicates_its_effects(
 
 
 async def test_concurrent_first_messages_of_a_contact_share_one_conversation(
-    client: Any, make_company: MakeCompany, engine: AsyncEngine
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
     acme = await make_company("acme")
     for fixture in ("inbound_text.json", "inbound_extended_text.json", "inbound_list_reply.json"):
         await accept(client, fixture, "secret-acme", "acme.example.com")
-    ctx = {"engine": engine}
+    ctx = job_context(engine, settings)
     await asyncio.gather(
         *(
             process_inbound(ctx, company_id=acme.company.id, message_id=i, correlation_id="")
@@ -141,7 +148,7 @@ async def _dead_letters(engine: AsyncEngine) -> list[Any]:
 
 
 async def test_each_new_contact_gets_its_own_conversation(
-    client: Any, make_company: MakeCompany, engine: AsyncEngine
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
     """Past PostgreSQL's fifth execution of a prepared statement (generic plans), too."""
     acme = await make_company("acme")
@@ -157,8 +164,18 @@ async def test_each_new_contact_gets_its_own_conversation(
             headers=signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"}),
         )
         assert response.status_code == 202
+        async with engine.connect() as conn:
+            # Replies share the table, so inbound ids are not 1, 2, 3...
+            message_id = await conn.scalar(
+                text(
+                    f"SELECT max(id) FROM tenant_{acme.company.id}.messages WHERE direction = 'inbound'"
+                )
+            )
         filed = await process_inbound(
-            {"engine": engine}, company_id=acme.company.id, message_id=i, correlation_id=""
+            job_context(engine, settings),
+            company_id=acme.company.id,
+            message_id=message_id,
+            correlation_id="",
         )
         assert filed["outcome"] == "filed"
     assert await counts(engine, acme.company.id) == {

@@ -13,7 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tasks import worker as worker_settings
-from tests.conftest import MakeCompany, eventually, fixture_bytes, running_worker, signed_headers
+from tests.conftest import (
+    MakeCompany,
+    eventually,
+    fixture_bytes,
+    job_context,
+    running_worker,
+    signed_headers,
+)
 from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
 
@@ -120,7 +127,7 @@ async def test_a_retried_pipeline_never_sends_the_same_reply_twice(
     await send(client)
     config = worker_settings.settings(settings)
     queue = config["queue"]
-    ctx = {"engine": engine, "settings": settings, "inbound_queue": queue}
+    ctx = job_context(engine, settings, queue)
     for _ in range(3):  # the job retried after a crash, twice
         await process_inbound(ctx, company_id=acme.company.id, message_id=1, correlation_id="c")
     async with running_worker(config):
