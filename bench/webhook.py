@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -181,6 +182,8 @@ def spawned_stack(workers: int) -> object:
     """The real product, as `make run` starts it, on a free port with its own data dir."""
     port = free_port()
     data_dir = ROOT / "var" / "bench"
+    # A fresh database each run: figures must not drift with what earlier runs left behind.
+    shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,

@@ -92,9 +92,7 @@ class Message(TenantBase):
     error: Mapped[str | None] = mapped_column(Text)
     # Outbound only: the inbound message this answers (one reply per inbound message, so a
     # retried pipeline job can never create a second one), who wrote it, and when it left.
-    reply_to_id: Mapped[int | None] = mapped_column(
-        ForeignKey("messages.id", ondelete="SET NULL"), unique=True
-    )
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     source: Mapped[str | None] = mapped_column(String(16))
     sent_at: Mapped[datetime | None] = mapped_column()
 
@@ -110,6 +108,14 @@ class Message(TenantBase):
             "ix_messages_received_at_pending",
             "received_at",
             postgresql_where=text("status = 'received'"),
+        ),
+        # One reply per inbound message; partial, so inbound inserts (the webhook's hot path)
+        # do not maintain an index entry for their NULL.
+        Index(
+            "uq_messages_reply_to_id",
+            "reply_to_id",
+            unique=True,
+            postgresql_where=text("reply_to_id IS NOT NULL"),
         ),
         # ... and replies waiting for delivery.
         Index(

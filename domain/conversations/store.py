@@ -189,7 +189,10 @@ async def insert_reply(
             source=source,
             correlation_id=correlation_id,
         )
-        .on_conflict_do_nothing(index_elements=[_messages.c.reply_to_id])
+        # A literal predicate: PostgreSQL cannot match a partial index to a bound parameter.
+        .on_conflict_do_nothing(
+            index_elements=[_messages.c.reply_to_id], index_where=text("reply_to_id IS NOT NULL")
+        )
         .returning(_messages.c.id)
     )
     new_id = created.scalar()
