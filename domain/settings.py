@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     whaticket_password: SecretStr | None = None
     whaticket_timeout_seconds: float = Field(default=15.0, gt=0)
 
+    # Gemini (defaults of the demo company; a company's own settings override them)
+    gemini_api_key: SecretStr | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_base_url: str | None = None
+    gemini_timeout_seconds: float = Field(default=20.0, gt=0)
+
     # Bootstrap
     admin_email: str = "admin@example.com"
     admin_password: SecretStr | None = None
