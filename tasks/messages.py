@@ -10,11 +10,21 @@ from domain import queues
 from domain.conversations.service import file_inbound_message
 from domain.conversations.store import mark_failed
 from domain.db import bind_tenant
+from domain.integrations.gemini import LLMReply, LLMUnavailable
 from domain.observability.logging import get_logger
-from domain.observability.metrics import WHATICKET_RETRY, metrics
-from domain.secretary.config import whaticket_config
+from domain.observability.metrics import (
+    LLM_CALLS,
+    LLM_ERRORS,
+    LLM_LATENCY,
+    USAGE_MESSAGES,
+    USAGE_TOKENS,
+    WHATICKET_RETRY,
+    metrics,
+)
+from domain.secretary.config import gemini_config, whaticket_config
 from domain.secretary.delivery import Attempt, DeliveryFailed, deliver
-from domain.secretary.replies import prepare_reply
+from domain.secretary.prompt import canary_for, system_prompt
+from domain.secretary.replies import Composed, Context, Reply, compose, load_context, save_reply
 
 log = get_logger(__name__)
 
@@ -22,18 +32,28 @@ log = get_logger(__name__)
 async def process_inbound(
     ctx: dict[str, Any], *, company_id: int, message_id: int, correlation_id: str = ""
 ) -> dict[str, Any]:
-    """File one stored message and write its reply in one transaction, then queue the
-    reply's delivery (every step idempotent: a retry never repeats an effect)."""
+    """File one stored message, compose its reply (the LLM call outside any transaction),
+    save it and queue its delivery. Every step is idempotent: a retry never repeats an effect
+    (at worst the model is asked again; only one reply is ever saved and sent)."""
     company = await ctx["companies"].profile(company_id)
     if company is None:
         return {"outcome": "missing"}
-    deliverable = whaticket_config(company, ctx["settings"]).configured
+    settings = ctx["settings"]
+    deliverable = whaticket_config(company, settings).configured
     async with ctx["engine"].begin() as conn:
         tenant = await bind_tenant(conn, company_id)
         filed = await file_inbound_message(tenant, message_id)
-        reply = None
-        if filed.outcome != "missing":
-            reply = await prepare_reply(tenant, message_id, company.name, deliverable)
+        loaded = None if filed.outcome == "missing" else await load_context(tenant, message_id)
+    reply = loaded if isinstance(loaded, Reply) else None
+    if isinstance(loaded, Context):
+        composed = await _compose(ctx, company, loaded)
+        async with ctx["engine"].begin() as conn:
+            reply = await save_reply(
+                await bind_tenant(conn, company_id), loaded, composed, deliverable
+            )
+        metrics.inc(USAGE_MESSAGES, company_id=company_id)
+        if composed.tokens:
+            metrics.inc(USAGE_TOKENS, sum(composed.tokens), company_id=company_id)
     log.info(
         "inbound_processed",
         outcome=filed.outcome,
@@ -43,11 +63,7 @@ async def process_inbound(
     )
     if reply is not None and reply.status == "pending":
         queued = await queues.enqueue_delivery(
-            ctx["inbound_queue"],
-            ctx["settings"].redis_namespace,
-            company_id,
-            reply.id,
-            correlation_id,
+            ctx["inbound_queue"], settings.redis_namespace, company_id, reply.id, correlation_id
         )
         if queued is False:
             raise RuntimeError("queue unreachable: the reply's delivery will be queued on retry")
@@ -56,6 +72,31 @@ async def process_inbound(
         "conversation_id": filed.conversation_id,
         "reply": reply.id if reply else None,
     }
+
+
+async def _compose(ctx: dict[str, Any], company: Any, context: Context) -> Composed:
+    settings = ctx["settings"]
+    config = gemini_config(company, settings)
+    if not config.configured or "gemini" not in ctx:
+        return await compose(context, company.name, None)
+    canary = canary_for(
+        company.id,
+        settings.secret_key.get_secret_value() if settings.secret_key else settings.redis_namespace,
+    )
+    system = system_prompt(company.name, context.inbound.push_name, canary)
+
+    async def generate(system_: str, turns: list[tuple[str, str]]) -> LLMReply:
+        metrics.inc(LLM_CALLS)
+        try:
+            reply = await ctx["gemini"].generate(config, system_, turns, max_tokens=400)
+        except LLMUnavailable:
+            metrics.inc(LLM_ERRORS)
+            raise
+        metrics.observe(LLM_LATENCY, reply.latency_ms / 1000)
+        return reply
+
+    secrets = tuple(s for s in (config.api_key,) if s)
+    return await compose(context, company.name, generate, system, secrets, canary)
 
 
 async def deliver_message(

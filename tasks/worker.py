@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
 from domain.db import create_engine
+from domain.integrations.gemini import GeminiClient
 from domain.integrations.whaticket import WhaticketClient
 from domain.observability.logging import configure_logging, get_logger
 from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
@@ -109,6 +110,7 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
         ctx["companies"] = CompanyDirectory(ctx["engine"])
         ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
+        ctx["gemini"] = GeminiClient()
         ctx["flusher"] = MetricsFlusher(
             worker.queue.redis, config.redis_namespace, config.metrics_flush_seconds
         )

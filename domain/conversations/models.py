@@ -95,6 +95,9 @@ class Message(TenantBase):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     source: Mapped[str | None] = mapped_column(String(16))
     sent_at: Mapped[datetime | None] = mapped_column()
+    # LLM usage of an outbound reply (P4: tokens recorded per message).
+    tokens_in: Mapped[int | None] = mapped_column(Integer)
+    tokens_out: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         CheckConstraint("direction IN ('inbound', 'outbound')", name="direction"),

@@ -173,6 +173,7 @@ async def insert_reply(
     source: str,
     correlation_id: str | None,
     status: str = "pending",
+    tokens: tuple[int, int] | None = None,
 ) -> int:
     """The one outbound reply to `inbound` (unique reply_to_id: a retry cannot add another)."""
     created = await conn.execute(
@@ -188,6 +189,8 @@ async def insert_reply(
             reply_to_id=inbound.id,
             source=source,
             correlation_id=correlation_id,
+            tokens_in=tokens[0] if tokens else None,
+            tokens_out=tokens[1] if tokens else None,
         )
         # A literal predicate: PostgreSQL cannot match a partial index to a bound parameter.
         .on_conflict_do_nothing(
@@ -252,3 +255,18 @@ async def set_conversation_status(
         .where(_conversations.c.id == conversation_id)
         .values(status=status, handoff_reason=reason)
     )
+
+
+async def recent_turns(
+    conn: AsyncConnection, conversation_id: int, before_id: int, limit: int
+) -> list[tuple[str, str]]:
+    """The conversation's last `limit` messages before `before_id`, oldest first, as
+    (direction, body)."""
+    query = (
+        select(_messages.c.direction, _messages.c.body)
+        .where(_messages.c.conversation_id == conversation_id, _messages.c.id < before_id)
+        .order_by(_messages.c.id.desc())
+        .limit(limit)
+    )
+    rows = list(await conn.execute(query))
+    return [(row.direction, row.body) for row in reversed(rows)]

@@ -121,6 +121,20 @@ INJECTION_BLOCKED = Metric(
     "counter",
 )
 
+LLM_LATENCY = Metric("secretaria_llm_latency_seconds", "Duration of Gemini calls.", "histogram")
+LLM_ERRORS = Metric(
+    "secretaria_llm_errors_total",
+    "Gemini calls that gave no answer (the offline responder answered instead).",
+    "counter",
+)
+LLM_CALLS = Metric("secretaria_llm_calls_total", "Gemini calls attempted.", "counter")
+USAGE_MESSAGES = Metric(
+    "secretaria_usage_messages_total", "Replies written, per company.", "counter", ("company_id",)
+)
+USAGE_TOKENS = Metric(
+    "secretaria_usage_tokens_total", "LLM tokens used, per company.", "counter", ("company_id",)
+)
+
 ALL: tuple[Metric, ...] = (
     WEBHOOK_RECEIVED,
     WEBHOOK_LATENCY,
@@ -138,6 +152,11 @@ ALL: tuple[Metric, ...] = (
     WHATICKET_SUCCESS,
     WHATICKET_RETRY,
     INJECTION_BLOCKED,
+    LLM_LATENCY,
+    LLM_ERRORS,
+    LLM_CALLS,
+    USAGE_MESSAGES,
+    USAGE_TOKENS,
 )
 
 

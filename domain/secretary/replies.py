@@ -1,22 +1,56 @@
-"""Writing the secretary's reply to an inbound message: the pipeline's context, intent,
-guardrails, compose and persist steps (the LLM step plugs in at `compose`)."""
+"""The secretary's reply to an inbound message: context -> guardrails -> intent -> LLM ->
+output check -> persist. Database work happens in the caller's transactions on a connection
+bound to the company's schema; the LLM call happens between them, so no transaction (and no
+row lock) is held while the model thinks.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations import store
-from domain.db import tenant_engine
+from domain.integrations.gemini import LLMReply, LLMUnavailable
 from domain.observability.logging import get_logger
 from domain.observability.metrics import INJECTION_BLOCKED, metrics
-from domain.secretary.guardrails import SAFE_INJECTION_REPLY, is_injection, sanitise, whatsapp_text
+from domain.secretary.guardrails import (
+    SAFE_INJECTION_REPLY,
+    is_injection,
+    leaks,
+    sanitise,
+    whatsapp_text,
+)
 from domain.secretary.nlu import analyse
 from domain.secretary.offline import offline_reply
 
 log = get_logger(__name__)
+HISTORY_TURNS = 10
+
+# (system prompt, turns as (role, text) oldest first) -> the model's reply
+Generate = Callable[[str, list[tuple[str, str]]], Awaitable[LLMReply]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    id: int
+    status: str  # "pending": to deliver; "outbox": waits for Whaticket in the panel
+
+
+@dataclass(frozen=True)
+class Context:
+    inbound: Any
+    history: list[tuple[str, str]]  # (direction, body), oldest first
+
+
+@dataclass(frozen=True)
+class Composed:
+    body: str
+    source: str  # offline | llm | guardrail | handoff
+    handoff_reason: str | None = None
+    tokens: tuple[int, int] | None = None
 
 
 def handoff_message(company: str) -> str:
@@ -26,21 +60,9 @@ def handoff_message(company: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class Reply:
-    id: int
-    status: str  # "pending": to deliver; "outbox": waits for Whaticket in the panel
-
-
-async def prepare_reply(
-    conn: AsyncConnection, inbound_id: int, company_name: str, deliverable: bool
-) -> Reply | None:
-    """The reply to an inbound message, written if needed, in the caller's transaction (on a
-    connection bound to the company's schema); None when nothing is to be sent (handed off
-    to a person). `deliverable=False` (no Whaticket configured) writes it to the outbox.
-
-    Idempotent: the reply is unique per inbound message, so a retried job reuses it.
-    """
+async def load_context(conn: AsyncConnection, inbound_id: int) -> Reply | Context | None:
+    """The reply already written (a retried job), or what composing needs; None when the bot
+    must not answer (handed off to a person, or the message is gone)."""
     existing = await store.reply_for(conn, inbound_id)
     if existing is not None:
         return Reply(int(existing.id), existing.status)
@@ -49,20 +71,25 @@ async def prepare_reply(
         return None
     if await store.conversation_status(conn, inbound.conversation_id) == "handoff":
         return None  # a person is answering this contact; the bot stays quiet
-    body, source = await _compose(conn, inbound, company_name)
-    status = "pending" if deliverable else "outbox"
-    reply_id = await store.insert_reply(
-        conn, inbound, whatsapp_text(body), source, inbound.correlation_id, status
-    )
-    return Reply(reply_id, status)
+    history = await store.recent_turns(conn, inbound.conversation_id, inbound_id, HISTORY_TURNS)
+    return Context(inbound, history)
 
 
-async def _compose(conn: AsyncConnection, inbound: Any, company_name: str) -> tuple[str, str]:
+async def compose(
+    context: Context,
+    company: str,
+    generate: Generate | None,
+    system: str = "",
+    secrets: tuple[str, ...] = (),
+    canary: str = "",
+) -> Composed:
+    """No database here: this may wait on the model."""
+    inbound = context.inbound
     text = sanitise(inbound.body)
     if is_injection(text):
         metrics.inc(INJECTION_BLOCKED)
         log.warning("prompt_injection_blocked", message_id=inbound.id)
-        return SAFE_INJECTION_REPLY, "guardrail"
+        return Composed(SAFE_INJECTION_REPLY, "guardrail")
     analysis = analyse(text)
     log.info(
         "nlu",
@@ -73,14 +100,48 @@ async def _compose(conn: AsyncConnection, inbound: Any, company_name: str) -> tu
     )
     if analysis.intent == "handoff":
         # P7: told once (this reply), then the bot stays quiet until an operator releases it.
+        return Composed(handoff_message(company), "handoff", handoff_reason="customer_request")
+    if generate is not None and text:
+        turns = [("user" if d == "inbound" else "model", b) for d, b in context.history if b]
+        try:
+            reply = await generate(system, [*turns, ("user", text)])
+        except LLMUnavailable as unavailable:
+            log.warning("llm_unavailable", reason=unavailable.reason, message_id=inbound.id)
+        else:
+            if reply.text and not leaks(reply.text, system, secrets, canary):
+                return Composed(
+                    reply.text, "llm", tokens=(reply.prompt_tokens, reply.output_tokens)
+                )
+            log.warning("llm_output_rejected", message_id=inbound.id, empty=not reply.text)
+            return Composed(
+                SAFE_INJECTION_REPLY, "guardrail", tokens=(reply.prompt_tokens, reply.output_tokens)
+            )
+    return Composed(offline_reply(text, inbound.kind, inbound.push_name, company), "offline")
+
+
+async def save_reply(
+    conn: AsyncConnection, context: Context, composed: Composed, deliverable: bool
+) -> Reply:
+    """Write the reply (once per inbound message) and, for a handoff, hand the conversation
+    over. `deliverable=False` (no Whaticket configured) puts it in the outbox."""
+    inbound = context.inbound
+    if composed.handoff_reason:
         await store.set_conversation_status(
-            conn, inbound.conversation_id, "handoff", "customer_request"
+            conn, inbound.conversation_id, "handoff", composed.handoff_reason
         )
-        return handoff_message(company_name), "handoff"
-    return offline_reply(text, inbound.kind, inbound.push_name, company_name), "offline"
+    status = "pending" if deliverable else "outbox"
+    reply_id = await store.insert_reply(
+        conn,
+        inbound,
+        whatsapp_text(composed.body),
+        composed.source,
+        inbound.correlation_id,
+        status,
+        composed.tokens,
+    )
+    return Reply(reply_id, status)
 
 
-async def release_conversation(engine: AsyncEngine, company_id: int, conversation_id: int) -> None:
+async def release_conversation(conn: AsyncConnection, conversation_id: int) -> None:
     """An operator gives the conversation back to the bot."""
-    async with tenant_engine(engine, company_id).begin() as conn:
-        await store.set_conversation_status(conn, conversation_id, "open", None)
+    await store.set_conversation_status(conn, conversation_id, "open", None)

@@ -11,6 +11,7 @@ from saq.job import Job
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.db import bind_tenant
 from domain.settings import Settings
 from tasks import worker as worker_settings
 from tests.conftest import (
@@ -334,7 +335,8 @@ async def test_asking_for_a_person_hands_off_once_and_the_bot_then_stays_quiet(
     await eventually(all_filed)
     assert len(whaticket.sent) == 2  # told once, then silence
 
-    await release_conversation(engine, acme.company.id, 1)
+    async with engine.begin() as conn:
+        await release_conversation(await bind_tenant(conn, acme.company.id), 1)
     await send(client, "inbound_template_button_reply.json")
     await eventually(lambda: _bodies(whaticket, 3))
 
