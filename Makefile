@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PLOTLY := web/static/plotly.min.js
 
-.PHONY: install run dev worker test test-external lint migrate upgrade bench up down clean
+.PHONY: install run dev worker test lint migrate upgrade dlq bench up down clean
 
 install: $(STAMP) $(PLOTLY)
 
@@ -41,6 +41,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# Dead-letter queue: make dlq ARGS=list | ARGS="replay 12 13" | ARGS="replay --all"
+dlq: install
+	$(BIN)/python -m scripts.dead_letters $(ARGS)
 
 bench: install
 	$(BIN)/python -m bench.webhook $(BENCH_ARGS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import Table, case, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -270,3 +270,16 @@ async def recent_turns(
     )
     rows = list(await conn.execute(query))
     return [(row.direction, row.body) for row in reversed(rows)]
+
+
+async def revive(conn: AsyncConnection, message_id: int) -> None:
+    """Give a failed message another chance: inbound back to 'received', a reply back to
+    'pending' (a dead-letter replay)."""
+    await conn.execute(
+        update(_messages)
+        .where(_messages.c.id == message_id, _messages.c.status == "failed")
+        .values(
+            status=case((_messages.c.direction == "inbound", "received"), else_="pending"),
+            error=None,
+        )
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.operations.models import DeadLetter
@@ -42,3 +42,21 @@ async def add_dead_letter(
 async def dead_letter_size(conn: AsyncConnection) -> int:
     query = select(func.count()).select_from(_dead).where(_dead.c.replayed_at.is_(None))
     return int((await conn.execute(query)).scalar_one())
+
+
+async def list_dead_letters(conn: AsyncConnection, include_replayed: bool = False) -> list[Any]:
+    query = select(_dead).order_by(_dead.c.id)
+    if not include_replayed:
+        query = query.where(_dead.c.replayed_at.is_(None))
+    return list(await conn.execute(query))
+
+
+async def take_for_replay(conn: AsyncConnection, dead_letter_id: int) -> Any | None:
+    """Mark one dead letter replayed (once: a second replay finds nothing) and return it."""
+    result = await conn.execute(
+        update(_dead)
+        .where(_dead.c.id == dead_letter_id, _dead.c.replayed_at.is_(None))
+        .values(replayed_at=func.now())
+        .returning(_dead)
+    )
+    return result.first()

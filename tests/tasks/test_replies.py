@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -366,3 +370,47 @@ async def test_prompt_injection_gets_a_safe_answer_and_is_counted(
         return "secretaria_llm_prompt_injection_blocked_total 1.0" in metrics_text
 
     await eventually(counted)
+
+
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+        "REDIS_NAMESPACE": settings.redis_namespace,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.dead_letters", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_dead_letters_are_listed_and_replayed_from_the_cli(
+    client: Any,
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    worker: Any,
+    whaticket: FakeWhaticket,
+    settings: Settings,
+    no_waiting: None,
+) -> None:
+    acme = await make_company("acme")
+    await configure(engine, acme.company.id, base_url=whaticket.url, token="revoked-token")
+    await send(client)
+    await eventually(lambda: _dead(engine))
+    listing = await asyncio.to_thread(run_cli, settings, "list")
+    assert "deliver_message" in listing.stdout and "1 dead letter(s)" in listing.stdout
+
+    # The operator fixes the token, then replays: the reply goes out, once.
+    await configure(engine, acme.company.id, base_url=whaticket.url, token=whaticket.token)
+    worker.context["companies"].forget()
+    replayed = await asyncio.to_thread(run_cli, settings, "replay", "--all")
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    await eventually(lambda: _sent_rows(engine, acme.company.id))
+    assert len(whaticket.sent) == 1
+    again = await asyncio.to_thread(run_cli, settings, "replay", "1")
+    assert again.returncode == 1  # already replayed
+    assert "0 dead letter(s)" in (await asyncio.to_thread(run_cli, settings, "list")).stdout
