@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     # cancelling; a cancelled job is retried and our jobs are idempotent, so keep it short.
     worker_shutdown_grace_seconds: int = Field(default=5, ge=0)
     sweeper_grace_seconds: int = Field(default=30, ge=1)
+    # Anti-flood: replies to at most this many messages per contact per minute (P8).
+    flood_max_per_minute: int = Field(default=8, ge=1)
     sweeper_batch: int = Field(default=1000, ge=1)
 
     # Webhook (W1-W6)

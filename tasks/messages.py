@@ -23,6 +23,7 @@ from domain.observability.metrics import (
 )
 from domain.secretary.config import gemini_config, whaticket_config
 from domain.secretary.delivery import Attempt, DeliveryFailed, deliver
+from domain.secretary.flood import FLOOD_NOTICE, flood_check
 from domain.secretary.prompt import canary_for, system_prompt
 from domain.secretary.replies import Composed, Context, Reply, compose, load_context, save_reply
 
@@ -46,7 +47,26 @@ async def process_inbound(
         loaded = None if filed.outcome == "missing" else await load_context(tenant, message_id)
     reply = loaded if isinstance(loaded, Reply) else None
     if isinstance(loaded, Context):
-        composed = await _compose(ctx, company, loaded)
+        flood = await flood_check(
+            ctx["redis"],
+            settings.redis_namespace,
+            company_id,
+            loaded.inbound.phone,
+            message_id,
+            settings.flood_max_per_minute,
+        )
+        if flood == "silent":
+            log.info("flood_silent", message_id=message_id)
+            return {
+                "outcome": filed.outcome,
+                "conversation_id": filed.conversation_id,
+                "reply": None,
+            }
+        composed = (
+            Composed(FLOOD_NOTICE, "ratelimit")
+            if flood == "notify"
+            else await _compose(ctx, company, loaded)
+        )
         async with ctx["engine"].begin() as conn:
             reply = await save_reply(
                 await bind_tenant(conn, company_id), loaded, composed, deliverable

@@ -222,15 +222,21 @@ def client(app: Any) -> Any:
     return app.test_client()
 
 
+_job_redis: dict[str, Redis] = {}
+
+
 def job_context(engine: AsyncEngine, settings: Settings, queue: Any = None) -> dict[str, Any]:
     """What a worker's startup puts in a job's ctx, for calling job functions directly."""
     from domain.tenancy.directory import CompanyDirectory
 
+    url = settings.redis_url or ""
+    redis = queue.redis if queue is not None else _job_redis.setdefault(url, Redis.from_url(url))
     return {
         "engine": engine,
         "settings": settings,
         "companies": CompanyDirectory(engine),
         "inbound_queue": queue,
+        "redis": redis,
     }
 
 

@@ -414,3 +414,44 @@ async def test_dead_letters_are_listed_and_replayed_from_the_cli(
     again = await asyncio.to_thread(run_cli, settings, "replay", "1")
     assert again.returncode == 1  # already replayed
     assert "0 dead letter(s)" in (await asyncio.to_thread(run_cli, settings, "list")).stdout
+
+
+async def test_a_flooding_contact_is_told_once_and_nothing_is_lost(
+    client: Any,
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    settings: Settings,
+    whaticket: FakeWhaticket,
+) -> None:
+    acme = await make_company("acme")
+    await configure(engine, acme.company.id, base_url=whaticket.url, token=whaticket.token)
+    limit = settings.flood_max_per_minute
+    for i in range(limit + 4):
+        body = b'{"id": "f%d", "number": "5511999999999", "message": {"conversation": "oi %d"}}' % (
+            i,
+            i,
+        )
+        headers = signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"})
+        assert (
+            await client.post("/webhook/whaticket", data=body, headers=headers)
+        ).status_code == 202
+    config = worker_settings.settings(settings.model_copy(update={"worker_concurrency": 1}))
+    async with running_worker(config):
+
+        async def all_filed() -> bool:
+            async with engine.connect() as conn:
+                return (
+                    await conn.scalar(
+                        text(
+                            f"SELECT count(*) FROM tenant_{acme.company.id}.messages "
+                            "WHERE direction = 'inbound' AND status = 'processed'"
+                        )
+                    )
+                    == limit + 4
+                )
+
+        await eventually(all_filed)
+        await eventually(lambda: _bodies(whaticket, limit + 1))
+    rows = await outbound(engine, acme.company.id)
+    assert [r.source for r in rows] == ["offline"] * limit + ["ratelimit"]
+    assert len(whaticket.sent) == limit + 1
