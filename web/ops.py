@@ -7,7 +7,14 @@ from quart import Blueprint, Response, jsonify
 
 from domain.observability.gauges import database_gauges
 from domain.observability.health import check_health
-from domain.observability.metrics import QUEUE_JOBS, WORKERS, metrics, read_totals, render
+from domain.observability.metrics import (
+    QUEUE_JOBS,
+    WORKERS,
+    metrics,
+    ratio_gauges,
+    read_totals,
+    render,
+)
 from domain.queues import queue_name
 from web.services import services
 
@@ -35,7 +42,7 @@ async def prometheus_metrics() -> Response:
     ns = svc.settings.redis_namespace
     await metrics.flush(svc.redis, ns)  # this process's own latest counts first
     totals = await read_totals(svc.redis, ns)
-    gauges = await database_gauges(svc.engine)
+    gauges = await database_gauges(svc.engine) | ratio_gauges(totals)
     jobs, workers = [], []
     for queue in (svc.queue, svc.scheduler_queue):
         info = await queue.info()

@@ -135,6 +135,15 @@ USAGE_TOKENS = Metric(
     "secretaria_usage_tokens_total", "LLM tokens used, per company.", "counter", ("company_id",)
 )
 
+DELIVERY_RATIO = Metric(
+    "secretaria_whaticket_delivery_success_ratio",
+    "Successful Whaticket send attempts over all attempts (since the counters began).",
+    "gauge",
+)
+LLM_ERROR_RATE = Metric(
+    "secretaria_llm_error_rate", "Gemini calls without an answer over all calls.", "gauge"
+)
+
 ALL: tuple[Metric, ...] = (
     WEBHOOK_RECEIVED,
     WEBHOOK_LATENCY,
@@ -157,7 +166,25 @@ ALL: tuple[Metric, ...] = (
     LLM_CALLS,
     USAGE_MESSAGES,
     USAGE_TOKENS,
+    DELIVERY_RATIO,
+    LLM_ERROR_RATE,
 )
+
+
+def ratio_gauges(totals: Mapping[str, Mapping[str, float]]) -> dict[str, list[Any]]:
+    """Ratios derived from the summed counters (absent until there is a first event)."""
+
+    def total(metric: Metric) -> float:
+        return sum(totals.get(metric.name, {}).values())
+
+    gauges: dict[str, list[Any]] = {}
+    sent, failed = total(WHATICKET_SUCCESS), total(WHATICKET_ERRORS)
+    if sent + failed:
+        gauges[DELIVERY_RATIO.name] = [((), sent / (sent + failed))]
+    calls = total(LLM_CALLS)
+    if calls:
+        gauges[LLM_ERROR_RATE.name] = [((), total(LLM_ERRORS) / calls)]
+    return gauges
 
 
 def _labels_key(metric: Metric, labels: Mapping[str, Any]) -> str:

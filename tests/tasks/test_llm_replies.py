@@ -94,6 +94,7 @@ async def test_when_gemini_fails_the_offline_responder_answers(
     assert reply.source == "offline" and "agendamento" in reply.body
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
     assert "secretaria_llm_errors_total 1.0" in metrics_text
+    assert "secretaria_llm_error_rate 1.0" in metrics_text
 
 
 async def test_a_reply_that_leaks_the_prompt_is_never_sent(

@@ -165,6 +165,7 @@ async def test_temporary_failures_are_retried_and_logged(
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
     assert "secretaria_whaticket_send_retry_total 2.0" in metrics_text
     assert "secretaria_whaticket_send_success_total 1.0" in metrics_text
+    assert "secretaria_whaticket_delivery_success_ratio 0.333" in metrics_text
 
 
 async def test_permanent_failure_is_not_retried_and_goes_to_dead_letters(
