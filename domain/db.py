@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 import orjson
@@ -46,10 +46,6 @@ class TenantBase(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def tenant_schema(company_id: int) -> str:
     """Schema name of a company's data; the int() makes injection impossible."""
     return f"tenant_{int(company_id)}"
@@ -80,14 +76,6 @@ async def bind_tenant(conn: AsyncConnection, company_id: int) -> AsyncConnection
 def tenant_engine(engine: AsyncEngine, company_id: int) -> AsyncEngine:
     """The engine seen through one company's schema (shares the pool)."""
     return engine.execution_options(schema_translate_map={None: tenant_schema(company_id)})
-
-
-@asynccontextmanager
-async def tenant_session(engine: AsyncEngine, company_id: int) -> AsyncIterator[AsyncSession]:
-    """An ORM session bound to one company's schema; the caller commits."""
-    maker = async_sessionmaker(tenant_engine(engine, company_id), expire_on_commit=False)
-    async with maker() as session:
-        yield session
 
 
 @asynccontextmanager

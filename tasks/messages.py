@@ -97,7 +97,7 @@ async def process_inbound(
 async def _compose(ctx: dict[str, Any], company: Any, context: Context) -> Composed:
     settings = ctx["settings"]
     config = gemini_config(company, settings)
-    if not config.configured or "gemini" not in ctx:
+    if not config.configured:
         return await compose(context, company.name, None)
     canary = canary_for(
         company.id,

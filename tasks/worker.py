@@ -106,7 +106,14 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
             max_overflow=config.db_max_overflow,
         )
         ctx["redis"] = worker.queue.redis
-        ctx["inbound_queue"] = make_queue(config, queues.SHARED)
+        # On the worker's own Redis pool (one pool per process): the message worker's queue
+        # is the shared queue itself; the scheduler gets a handle on it.
+        shared = queues.queue_name(config.redis_namespace, queues.SHARED)
+        if worker.queue.name == shared:
+            ctx["inbound_queue"] = worker.queue
+        else:
+            ctx["inbound_queue"] = RedisQueue(worker.queue.redis, name=shared)
+            await ctx["inbound_queue"].connect()
         ctx["companies"] = CompanyDirectory(ctx["engine"])
         ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
@@ -122,7 +129,6 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
     await ctx["flusher"].stop()
-    await ctx["inbound_queue"].redis.aclose()
     await ctx["http"].aclose()
     await ctx["engine"].dispose()
 

@@ -227,6 +227,7 @@ _job_redis: dict[str, Redis] = {}
 
 def job_context(engine: AsyncEngine, settings: Settings, queue: Any = None) -> dict[str, Any]:
     """What a worker's startup puts in a job's ctx, for calling job functions directly."""
+    from domain.integrations.gemini import GeminiClient
     from domain.tenancy.directory import CompanyDirectory
 
     url = settings.redis_url or ""
@@ -237,6 +238,7 @@ def job_context(engine: AsyncEngine, settings: Settings, queue: Any = None) -> d
         "companies": CompanyDirectory(engine),
         "inbound_queue": queue,
         "redis": redis,
+        "gemini": GeminiClient(),
     }
 
 

@@ -22,11 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import TenantBase
 
-INBOUND_STATUSES = ("received", "processed", "failed")
-# outbox: Whaticket is not configured for the company; the reply waits in the panel's outbox.
-OUTBOUND_STATUSES = ("pending", "sent", "failed", "outbox")
-DELIVERY_STATUSES = ("SENT", "FAILED_TEMPORARY", "FAILED_PERMANENT")
-
 
 class Contact(TenantBase):
     __tablename__ = "contacts"
@@ -101,6 +96,8 @@ class Message(TenantBase):
 
     __table_args__ = (
         CheckConstraint("direction IN ('inbound', 'outbound')", name="direction"),
+        # inbound: received -> processed | failed; outbound: pending -> sent | failed, or
+        # outbox when Whaticket is not configured (the reply waits in the panel).
         CheckConstraint(
             "status IN ('received', 'processed', 'failed', 'pending', 'sent', 'outbox')",
             name="status",

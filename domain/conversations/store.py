@@ -116,14 +116,6 @@ async def mark_filed(
     )
 
 
-async def record_attempt(conn: AsyncConnection, message_id: int) -> None:
-    await conn.execute(
-        update(_messages)
-        .where(_messages.c.id == message_id)
-        .values(attempts=_messages.c.attempts + 1)
-    )
-
-
 async def mark_failed(conn: AsyncConnection, message_id: int, error: str) -> None:
     """A message whose job exhausted its retries; the sweeper must leave it alone."""
     await conn.execute(

@@ -18,7 +18,6 @@ from google import genai
 from google.genai import errors, types
 from tenacity import (
     AsyncRetrying,
-    RetryError,
     retry_if_exception,
     stop_after_attempt,
     wait_random_exponential,
@@ -139,23 +138,22 @@ class GeminiClient:
         settings = types.GenerateContentConfig(
             system_instruction=system, temperature=0.4, max_output_tokens=max_tokens
         )
-        try:
-            async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(self._attempts),
-                wait=wait_random_exponential(multiplier=0.25, max=self._max_wait),
-                retry=retry_if_exception(is_transient),
-                reraise=True,
-            ):
-                with attempt:
-                    return await asyncio.wait_for(
-                        client.aio.models.generate_content(
-                            model=config.model, contents=contents, config=settings
-                        ),
-                        config.timeout_seconds,
-                    )
-        except RetryError as exc:  # pragma: no cover - reraise=True re-raises the cause
-            raise exc.last_attempt.exception() or exc from exc
-        raise AssertionError("unreachable")
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._attempts),
+            wait=wait_random_exponential(multiplier=0.25, max=self._max_wait),
+            retry=retry_if_exception(is_transient),
+            reraise=True,  # the caller sees the last real error, not tenacity's wrapper
+        )
+
+        async def once() -> types.GenerateContentResponse:
+            return await asyncio.wait_for(
+                client.aio.models.generate_content(
+                    model=config.model, contents=contents, config=settings
+                ),
+                config.timeout_seconds,
+            )
+
+        return await retrying(once)
 
     def _client(self, config: GeminiConfig) -> genai.Client:
         key = (config.base_url, config.api_key or "")

@@ -20,9 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import PublicBase
 
-ROLES = ("company_admin", "operator")
-SUBSCRIPTION_STATUSES = ("trialing", "active", "past_due", "canceled")
-
 
 class Plan(PublicBase):
     __tablename__ = "plans"
