@@ -53,6 +53,26 @@ def signed_headers(secret: str, body: bytes, ts: int | None = None, **extra: str
     }
 
 
+def text_body(message_id: str, words: str, number: str = "5511999999999", **extra: Any) -> bytes:
+    """A seed-shape webhook body with a WhatsApp id."""
+    payload = {"id": message_id, "number": number, "message": {"conversation": words}, **extra}
+    return json.dumps(payload).encode()
+
+
+async def post_webhook(
+    client: Any,
+    body: bytes,
+    secret: str = "secret-acme",
+    domain: str | None = "acme.example.com",
+    **headers: str,
+) -> Any:
+    """POST a signed body to /webhook/whaticket (domain None: the demo company)."""
+    extra = {"X-Company-Domain": domain} if domain else {}
+    return await client.post(
+        "/webhook/whaticket", data=body, headers=signed_headers(secret, body, **extra, **headers)
+    )
+
+
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> Any:
     """Poll `check` until it returns something truthy (jobs run in other tasks/processes)."""
     deadline = time.monotonic() + timeout
@@ -153,6 +173,13 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(settings.async_database_url, pool_size=5, max_overflow=5)
     yield engine
     await engine.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", autouse=True)
+async def close_job_redis() -> AsyncIterator[None]:
+    yield
+    for client in _job_redis.values():
+        await client.aclose()
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -24,8 +24,8 @@ from tests.conftest import (
     eventually,
     fixture_bytes,
     job_context,
+    post_webhook,
     running_worker,
-    signed_headers,
 )
 from web.app import create_app
 
@@ -52,12 +52,7 @@ async def run_sweeper(config: Settings, engine: AsyncEngine) -> dict[str, int]:
 
 
 async def post_message(client: Any) -> Any:
-    body = fixture_bytes("inbound_text.json")
-    return await client.post(
-        "/webhook/whaticket",
-        data=body,
-        headers=signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"}),
-    )
+    return await post_webhook(client, fixture_bytes("inbound_text.json"))
 
 
 async def test_message_accepted_while_redis_is_down_is_processed_when_it_returns(

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import MakeCompany, eventually, signed_headers
+from tests.conftest import MakeCompany, eventually, post_webhook, text_body
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.server import LocalServer
 
@@ -34,16 +34,8 @@ async def use_gemini(engine: AsyncEngine, company_id: int, url: str) -> None:
 
 
 async def post(client: Any, message_id: str, words: str) -> None:
-    body = json.dumps(
-        {
-            "id": message_id,
-            "number": "5511999999999",
-            "pushName": "Maria Souza",
-            "message": {"conversation": words},
-        }
-    ).encode()
-    headers = signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"})
-    assert (await client.post("/webhook/whaticket", data=body, headers=headers)).status_code == 202
+    body = text_body(message_id, words, pushName="Maria Souza")
+    assert (await post_webhook(client, body)).status_code == 202
 
 
 async def replies(engine: AsyncEngine, company_id: int, n: int) -> list[Any] | None:

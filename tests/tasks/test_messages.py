@@ -17,8 +17,9 @@ from tests.conftest import (
     eventually,
     fixture_bytes,
     job_context,
+    post_webhook,
     running_worker,
-    signed_headers,
+    text_body,
 )
 
 
@@ -39,12 +40,7 @@ async def counts(engine: AsyncEngine, company_id: int) -> dict[str, int]:
 
 async def accept(client: Any, fixture: str, secret: str, domain: str) -> None:
     body = fixture_bytes(fixture)
-    response = await client.post(
-        "/webhook/whaticket",
-        data=body,
-        headers=signed_headers(secret, body, **{"X-Company-Domain": domain}),
-    )
-    assert response.status_code == 202
+    assert (await post_webhook(client, body, secret, domain)).status_code == 202
 
 
 async def test_worker_files_message_into_contact_and_conversation(
@@ -154,15 +150,7 @@ async def test_each_new_contact_gets_its_own_conversation(
     acme = await make_company("acme")
     phones = [f"55119111100{n:02d}" for n in range(1, 41)]
     for i, phone in enumerate(phones, start=1):
-        body = b'{"id": "m%d", "number": "%s", "message": {"conversation": "oi"}}' % (
-            i,
-            phone.encode(),
-        )
-        response = await client.post(
-            "/webhook/whaticket",
-            data=body,
-            headers=signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"}),
-        )
+        response = await post_webhook(client, text_body(f"m{i}", "oi", number=phone))
         assert response.status_code == 202
         async with engine.connect() as conn:
             # Replies share the table, so inbound ids are not 1, 2, 3...

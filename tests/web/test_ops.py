@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.conftest import MakeCompany, eventually, fixture_bytes, signed_headers
+from tests.conftest import MakeCompany, eventually, fixture_bytes, post_webhook
 
 REQUIRED = (
     "secretaria_webhook_received_total",
@@ -70,12 +70,7 @@ async def test_counters_from_a_worker_in_another_process_reach_the_web_metrics(
 ) -> None:
     acme = await make_company("acme")
     body = fixture_bytes("inbound_text.json")
-    response = await client.post(
-        "/webhook/whaticket",
-        data=body,
-        headers=signed_headers("secret-acme", body, **{"X-Company-Domain": "acme.example.com"}),
-    )
-    assert response.status_code == 202
+    assert (await post_webhook(client, body)).status_code == 202
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url or "",

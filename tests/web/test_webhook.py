@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
 from domain.settings import Settings
-from tests.conftest import MakeCompany, fixture_bytes, signed_headers
+from tests.conftest import MakeCompany, fixture_bytes, post_webhook, signed_headers
 
 URL = "/webhook/whaticket"
 
@@ -32,13 +32,7 @@ async def acme(make_company: MakeCompany) -> Any:
     return await make_company("acme", domain="acme.example.com", secret="acme-secret")
 
 
-async def post(
-    client: Any, body: bytes, secret: str, domain: str | None = "acme.example.com", **headers: str
-) -> Any:
-    extra = {"X-Company-Domain": domain} if domain else {}
-    return await client.post(
-        URL, data=body, headers=signed_headers(secret, body, **extra, **headers)
-    )
+post = post_webhook
 
 
 async def test_accepts_stores_and_enqueues_a_signed_message(
