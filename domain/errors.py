@@ -9,9 +9,10 @@ class DomainError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the input field at fault, when there is one
         if code:
             self.code = code
 
@@ -19,6 +20,13 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     code = "invalid_payload"
     status = 400
+
+
+class InvalidField(InvalidInput):
+    """Well-formed input with a field that fails validation."""
+
+    code = "invalid_field"
+    status = 422
 
 
 class Unauthorized(DomainError):
@@ -39,3 +47,17 @@ class NotFound(DomainError):
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
     status = 413
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     access_log: bool = True
 
+    # API authentication (T5)
+    access_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    # Failed logins allowed per e-mail per window (5x that per client address).
+    login_max_failures: int = Field(default=10, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+
     # Worker
     worker_concurrency: int = Field(default=20, ge=1, le=500)
     # When `make run` puts web and workers on one host, workers run at this lower CPU
@@ -140,6 +146,13 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @property
+    def signing_key(self) -> str:
+        """The key of our access tokens (SECRET_KEY; `make run` generates one in development)."""
+        if not self.secret_key:
+            raise RuntimeError("SECRET_KEY is not set: access tokens cannot be signed")
+        return self.secret_key.get_secret_value()
 
     @property
     def async_database_url(self) -> str:

@@ -11,6 +11,7 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.db import create_engine, public_session
 from domain.settings import Settings, to_asyncpg_url
-from domain.tenancy.models import Plan
+from domain.tenancy.models import Membership, Plan, User
+from domain.tenancy.passwords import hash_password
 from domain.tenancy.schemas import tenant_schemas
 from domain.tenancy.service import NewCompany, create_company
 from domain.webhooks.signatures import sign
@@ -165,6 +167,7 @@ def settings(migrated_database: str, redis_server: str) -> Settings:
         shared_secret=None,
         webhook_token=None,
         admin_password=None,
+        secret_key="test-signing-key-that-is-long-enough-0123456789",
     )
 
 
@@ -189,7 +192,7 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-PUBLIC_TABLES = "dead_letters, memberships, subscriptions, users, companies, plans"
+PUBLIC_TABLES = "api_keys, dead_letters, memberships, subscriptions, users, companies, plans"
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -230,6 +233,50 @@ def make_company(engine: AsyncEngine) -> MakeCompany:
         return new
 
     return make
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The fixed cast of permission tests: company A's owner and member, an outsider from
+    company B, and the platform admin (member of no company)."""
+
+    a: NewCompany
+    b: NewCompany
+    password: str = "correct horse battery staple"
+    owner: str = "owner@a.example.com"
+    member: str = "member@a.example.com"
+    outsider: str = "outsider@b.example.com"
+    admin: str = "root@platform.example.com"
+
+
+@pytest_asyncio.fixture
+async def cast(make_company: MakeCompany, engine: AsyncEngine) -> Cast:
+    a, b = await make_company("acme"), await make_company("globex")
+    people = Cast(a, b)
+    hashed = hash_password(people.password)
+    async with public_session(engine) as session:
+        for email, company, role, platform in (
+            (people.owner, a, "company_admin", False),
+            (people.member, a, "operator", False),
+            (people.outsider, b, "company_admin", False),
+            (people.admin, None, None, True),
+        ):
+            user = User(email=email, password_hash=hashed, is_platform_admin=platform)
+            session.add(user)
+            await session.flush()
+            if company is not None:
+                session.add(Membership(user_id=user.id, company_id=company.company.id, role=role))
+        await session.commit()
+    return people
+
+
+async def bearer(client: Any, email: str, password: str, **extra: Any) -> dict[str, str]:
+    """Authorization header of a fresh access token."""
+    response = await client.post(
+        "/api/auth/token", json={"email": email, "password": password, **extra}
+    )
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    return {"Authorization": f"Bearer {(await response.get_json())['access_token']}"}
 
 
 # --- app and workers --------------------------------------------------------------------

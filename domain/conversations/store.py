@@ -238,17 +238,6 @@ async def add_delivery_log(
     )
 
 
-async def set_conversation_status(
-    conn: AsyncConnection, conversation_id: int, status: str, reason: str | None
-) -> None:
-    """Hand a conversation to a person (`handoff`, with its reason) or back to the bot."""
-    await conn.execute(
-        update(_conversations)
-        .where(_conversations.c.id == conversation_id)
-        .values(status=status, handoff_reason=reason)
-    )
-
-
 async def recent_turns(
     conn: AsyncConnection, conversation_id: int, before_id: int, limit: int
 ) -> list[tuple[str, str]]:

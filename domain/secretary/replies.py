@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations import store
+from domain.conversations.handoffs import hand_over
 from domain.integrations.gemini import LLMReply, LLMUnavailable
 from domain.observability.logging import get_logger
 from domain.observability.metrics import INJECTION_BLOCKED, metrics
@@ -126,9 +127,7 @@ async def save_reply(
     over. `deliverable=False` (no Whaticket configured) puts it in the outbox."""
     inbound = context.inbound
     if composed.handoff_reason:
-        await store.set_conversation_status(
-            conn, inbound.conversation_id, "handoff", composed.handoff_reason
-        )
+        await hand_over(conn, inbound.conversation_id, composed.handoff_reason, "secretary")
     status = "pending" if deliverable else "outbox"
     reply_id = await store.insert_reply(
         conn,
@@ -140,8 +139,3 @@ async def save_reply(
         composed.tokens,
     )
     return Reply(reply_id, status)
-
-
-async def release_conversation(conn: AsyncConnection, conversation_id: int) -> None:
-    """An operator gives the conversation back to the bot."""
-    await store.set_conversation_status(conn, conversation_id, "open", None)

@@ -15,11 +15,12 @@ from saq.job import Job
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import bind_tenant
 from domain.settings import Settings
 from tasks import worker as worker_settings
 from tests.conftest import (
+    Cast,
     MakeCompany,
+    bearer,
     eventually,
     fixture_bytes,
     job_context,
@@ -297,14 +298,12 @@ async def _bodies(fake: FakeWhaticket, n: int) -> list[str] | None:
 
 async def test_asking_for_a_person_hands_off_once_and_the_bot_then_stays_quiet(
     client: Any,
-    make_company: MakeCompany,
+    cast: Cast,
     engine: AsyncEngine,
     worker: Any,
     whaticket: FakeWhaticket,
 ) -> None:
-    from domain.secretary.replies import release_conversation
-
-    acme = await make_company("acme")
+    acme = cast.a
     await configure(engine, acme.company.id, base_url=whaticket.url, token=whaticket.token)
     await send(client, "inbound_buttons_reply.json")  # "Quero falar com suporte"
     await eventually(lambda: _bodies(whaticket, 1))
@@ -337,8 +336,9 @@ async def test_asking_for_a_person_hands_off_once_and_the_bot_then_stays_quiet(
     await eventually(all_filed)
     assert len(whaticket.sent) == 2  # told once, then silence
 
-    async with engine.begin() as conn:
-        await release_conversation(await bind_tenant(conn, acme.company.id), 1)
+    operator = await bearer(client, cast.member, cast.password)
+    released = await client.post("/api/conversations/1/release", headers=operator)
+    assert released.status_code == 200
     await send(client, "inbound_template_button_reply.json")
     await eventually(lambda: _bodies(whaticket, 3))
 

@@ -1,0 +1,82 @@
+"""Conversations API: list, take over and give back (P7), audited, tenant-scoped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.settings import Settings
+from tasks.messages import process_inbound
+from tests.conftest import Cast, bearer, job_context, post_webhook, text_body
+
+
+async def a_conversation(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> None:
+    """One customer message in company A, filed and answered (offline, outbox)."""
+    assert (await post_webhook(client, text_body("c1", "bom dia"))).status_code == 202
+    await process_inbound(job_context(engine, settings), company_id=cast.a.company.id, message_id=1)
+
+
+async def audit(engine: AsyncEngine, company_id: int) -> list[tuple[str, str]]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(f"SELECT actor, action FROM tenant_{company_id}.audit_logs ORDER BY id")
+        )
+        return [tuple(row) for row in rows]
+
+
+async def test_operator_takes_over_and_gives_back_with_an_audit_trail(
+    client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
+) -> None:
+    await a_conversation(client, engine, settings, cast)
+    operator = await bearer(client, cast.member, cast.password)
+    listed = await (await client.get("/api/conversations", headers=operator)).get_json()
+    [conversation] = listed["conversations"]
+    assert conversation["status"] == "open"
+    assert conversation["contact"]["phone"] == "5511999999999"
+
+    taken = await client.post("/api/conversations/1/handoff", headers=operator)
+    assert (taken.status_code, (await taken.get_json())["status"]) == (200, "handoff")
+    handed = await (
+        await client.get("/api/conversations?status=handoff", headers=operator)
+    ).get_json()
+    assert [(c["id"], c["handoff_reason"]) for c in handed["conversations"]] == [(1, "operator")]
+
+    released = await client.post("/api/conversations/1/release", headers=operator)
+    assert released.status_code == 200
+    again = await client.post("/api/conversations/1/release", headers=operator)
+    assert again.status_code == 409
+    assert (await again.get_json())["error"] == "not_handed_off"
+    actions = await audit(engine, cast.a.company.id)
+    assert [a for _, a in actions] == ["conversation.handoff", "conversation.release"]
+    assert all(actor.startswith("user:") for actor, _ in actions)
+
+
+async def test_other_companies_cannot_see_or_release_a_conversation(
+    client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
+) -> None:
+    await a_conversation(client, engine, settings, cast)
+    outsider = await bearer(client, cast.outsider, cast.password)
+    a_id = cast.a.company.id
+    # Their own company has no conversation 1; naming A's company is forbidden.
+    assert (await client.post("/api/conversations/1/handoff", headers=outsider)).status_code == 404
+    assert (
+        await client.get(f"/api/conversations?company_id={a_id}", headers=outsider)
+    ).status_code == 403
+    own = await (await client.get("/api/conversations", headers=outsider)).get_json()
+    assert own["conversations"] == []
+    assert (await client.post("/api/conversations/1/handoff")).status_code == 401
+    admin = await bearer(client, cast.admin, cast.password)
+    taken = await client.post(f"/api/conversations/1/handoff?company_id={a_id}", headers=admin)
+    assert taken.status_code == 200
+
+
+async def test_bad_filters_are_named(client: Any, cast: Cast) -> None:
+    operator = await bearer(client, cast.member, cast.password)
+    bad = await client.get("/api/conversations?status=nope", headers=operator)
+    assert (bad.status_code, (await bad.get_json())["field"]) == (422, "status")
+    bad = await client.get("/api/conversations?limit=many", headers=operator)
+    assert (bad.status_code, (await bad.get_json())["field"]) == (422, "limit")
+    missing = await client.post("/api/conversations/42/release", headers=operator)
+    assert missing.status_code == 404

@@ -1,0 +1,33 @@
+"""NLU API: the pipeline's own intent, sentiment and injection checks, for integrators."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from quart import Blueprint, Response, jsonify
+
+from domain.secretary.guardrails import MAX_INPUT_CHARS, is_injection, sanitise
+from domain.secretary.nlu import analyse
+from web.auth import authenticated
+from web.validation import json_body
+
+bp = Blueprint("api_nlu", __name__, url_prefix="/api/nlu")
+
+
+class AnalyzeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_INPUT_CHARS * 4)
+
+
+@bp.post("/analyze")
+@authenticated("operator")
+async def analyze() -> Response:
+    body = await json_body(AnalyzeRequest)
+    text = sanitise(body.text)
+    analysis = analyse(text)
+    return jsonify(
+        intent=analysis.intent,
+        confidence=analysis.confidence,
+        sentiment=analysis.sentiment,
+        injection=is_injection(text),
+    )

@@ -1,0 +1,61 @@
+"""Bearer authentication for the JSON API: access tokens (JWT) or company API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from quart import g, request
+
+from domain.auth.access_tokens import read_access_token
+from domain.auth.principal import Principal
+from domain.auth.service import looks_like_api_key, principal_for_key
+from domain.db import public_session
+from domain.errors import NotFound, Unauthorized
+from web.services import services
+from web.validation import int_arg
+
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+
+
+def authenticated(role: str = "operator") -> Callable[[Handler], Handler]:
+    """The handler runs only for a valid credential holding `role` (or higher);
+    the principal is in `g.principal`."""
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def guarded(*args: Any, **kwargs: Any) -> Any:
+            principal = await _principal()
+            principal.require(role)
+            g.principal = principal
+            g.company_id = principal.company_id
+            return await handler(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+async def _principal() -> Principal:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("send Authorization: Bearer <token>", code="missing_token")
+    svc = services()
+    if looks_like_api_key(token):
+        async with public_session(svc.engine) as session:
+            principal = await principal_for_key(session, token)
+            await session.commit()
+        return principal
+    return read_access_token(token, svc.settings.signing_key)
+
+
+async def acting_company() -> int:
+    """The company this request acts on: the credential's own, or any existing one named by
+    `?company_id=` for a platform admin (others get 403 for a company not theirs)."""
+    company_id = g.principal.company(int_arg("company_id"))
+    foreign = company_id != g.principal.company_id
+    if foreign and await services().directory.profile(company_id) is None:
+        raise NotFound("no such company")
+    return company_id
