@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     sweeper_grace_seconds: int = Field(default=30, ge=1)
     # Anti-flood: replies to at most this many messages per contact per minute (P8).
     flood_max_per_minute: int = Field(default=8, ge=1)
+    # Short-term memory (P1): the last turns per contact kept in Redis for this long.
+    memory_turns: int = Field(default=10, ge=1, le=100)
+    memory_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     sweeper_batch: int = Field(default=1000, ge=1)
 
     # Webhook (W1-W6)

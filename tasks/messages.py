@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,8 +25,18 @@ from domain.observability.metrics import (
 from domain.secretary.config import gemini_config, whaticket_config
 from domain.secretary.delivery import Attempt, DeliveryFailed, deliver
 from domain.secretary.flood import FLOOD_NOTICE, flood_check
+from domain.secretary.memory import Memory, Turn
+from domain.secretary.profile import describe
 from domain.secretary.prompt import canary_for, system_prompt
-from domain.secretary.replies import Composed, Context, Reply, compose, load_context, save_reply
+from domain.secretary.replies import (
+    Composed,
+    Context,
+    Reply,
+    compose,
+    load_context,
+    load_history,
+    save_reply,
+)
 
 log = get_logger(__name__)
 
@@ -40,40 +51,13 @@ async def process_inbound(
     if company is None:
         return {"outcome": "missing"}
     settings = ctx["settings"]
-    deliverable = whaticket_config(company, settings).configured
     async with ctx["engine"].begin() as conn:
         tenant = await bind_tenant(conn, company_id)
         filed = await file_inbound_message(tenant, message_id)
         loaded = None if filed.outcome == "missing" else await load_context(tenant, message_id)
     reply = loaded if isinstance(loaded, Reply) else None
     if isinstance(loaded, Context):
-        flood = await flood_check(
-            ctx["redis"],
-            settings.redis_namespace,
-            company_id,
-            loaded.inbound.phone,
-            message_id,
-            settings.flood_max_per_minute,
-        )
-        if flood == "silent":
-            log.info("flood_silent", message_id=message_id)
-            return {
-                "outcome": filed.outcome,
-                "conversation_id": filed.conversation_id,
-                "reply": None,
-            }
-        composed = (
-            Composed(FLOOD_NOTICE, "ratelimit")
-            if flood == "notify"
-            else await _compose(ctx, company, loaded)
-        )
-        async with ctx["engine"].begin() as conn:
-            reply = await save_reply(
-                await bind_tenant(conn, company_id), loaded, composed, deliverable
-            )
-        metrics.inc(USAGE_MESSAGES, company_id=company_id)
-        if composed.tokens:
-            metrics.inc(USAGE_TOKENS, sum(composed.tokens), company_id=company_id)
+        reply = await _answer(ctx, company, loaded)
     log.info(
         "inbound_processed",
         outcome=filed.outcome,
@@ -94,6 +78,60 @@ async def process_inbound(
     }
 
 
+async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply | None:
+    """Memory -> anti-flood -> compose -> save -> remember. None: over the flood limit,
+    already told, so the message stays filed without a reply."""
+    settings = ctx["settings"]
+    inbound = context.inbound
+    memory = Memory(
+        ctx["redis"], settings.redis_namespace, settings.memory_turns, settings.memory_ttl_seconds
+    )
+    history = await memory.recall(company.id, inbound.phone)
+    if history is None:  # expired or lost: the long-term history in PostgreSQL fills in
+        async with ctx["engine"].connect() as conn:
+            tenant = await bind_tenant(conn, company.id)
+            history = await load_history(tenant, inbound, settings.memory_turns)
+    context = replace(context, history=history)
+    flood = await flood_check(
+        ctx["redis"],
+        settings.redis_namespace,
+        company.id,
+        inbound.phone,
+        inbound.id,
+        settings.flood_max_per_minute,
+    )
+    if flood == "silent":
+        log.info("flood_silent", message_id=inbound.id)
+        return None
+    composed = (
+        Composed(FLOOD_NOTICE, "ratelimit")
+        if flood == "notify"
+        else await _compose(ctx, company, context)
+    )
+    deliverable = whaticket_config(company, settings).configured
+    async with ctx["engine"].begin() as conn:
+        reply = await save_reply(
+            await bind_tenant(conn, company.id), context, composed, deliverable
+        )
+    metrics.inc(USAGE_MESSAGES, company_id=company.id)
+    if composed.tokens:
+        metrics.inc(USAGE_TOKENS, sum(composed.tokens), company_id=company.id)
+    analysis = composed.analysis
+    await memory.remember(
+        company.id,
+        inbound.phone,
+        Turn(
+            inbound.id,
+            "user",
+            inbound.body or "",
+            analysis.intent if analysis else None,
+            analysis.sentiment if analysis else None,
+        ),
+        Turn(reply.id, "model", composed.body, source=composed.source),
+    )
+    return reply
+
+
 async def _compose(ctx: dict[str, Any], company: Any, context: Context) -> Composed:
     settings = ctx["settings"]
     config = gemini_config(company, settings)
@@ -103,7 +141,7 @@ async def _compose(ctx: dict[str, Any], company: Any, context: Context) -> Compo
         company.id,
         settings.secret_key.get_secret_value() if settings.secret_key else settings.redis_namespace,
     )
-    system = system_prompt(company.name, context.inbound.push_name, canary)
+    system = system_prompt(company.name, describe(context.profile, context.contact_name), canary)
 
     async def generate(system_: str, turns: list[tuple[str, str]]) -> LLMReply:
         metrics.inc(LLM_CALLS)

@@ -240,17 +240,28 @@ async def add_delivery_log(
 
 async def recent_turns(
     conn: AsyncConnection, conversation_id: int, before_id: int, limit: int
-) -> list[tuple[str, str]]:
-    """The conversation's last `limit` messages before `before_id`, oldest first, as
-    (direction, body)."""
+) -> list[Any]:
+    """The conversation's last `limit` messages before `before_id`, oldest first, as rows of
+    (id, direction, body, source)."""
     query = (
-        select(_messages.c.direction, _messages.c.body)
+        select(_messages.c.id, _messages.c.direction, _messages.c.body, _messages.c.source)
         .where(_messages.c.conversation_id == conversation_id, _messages.c.id < before_id)
         .order_by(_messages.c.id.desc())
         .limit(limit)
     )
-    rows = list(await conn.execute(query))
-    return [(row.direction, row.body) for row in reversed(rows)]
+    return list(reversed(list(await conn.execute(query))))
+
+
+async def contact(conn: AsyncConnection, contact_id: int, *, lock: bool = False) -> Any | None:
+    """(name, profile) of a contact; `lock` holds its row until the transaction ends."""
+    query = select(_contacts.c.name, _contacts.c.profile).where(_contacts.c.id == contact_id)
+    return (await conn.execute(query.with_for_update() if lock else query)).first()
+
+
+async def save_profile(conn: AsyncConnection, contact_id: int, profile: dict[str, Any]) -> None:
+    await conn.execute(
+        update(_contacts).where(_contacts.c.id == contact_id).values(profile=profile)
+    )
 
 
 async def revive(conn: AsyncConnection, message_id: int) -> None:

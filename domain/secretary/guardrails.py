@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from domain.secretary.nlu import fold
+
 MAX_INPUT_CHARS = 2000
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
@@ -54,24 +56,19 @@ def sanitise(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     return text[:limit]
 
 
-def _fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
-
-
 def is_injection(text: str) -> bool:
-    return _INJECTION.search(_fold(sanitise(text))) is not None
+    return _INJECTION.search(fold(sanitise(text))) is not None
 
 
 def leaks(reply: str, system_prompt: str, secrets: Iterable[str] = (), canary: str = "") -> bool:
     """Would sending `reply` reveal the system prompt, its canary or a secret?"""
-    folded = _fold(reply)
+    folded = fold(reply)
     if canary and canary.lower() in folded:
         return True
     if any(secret and len(secret) >= 6 and secret in reply for secret in secrets):
         return True
     for sentence in re.split(r"(?<=[.!?:\n])\s+", system_prompt):
-        sentence = _fold(sentence).strip()
+        sentence = fold(sentence).strip()
         if len(sentence) >= 40 and sentence in folded:
             return True
     return False

@@ -177,10 +177,15 @@ class Analysis:
     sentiment: str
 
 
+def fold(text: str) -> str:
+    """Lowercase with accents removed: "Manhã" -> "manha"."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
 def normalise(text: str) -> str:
     """Lowercase, accents folded, abbreviations expanded, emphasis squeezed."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    plain = fold(text)
     plain = re.sub(r"(\w)\1{2,}", r"\1\1", plain)  # "oiiii" -> "oii", "simmm" -> "simm"
     words = re.findall(r"\w+|[^\w\s]", plain)
     return " ".join(ABBREVIATIONS.get(word, word) for word in words)

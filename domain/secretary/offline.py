@@ -7,7 +7,8 @@ person), and otherwise offers what it can do. Replies it writes are marked `sour
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from domain.secretary.nlu import fold
 
 SCHEDULE = re.compile(r"\b(agend|marc|consult|horari|remarc|desmarc|cancel)", re.I)
 HOURS = re.compile(r"\b(abert|fecha|funciona|expediente|que horas)", re.I)
@@ -15,16 +16,11 @@ HUMAN = re.compile(r"\b(atendente|humano|pessoa|falar com alguem|suporte)", re.I
 GREETING = re.compile(r"^(oi+|ola|bom dia|boa tarde|boa noite|e ai|opa)\b", re.I)
 
 
-def _plain(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower().strip()
-
-
 def offline_reply(text: str, kind: str, name: str | None, company: str) -> str:
     """A short, helpful Portuguese answer for one customer message."""
     first = (name or "").strip().split(" ")[0]
     hello = f"Olá, {first}!" if first else "Olá!"
-    plain = _plain(text)
+    plain = fold(text).strip()
     media = ("image", "video", "document", "audio", "sticker", "location", "contact")
     if not plain and kind in media:
         return (

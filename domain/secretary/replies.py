@@ -1,13 +1,13 @@
-"""The secretary's reply to an inbound message: context -> guardrails -> intent -> LLM ->
-output check -> persist. Database work happens in the caller's transactions on a connection
-bound to the company's schema; the LLM call happens between them, so no transaction (and no
-row lock) is held while the model thinks.
+"""The secretary's reply to an inbound message: context -> guardrails -> intent -> handoff
+rules -> LLM -> output check -> persist. Database work happens in the caller's transactions on
+a connection bound to the company's schema; the LLM call happens between them, so no
+transaction (and no row lock) is held while the model thinks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,6 +17,7 @@ from domain.conversations.handoffs import hand_over
 from domain.integrations.gemini import LLMReply, LLMUnavailable
 from domain.observability.logging import get_logger
 from domain.observability.metrics import INJECTION_BLOCKED, metrics
+from domain.secretary import handoff
 from domain.secretary.guardrails import (
     SAFE_INJECTION_REPLY,
     is_injection,
@@ -24,11 +25,12 @@ from domain.secretary.guardrails import (
     sanitise,
     whatsapp_text,
 )
-from domain.secretary.nlu import analyse
+from domain.secretary.memory import Turn
+from domain.secretary.nlu import Analysis, analyse
 from domain.secretary.offline import offline_reply
+from domain.secretary.profile import learn
 
 log = get_logger(__name__)
-HISTORY_TURNS = 10
 
 # (system prompt, turns as (role, text) oldest first) -> the model's reply
 Generate = Callable[[str, list[tuple[str, str]]], Awaitable[LLMReply]]
@@ -43,27 +45,25 @@ class Reply:
 @dataclass(frozen=True)
 class Context:
     inbound: Any
-    history: list[tuple[str, str]]  # (direction, body), oldest first
+    contact_name: str | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+    history: list[Turn] = field(default_factory=list)  # oldest first
 
 
 @dataclass(frozen=True)
 class Composed:
     body: str
-    source: str  # offline | llm | guardrail | handoff
+    source: str  # llm | offline | fallback (model unreachable) | guardrail | handoff | ratelimit
     handoff_reason: str | None = None
+    handoff_trigger: str | None = None
     tokens: tuple[int, int] | None = None
-
-
-def handoff_message(company: str) -> str:
-    return (
-        f"Certo! Vou chamar uma pessoa da equipe da {company} para continuar o seu atendimento. "
-        "Assim que alguém estiver disponível, responderá por aqui."
-    )
+    analysis: Analysis | None = None
 
 
 async def load_context(conn: AsyncConnection, inbound_id: int) -> Reply | Context | None:
-    """The reply already written (a retried job), or what composing needs; None when the bot
-    must not answer (handed off to a person, or the message is gone)."""
+    """The reply already written (a retried job), or what composing needs (history comes from
+    the short-term memory, see `load_history`); None when the bot must not answer (handed off
+    to a person, or the message is gone)."""
     existing = await store.reply_for(conn, inbound_id)
     if existing is not None:
         return Reply(int(existing.id), existing.status)
@@ -72,8 +72,22 @@ async def load_context(conn: AsyncConnection, inbound_id: int) -> Reply | Contex
         return None
     if await store.conversation_status(conn, inbound.conversation_id) == "handoff":
         return None  # a person is answering this contact; the bot stays quiet
-    history = await store.recent_turns(conn, inbound.conversation_id, inbound_id, HISTORY_TURNS)
-    return Context(inbound, history)
+    contact = await store.contact(conn, inbound.contact_id)
+    name = (contact.name if contact else None) or inbound.push_name
+    return Context(inbound, name, dict(contact.profile or {}) if contact else {})
+
+
+async def load_history(conn: AsyncConnection, inbound: Any, limit: int) -> list[Turn]:
+    """The conversation's last turns from PostgreSQL, for when the memory in Redis is empty."""
+    rows = await store.recent_turns(conn, inbound.conversation_id, inbound.id, limit)
+    turns = []
+    for row in rows:
+        if row.direction == "inbound":
+            analysis = analyse(sanitise(row.body or ""))
+            turns.append(Turn(row.id, "user", row.body or "", analysis.intent, analysis.sentiment))
+        else:
+            turns.append(Turn(row.id, "model", row.body or "", source=row.source))
+    return turns
 
 
 async def compose(
@@ -87,11 +101,11 @@ async def compose(
     """No database here: this may wait on the model."""
     inbound = context.inbound
     text = sanitise(inbound.body)
+    analysis = analyse(text)
     if is_injection(text):
         metrics.inc(INJECTION_BLOCKED)
         log.warning("prompt_injection_blocked", message_id=inbound.id)
-        return Composed(SAFE_INJECTION_REPLY, "guardrail")
-    analysis = analyse(text)
+        return Composed(SAFE_INJECTION_REPLY, "guardrail", analysis=analysis)
     log.info(
         "nlu",
         intent=analysis.intent,
@@ -99,35 +113,75 @@ async def compose(
         sentiment=analysis.sentiment,
         message_id=inbound.id,
     )
-    if analysis.intent == "handoff":
-        # P7: told once (this reply), then the bot stays quiet until an operator releases it.
-        return Composed(handoff_message(company), "handoff", handoff_reason="customer_request")
+    going = handoff.before_reply(analysis, context.history)
+    if going:
+        return _handoff(context, company, analysis, *going)
+    source = "offline"
     if generate is not None and text:
-        turns = [("user" if d == "inbound" else "model", b) for d, b in context.history if b]
         try:
-            reply = await generate(system, [*turns, ("user", text)])
+            reply = await generate(system, [*_turns(context.history), ("user", text)])
         except LLMUnavailable as unavailable:
             log.warning("llm_unavailable", reason=unavailable.reason, message_id=inbound.id)
+            if handoff.model_keeps_failing(context.history):
+                return _handoff(context, company, analysis, "tool_failure", unavailable.reason)
+            source = "fallback"
         else:
-            if reply.text and not leaks(reply.text, system, secrets, canary):
-                return Composed(
-                    reply.text, "llm", tokens=(reply.prompt_tokens, reply.output_tokens)
-                )
-            log.warning("llm_output_rejected", message_id=inbound.id, empty=not reply.text)
-            return Composed(
-                SAFE_INJECTION_REPLY, "guardrail", tokens=(reply.prompt_tokens, reply.output_tokens)
-            )
-    return Composed(offline_reply(text, inbound.kind, inbound.push_name, company), "offline")
+            return _checked(context, company, analysis, reply, system, secrets, canary)
+    stuck = handoff.offline_gives_up(analysis, context.history)
+    if stuck:
+        return _handoff(context, company, analysis, *stuck)
+    body = offline_reply(text, inbound.kind, context.contact_name, company)
+    return Composed(body, source, analysis=analysis)
+
+
+def _turns(history: list[Turn]) -> list[tuple[str, str]]:
+    return [(turn.role, turn.text) for turn in history if turn.text]
+
+
+def _checked(
+    context: Context,
+    company: str,
+    analysis: Analysis,
+    reply: LLMReply,
+    system: str,
+    secrets: tuple[str, ...],
+    canary: str,
+) -> Composed:
+    """The model's reply if it is safe to send; its own "call a person" signal honoured."""
+    tokens = (reply.prompt_tokens, reply.output_tokens)
+    if not reply.text or leaks(reply.text, system, secrets, canary):
+        log.warning("llm_output_rejected", message_id=context.inbound.id, empty=not reply.text)
+        return Composed(SAFE_INJECTION_REPLY, "guardrail", tokens=tokens, analysis=analysis)
+    if handoff.MODEL_HANDOFF_MARKER in reply.text:
+        going = _handoff(context, company, analysis, "missing_knowledge", "model_declined")
+        return replace(going, tokens=tokens)
+    return Composed(reply.text, "llm", tokens=tokens, analysis=analysis)
+
+
+def _handoff(
+    context: Context, company: str, analysis: Analysis, reason: str, trigger: str
+) -> Composed:
+    body = handoff.message(reason, company, context.contact_name)
+    return Composed(body, "handoff", reason, trigger, analysis=analysis)
 
 
 async def save_reply(
     conn: AsyncConnection, context: Context, composed: Composed, deliverable: bool
 ) -> Reply:
-    """Write the reply (once per inbound message) and, for a handoff, hand the conversation
-    over. `deliverable=False` (no Whaticket configured) puts it in the outbox."""
+    """Write the reply (once per inbound message), learn from the message into the contact's
+    profile and, for a handoff, hand the conversation over. `deliverable=False` (no Whaticket
+    configured) puts the reply in the outbox."""
     inbound = context.inbound
     if composed.handoff_reason:
-        await hand_over(conn, inbound.conversation_id, composed.handoff_reason, "secretary")
+        await hand_over(
+            conn,
+            inbound.conversation_id,
+            composed.handoff_reason,
+            "secretary",
+            {"trigger": composed.handoff_trigger},
+        )
+    if composed.analysis is not None:
+        await _learn(conn, inbound, composed.analysis)
     status = "pending" if deliverable else "outbox"
     reply_id = await store.insert_reply(
         conn,
@@ -139,3 +193,14 @@ async def save_reply(
         composed.tokens,
     )
     return Reply(reply_id, status)
+
+
+async def _learn(conn: AsyncConnection, inbound: Any, analysis: Analysis) -> None:
+    # The row lock serialises two messages of one contact handled by two jobs at once.
+    contact = await store.contact(conn, inbound.contact_id, lock=True)
+    if contact is None:
+        return
+    before = dict(contact.profile or {})
+    after = learn(before, inbound.id, sanitise(inbound.body or ""), analysis)
+    if after is not before:
+        await store.save_profile(conn, inbound.contact_id, after)
