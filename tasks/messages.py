@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
+from domain.billing.quotas import Quotas
 from domain.conversations.service import file_inbound_message
 from domain.conversations.store import mark_failed
 from domain.db import bind_tenant
@@ -17,7 +18,9 @@ from domain.observability.metrics import (
     LLM_CALLS,
     LLM_ERRORS,
     LLM_LATENCY,
+    USAGE_BLOCKED,
     USAGE_MESSAGES,
+    USAGE_OVERAGE,
     USAGE_TOKENS,
     WHATICKET_RETRY,
     metrics,
@@ -35,6 +38,7 @@ from domain.secretary.replies import (
     compose,
     load_context,
     load_history,
+    over_quota,
     save_reply,
 )
 
@@ -79,7 +83,7 @@ async def process_inbound(
 
 
 async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply | None:
-    """Memory -> anti-flood -> compose -> save -> remember. None: over the flood limit,
+    """Memory -> gates -> compose -> save -> remember. None: over the flood limit and
     already told, so the message stays filed without a reply."""
     settings = ctx["settings"]
     inbound = context.inbound
@@ -92,30 +96,18 @@ async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply 
             tenant = await bind_tenant(conn, company.id)
             history = await load_history(tenant, inbound, settings.memory_turns)
     context = replace(context, history=history)
-    flood = await flood_check(
-        ctx["redis"],
-        settings.redis_namespace,
-        company.id,
-        inbound.phone,
-        inbound.id,
-        settings.flood_max_per_minute,
-    )
-    if flood == "silent":
-        log.info("flood_silent", message_id=inbound.id)
+    quotas = Quotas(ctx["redis"], settings.redis_namespace)
+    composed = await _gated(ctx, company, context, quotas)
+    if composed is None:
         return None
-    composed = (
-        Composed(FLOOD_NOTICE, "ratelimit")
-        if flood == "notify"
-        else await _compose(ctx, company, context)
-    )
     deliverable = whaticket_config(company, settings).configured
     async with ctx["engine"].begin() as conn:
-        reply = await save_reply(
-            await bind_tenant(conn, company.id), context, composed, deliverable
-        )
+        tenant = await bind_tenant(conn, company.id)
+        reply = await save_reply(tenant, context, composed, deliverable)
     metrics.inc(USAGE_MESSAGES, company_id=company.id)
     if composed.tokens:
         metrics.inc(USAGE_TOKENS, sum(composed.tokens), company_id=company.id)
+        await quotas.add_tokens(company.id, inbound.id, sum(composed.tokens))
     analysis = composed.analysis
     await memory.remember(
         company.id,
@@ -130,6 +122,35 @@ async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply 
         Turn(reply.id, "model", composed.body, source=composed.source),
     )
     return reply
+
+
+async def _gated(
+    ctx: dict[str, Any], company: Any, context: Context, quotas: Quotas
+) -> Composed | None:
+    """Anti-flood per contact, then the plan's quota, then the secretary itself (P8)."""
+    settings = ctx["settings"]
+    inbound = context.inbound
+    flood = await flood_check(
+        ctx["redis"],
+        settings.redis_namespace,
+        company.id,
+        inbound.phone,
+        inbound.id,
+        settings.flood_max_per_minute,
+    )
+    if flood == "silent":
+        log.info("flood_silent", message_id=inbound.id)
+        return None
+    if flood == "notify":
+        return Composed(FLOOD_NOTICE, "ratelimit")
+    usage = await quotas.count_message(company.id, inbound.id)
+    if usage.exceeds(company.limits):
+        if company.limits.overage == "block":
+            metrics.inc(USAGE_BLOCKED, company_id=company.id)
+            log.warning("quota_exhausted", message_id=inbound.id, messages=usage.messages)
+            return over_quota(context, company.name)
+        metrics.inc(USAGE_OVERAGE, company_id=company.id)
+    return await _compose(ctx, company, context)
 
 
 async def _compose(ctx: dict[str, Any], company: Any, context: Context) -> Composed:

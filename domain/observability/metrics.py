@@ -134,6 +134,18 @@ USAGE_MESSAGES = Metric(
 USAGE_TOKENS = Metric(
     "secretaria_usage_tokens_total", "LLM tokens used, per company.", "counter", ("company_id",)
 )
+USAGE_BLOCKED = Metric(
+    "secretaria_usage_quota_blocked_total",
+    "Customer messages the bot did not answer because the plan's quota ran out (P8).",
+    "counter",
+    ("company_id",),
+)
+USAGE_OVERAGE = Metric(
+    "secretaria_usage_overage_messages_total",
+    "Messages answered past the plan's quota on plans that allow overage.",
+    "counter",
+    ("company_id",),
+)
 
 DELIVERY_RATIO = Metric(
     "secretaria_whaticket_delivery_success_ratio",
@@ -166,6 +178,8 @@ ALL: tuple[Metric, ...] = (
     LLM_CALLS,
     USAGE_MESSAGES,
     USAGE_TOKENS,
+    USAGE_BLOCKED,
+    USAGE_OVERAGE,
     DELIVERY_RATIO,
     LLM_ERROR_RATE,
 )

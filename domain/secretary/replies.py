@@ -158,6 +158,12 @@ def _checked(
     return Composed(reply.text, "llm", tokens=tokens, analysis=analysis)
 
 
+def over_quota(context: Context, company: str) -> Composed:
+    """The plan's quota ran out on a plan that blocks: a person takes over (P7, P8)."""
+    analysis = analyse(sanitise(context.inbound.body or ""))
+    return _handoff(context, company, analysis, "usage_limit", "plan_quota")
+
+
 def _handoff(
     context: Context, company: str, analysis: Analysis, reason: str, trigger: str
 ) -> Composed:

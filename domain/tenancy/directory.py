@@ -8,13 +8,14 @@ setting is honoured within `ttl` seconds) and saves a database round trip each t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.tenancy.models import Company
+from domain.billing.quotas import Limits
+from domain.tenancy.models import Company, Plan, Subscription
 
 DEMO_SLUG = "demo"
 
@@ -28,6 +29,7 @@ class CompanyProfile:
     slug: str
     timezone: str
     settings: dict[str, Any]
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +68,29 @@ class CompanyDirectory:
         hit = self._profiles.get(company_id)
         if hit is not None and hit[0] > now:
             return hit[1]
-        query = select(
-            Company.id, Company.name, Company.slug, Company.timezone, Company.settings
-        ).where(Company.id == company_id)
+        query = (
+            select(
+                Company.id,
+                Company.name,
+                Company.slug,
+                Company.timezone,
+                Company.settings,
+                Plan.monthly_messages,
+                Plan.monthly_tokens,
+                Plan.overage,
+            )
+            .outerjoin(Subscription, Subscription.company_id == Company.id)
+            .outerjoin(Plan, Plan.id == Subscription.plan_id)
+            .where(Company.id == company_id)
+            .order_by(Subscription.id.desc())  # the current subscription is the latest
+            .limit(1)
+        )
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).first()
-        found = CompanyProfile(*row) if row else None
+        found = None
+        if row is not None:
+            limits = Limits(row.monthly_messages, row.monthly_tokens, row.overage or "allow")
+            found = CompanyProfile(row.id, row.name, row.slug, row.timezone, row.settings, limits)
         self._profiles[company_id] = (now + self._ttl, found)
         return found
 
