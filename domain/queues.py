@@ -23,6 +23,11 @@ def queue_name(namespace: str, name: str = SHARED) -> str:
     return f"{namespace}:{name}"
 
 
+def company_queue(company_id: int) -> str:
+    """The queue of a company's dedicated worker (scripts/spawn_worker.py)."""
+    return f"company-{company_id}"
+
+
 @dataclass(frozen=True)
 class JobSpec:
     function: str

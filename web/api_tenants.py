@@ -1,0 +1,39 @@
+"""Tenants API (T2): the platform admin provisions a company in one call."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, jsonify
+
+from domain.tenancy.provisioning import ProvisionRequest, provision
+from web.auth import authenticated
+from web.services import services
+from web.validation import json_body
+
+bp = Blueprint("api_tenants", __name__, url_prefix="/api/tenants")
+
+
+@bp.post("/provision")
+@authenticated("platform_admin")
+async def provision_tenant() -> tuple[Response, int]:
+    body = await json_body(ProvisionRequest)
+    svc = services()
+    done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, body)
+    base = svc.settings.public_base_url.rstrip("/")
+    return (
+        jsonify(
+            company_id=done.company_id,
+            slug=done.slug,
+            domain=done.domain,
+            plan=done.plan,
+            schema=done.schema,
+            queue=done.queue,
+            # Shown once: only digests (or the HMAC key, never rendered again) are kept.
+            api_token=done.api_token,
+            webhook_secret=done.webhook_secret,
+            webhook_url=f"{base}/webhook/whaticket",
+            webhook_headers={"X-Company-Domain": done.domain},
+            webhook_url_token=f"{base}/webhook/whaticket/{done.slug}/{done.url_token}",
+            worker_command=f"python scripts/spawn_worker.py --company-id {done.company_id}",
+        ),
+        201,
+    )
