@@ -6,6 +6,8 @@ deployments (or test runs) can share one Redis without seeing each other's jobs.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,65 @@ def queue_name(namespace: str, name: str = SHARED) -> str:
 def company_queue(company_id: int) -> str:
     """The queue of a company's dedicated worker (scripts/spawn_worker.py)."""
     return f"company-{company_id}"
+
+
+def dedicated_key(namespace: str, company_id: int) -> str:
+    """Set (with a short TTL, refreshed) while a dedicated worker serves the company; its
+    value is that worker's full queue name."""
+    return f"{namespace}:dedicated:{company_id}"
+
+
+# A dedicated worker refreshes its key every HEARTBEAT seconds; it expires after DEDICATED_TTL.
+HEARTBEAT = 5
+DEDICATED_TTL = 15
+
+
+class QueueRouter:
+    """Which queue takes a company's jobs: its dedicated worker's queue while one is alive,
+    otherwise the shared queue. Answers are cached for `ttl` seconds (the webhook's hot path
+    must not ask Redis every time); a dead dedicated worker's accepted messages are swept
+    onto the shared queue (see tasks/sweeper.py)."""
+
+    def __init__(
+        self,
+        redis: Any,
+        namespace: str,
+        shared: Any,
+        open_queue: Callable[[str], Awaitable[Any]],
+        ttl: float = 2.0,
+    ) -> None:
+        self._redis = redis
+        self._ns = namespace
+        self._shared = shared
+        self._open = open_queue
+        self._ttl = ttl
+        self._cache: dict[int, tuple[float, str | None]] = {}
+        self._queues: dict[str, Any] = {}
+
+    async def queue_for(self, company_id: int) -> Any:
+        name = await self._dedicated(company_id)
+        if name is None or name == self._shared.name:
+            return self._shared
+        if name not in self._queues:
+            self._queues[name] = await self._open(name)
+        return self._queues[name]
+
+    async def _dedicated(self, company_id: int) -> str | None:
+        now = time.monotonic()
+        hit = self._cache.get(company_id)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        try:
+            raw = await self._redis.get(dedicated_key(self._ns, company_id))
+        except (RedisError, OSError):
+            raw = None  # the shared queue is the safe answer (it will fail loudly if down)
+        name = raw.decode() if isinstance(raw, bytes) else raw
+        self._cache[company_id] = (now + self._ttl, name)
+        return name
+
+    def queues(self) -> list[Any]:
+        """Dedicated queues opened so far (to close them)."""
+        return list(self._queues.values())
 
 
 @dataclass(frozen=True)

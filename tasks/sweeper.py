@@ -15,15 +15,17 @@ log = get_logger(__name__)
 
 async def sweep_unqueued(ctx: dict[str, Any]) -> dict[str, int]:
     settings = ctx["settings"]
-    inbound_queue = ctx["inbound_queue"]
-
+    router = ctx["router"]
     ns = settings.redis_namespace
 
+    # Through the router: a company whose dedicated worker died is served by the shared one.
     async def inbound(company_id: int, message_id: int, cid: str) -> bool | None:
-        return await queues.enqueue_inbound(inbound_queue, ns, company_id, message_id, cid)
+        queue = await router.queue_for(company_id)
+        return await queues.enqueue_inbound(queue, ns, company_id, message_id, cid)
 
     async def delivery(company_id: int, message_id: int, cid: str) -> bool | None:
-        return await queues.enqueue_delivery(inbound_queue, ns, company_id, message_id, cid)
+        queue = await router.queue_for(company_id)
+        return await queues.enqueue_delivery(queue, ns, company_id, message_id, cid)
 
     requeued = await requeue_unqueued(
         ctx["engine"],

@@ -4,6 +4,8 @@ at import time."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,6 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import structlog
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from saq import CronJob
 from saq.job import Status
 from saq.queue.redis import RedisQueue
@@ -54,22 +57,27 @@ def make_queue(settings: Settings, name: str) -> RedisQueue:
 
 
 def settings(
-    config: Settings | None = None, *, queue: str = queues.SHARED, burst: bool = False
+    config: Settings | None = None,
+    *,
+    queue: str = queues.SHARED,
+    burst: bool = False,
+    company_id: int | None = None,
 ) -> dict[str, Any]:
-    """Worker for inbound messages (and, later, deliveries)."""
+    """Worker for inbound messages and deliveries: of every company on the shared queue, or
+    of one company on its own queue (`company_id`, see scripts/spawn_worker.py)."""
     config = config or Settings()
     return {
         "queue": make_queue(config, queue),
         "functions": [process_inbound, deliver_message],
         "concurrency": config.worker_concurrency,
-        "startup": _startup(config),
+        "startup": _startup(config, company_id),
         "shutdown": _shutdown,
         "before_process": _before_process,
         "after_process": _after_process,
         "burst": burst,
         "dequeue_timeout": 1.0,
         "shutdown_grace_period_s": config.worker_shutdown_grace_seconds,
-        "metadata": {"role": "messages"},
+        "metadata": {"role": "messages", "company_id": company_id},
     }
 
 
@@ -95,7 +103,9 @@ def scheduler_settings(config: Settings | None = None) -> dict[str, Any]:
     }
 
 
-def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
+def _startup(
+    config: Settings, company_id: int | None = None
+) -> Callable[[dict[str, Any]], Awaitable[None]]:
     async def startup(ctx: dict[str, Any]) -> None:
         configure_logging(config.log_level, config.log_json)
         worker = ctx["worker"]
@@ -105,15 +115,24 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
             pool_size=config.db_pool_size,
             max_overflow=config.db_max_overflow,
         )
-        ctx["redis"] = worker.queue.redis
-        # On the worker's own Redis pool (one pool per process): the message worker's queue
-        # is the shared queue itself; the scheduler gets a handle on it.
-        shared = queues.queue_name(config.redis_namespace, queues.SHARED)
-        if worker.queue.name == shared:
-            ctx["inbound_queue"] = worker.queue
-        else:
-            ctx["inbound_queue"] = RedisQueue(worker.queue.redis, name=shared)
-            await ctx["inbound_queue"].connect()
+        ctx["redis"] = redis = worker.queue.redis
+        # On the worker's own Redis pool (one pool per process).
+        ns = config.redis_namespace
+        shared = await _shared_queue(worker.queue, ns)
+        # A dedicated worker keeps its company's deliveries on its own queue.
+        ctx["inbound_queue"] = worker.queue if company_id else shared
+
+        async def open_queue(name: str) -> RedisQueue:
+            queue = RedisQueue(redis, name=name)
+            await queue.connect()
+            return queue
+
+        ctx["router"] = queues.QueueRouter(redis, ns, shared, open_queue)
+        if company_id:
+            ctx["dedicated_key"] = queues.dedicated_key(ns, company_id)
+            ctx["heartbeat"] = asyncio.create_task(
+                _heartbeat(redis, ctx["dedicated_key"], worker.queue.name)
+            )
         ctx["companies"] = CompanyDirectory(ctx["engine"])
         ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
@@ -127,7 +146,32 @@ def _startup(config: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
     return startup
 
 
+async def _shared_queue(own: RedisQueue, namespace: str) -> RedisQueue:
+    name = queues.queue_name(namespace, queues.SHARED)
+    if own.name == name:
+        return own
+    shared = RedisQueue(own.redis, name=name)
+    await shared.connect()
+    return shared
+
+
+async def _heartbeat(redis: Redis, key: str, queue_name: str) -> None:
+    """Tell the web (and the sweeper) this company's jobs go to our queue, while we live."""
+    while True:
+        with contextlib.suppress(RedisError, OSError):
+            await redis.set(key, queue_name, ex=queues.DEDICATED_TTL)
+        await asyncio.sleep(queues.HEARTBEAT)
+
+
 async def _shutdown(ctx: dict[str, Any]) -> None:
+    heartbeat = ctx.get("heartbeat")
+    if heartbeat is not None:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+        # New jobs go to the shared queue at once; ours are swept there if we do not return.
+        with contextlib.suppress(RedisError, OSError):
+            await ctx["redis"].delete(ctx["dedicated_key"])
     await ctx["flusher"].stop()
     await ctx["http"].aclose()
     await ctx["engine"].dispose()

@@ -31,6 +31,7 @@ class Services:
     scheduler_queue: RedisQueue
     directory: CompanyDirectory
     flusher: MetricsFlusher
+    router: queues.QueueRouter
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -47,9 +48,15 @@ class Services:
         await scheduler_queue.connect()
         flusher = MetricsFlusher(redis, ns, settings.metrics_flush_seconds)
         flusher.start()
-        return cls(
-            settings, engine, redis, queue, scheduler_queue, CompanyDirectory(engine), flusher
-        )
+
+        async def open_queue(name: str) -> RedisQueue:
+            dedicated = RedisQueue(redis, name=name)
+            await dedicated.connect()
+            return dedicated
+
+        router = queues.QueueRouter(redis, ns, queue, open_queue)
+        directory = CompanyDirectory(engine)
+        return cls(settings, engine, redis, queue, scheduler_queue, directory, flusher, router)
 
     async def close(self) -> None:
         await self.flusher.stop()
@@ -58,7 +65,8 @@ class Services:
 
     async def enqueue_inbound(self, company_id: int, message_id: int, cid: str) -> bool:
         ns = self.settings.redis_namespace
-        queued = await queues.enqueue_inbound(self.queue, ns, company_id, message_id, cid)
+        queue = await self.router.queue_for(company_id)
+        queued = await queues.enqueue_inbound(queue, ns, company_id, message_id, cid)
         return queued is not False
 
     async def live_workers(self) -> dict[str, int]:

@@ -45,8 +45,13 @@ async def status_of(engine: AsyncEngine, company_id: int) -> str | None:
 async def run_sweeper(config: Settings, engine: AsyncEngine) -> dict[str, int]:
     """The real cron job, with the context the scheduler's startup gives it."""
     queue = worker_settings.make_queue(config, queues.SHARED)
+
+    async def no_dedicated_queue(name: str) -> Any:
+        raise AssertionError(f"no company here has a dedicated worker ({name})")
+
+    router = queues.QueueRouter(queue.redis, config.redis_namespace, queue, no_dedicated_queue)
     try:
-        return await sweep_unqueued({"settings": config, "engine": engine, "inbound_queue": queue})
+        return await sweep_unqueued({"settings": config, "engine": engine, "router": router})
     finally:
         await queue.redis.aclose()
 

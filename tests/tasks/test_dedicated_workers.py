@@ -1,0 +1,111 @@
+"""Per-tenant workers (T2): a company with a dedicated worker is served on its own queue,
+the others (and it, once its worker is gone) by the shared worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+from saq.queue.redis import RedisQueue
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain import queues
+from domain.settings import Settings
+from tasks import worker as worker_settings
+from tests.conftest import MakeCompany, eventually, post_webhook, running_worker, text_body
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def processed(engine: AsyncEngine, company_id: int, external_id: str) -> Any:
+    async with engine.connect() as conn:
+        return await conn.scalar(
+            text(
+                f"SELECT id FROM tenant_{company_id}.messages "
+                "WHERE external_id = :e AND status = 'processed'"
+            ),
+            {"e": external_id},
+        )
+
+
+async def ran_on(
+    redis: Redis, settings: Settings, queue: str, company_id: int, message_id: int
+) -> bool:
+    handle = RedisQueue(redis, name=queues.queue_name(settings.redis_namespace, queue))
+    job = await handle.job(queues.inbound_job_key(settings.redis_namespace, company_id, message_id))
+    return job is not None
+
+
+async def test_dedicated_and_shared_workers_each_serve_their_companies(
+    client: Any,
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    redis: Redis,
+    settings: Settings,
+    worker: Any,
+) -> None:
+    a, b = (await make_company("acme")).company.id, (await make_company("globex")).company.id
+    own = queues.company_queue(a)
+    dedicated = worker_settings.settings(settings, queue=own, company_id=a)
+    key = queues.dedicated_key(settings.redis_namespace, a)
+    async with running_worker(dedicated):
+        assert (await eventually(lambda: redis.get(key))).decode().endswith(own)
+        await post_webhook(client, text_body("a1", "oi"))
+        await post_webhook(
+            client, text_body("b1", "oi"), secret="secret-globex", domain="globex.example.com"
+        )
+        a1 = await eventually(lambda: processed(engine, a, "a1"))
+        b1 = await eventually(lambda: processed(engine, b, "b1"))
+        assert await ran_on(redis, settings, own, a, a1)
+        assert not await ran_on(redis, settings, queues.SHARED, a, a1)
+        assert await ran_on(redis, settings, queues.SHARED, b, b1)
+    # Its worker gone, the company falls back to the shared worker.
+    assert await redis.get(key) is None
+    await asyncio.sleep(2.1)  # the web's routing cache
+    await post_webhook(client, text_body("a2", "oi"))
+    a2 = await eventually(lambda: processed(engine, a, "a2"))
+    assert await ran_on(redis, settings, queues.SHARED, a, a2)
+
+
+def spawn(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+        "REDIS_NAMESPACE": settings.redis_namespace,
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.run(
+        [sys.executable, "scripts/spawn_worker.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_spawn_worker_script_drains_the_company_queue_in_burst_mode(
+    make_company: MakeCompany, engine: AsyncEngine, redis: Redis, settings: Settings, client: Any
+) -> None:
+    a = (await make_company("acme")).company.id
+    # Accepted while the dedicated worker was alive: the job waits on the company's queue.
+    await redis.set(
+        queues.dedicated_key(settings.redis_namespace, a),
+        queues.queue_name(settings.redis_namespace, queues.company_queue(a)),
+        ex=5,
+    )
+    await post_webhook(client, text_body("s1", "quero marcar"))
+    result = await asyncio.to_thread(spawn, settings, "--company-id", str(a), "--burst")
+    assert result.returncode == 0, result.stderr
+    assert await processed(engine, a, "s1")
+    assert await redis.get(queues.dedicated_key(settings.redis_namespace, a)) is None
+
+    unknown = await asyncio.to_thread(spawn, settings, "--company-id", "999")
+    assert unknown.returncode == 2 and "no company" in unknown.stderr
