@@ -101,6 +101,8 @@ class JobSpec:
 PROCESS_INBOUND = JobSpec(function="process_inbound", timeout=120, retries=6)
 # Sending one outbound message: 1 try + 5 retries (P6).
 DELIVER = JobSpec(function="deliver_message", timeout=60, retries=6)
+# POSTing one plan alert to the company's alert URL.
+USAGE_ALERT = JobSpec(function="send_usage_alert", timeout=30, retries=6)
 
 
 def inbound_job_key(namespace: str, company_id: int, message_id: int) -> str:
@@ -153,3 +155,23 @@ async def enqueue_delivery(
 ) -> bool | None:
     key = deliver_job_key(namespace, company_id, message_id)
     return await enqueue_message_job(queue, DELIVER, key, company_id, message_id, correlation_id)
+
+
+async def enqueue_usage_alert(queue: Any, namespace: str, company_id: int, alert_id: int) -> bool:
+    """True when queued (or already queued); False when the queue is unreachable."""
+    try:
+        await queue.enqueue(
+            USAGE_ALERT.function,
+            key=f"{namespace}:alert:{alert_id}",
+            timeout=USAGE_ALERT.timeout,
+            retries=USAGE_ALERT.retries,
+            ttl=USAGE_ALERT.ttl,
+            company_id=company_id,
+            alert_id=alert_id,
+        )
+    except (RedisError, OSError) as exc:
+        _log.warning(
+            "enqueue_deferred", job=USAGE_ALERT.function, alert_id=alert_id, error=str(exc)
+        )
+        return False
+    return True

@@ -7,6 +7,7 @@ Every secret may also come from a file: `FOO_FILE=/run/secrets/foo` fills `FOO`
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -101,6 +102,10 @@ class Settings(BaseSettings):
     gemini_model: str = "gemini-2.5-flash"
     gemini_base_url: str | None = None
     gemini_timeout_seconds: float = Field(default=20.0, gt=0)
+
+    # Billing (T3): the estimated cost of usage, in the plans' currency
+    billing_cost_per_message: Decimal = Field(default=Decimal("0.05"), ge=0)
+    billing_cost_per_thousand_tokens: Decimal = Field(default=Decimal("0.02"), ge=0)
 
     # Bootstrap
     admin_email: str = "admin@example.com"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
-from domain.billing.quotas import Quotas
+from domain.billing import usage
+from domain.billing.alerts import AlertRecorder
+from domain.billing.quotas import Quotas, period
 from domain.conversations.service import file_inbound_message
 from domain.conversations.store import mark_failed
 from domain.db import bind_tenant
@@ -104,10 +108,17 @@ async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply 
     async with ctx["engine"].begin() as conn:
         tenant = await bind_tenant(conn, company.id)
         reply = await save_reply(tenant, context, composed, deliverable)
+        if reply.created:  # metered in the same transaction: exactly once per reply
+            now = datetime.now(ZoneInfo(company.timezone))
+            waited = now - inbound.received_at
+            await usage.count_reply(
+                tenant, company.id, now.date(), composed.tokens, int(waited.total_seconds() * 1000)
+            )
     metrics.inc(USAGE_MESSAGES, company_id=company.id)
     if composed.tokens:
         metrics.inc(USAGE_TOKENS, sum(composed.tokens), company_id=company.id)
         await quotas.add_tokens(company.id, inbound.id, sum(composed.tokens))
+    await _raise_alerts(ctx, company, quotas)
     analysis = composed.analysis
     await memory.remember(
         company.id,
@@ -122,6 +133,21 @@ async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply 
         Turn(reply.id, "model", composed.body, source=composed.source),
     )
     return reply
+
+
+async def _raise_alerts(ctx: dict[str, Any], company: Any, quotas: Quotas) -> None:
+    """80 % / 100 % of the plan: recorded once per period, sent by their own job (T3)."""
+    limits = company.limits
+    if not (limits.messages or limits.tokens):
+        return
+    settings = ctx["settings"]
+    month = await quotas.usage(company.id)
+    recorder = AlertRecorder(ctx["engine"], ctx["redis"], settings.redis_namespace)
+    for alert_id in await recorder.check(company.id, period(), month, limits):
+        log.warning("usage_alert", alert_id=alert_id, messages=month.messages, tokens=month.tokens)
+        await queues.enqueue_usage_alert(
+            ctx["inbound_queue"], settings.redis_namespace, company.id, alert_id
+        )
 
 
 async def _gated(

@@ -29,6 +29,7 @@ from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlush
 from domain.operations.store import add_dead_letter
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
+from tasks.billing import send_usage_alert
 from tasks.messages import deliver_message, on_dead_inbound, process_inbound
 from tasks.sweeper import sweep_unqueued
 
@@ -68,7 +69,7 @@ def settings(
     config = config or Settings()
     return {
         "queue": make_queue(config, queue),
-        "functions": [process_inbound, deliver_message],
+        "functions": [process_inbound, deliver_message, send_usage_alert],
         "concurrency": config.worker_concurrency,
         "startup": _startup(config, company_id),
         "shutdown": _shutdown,

@@ -33,6 +33,8 @@ from domain.webhooks.signatures import sign
 from scripts.embedded import EmbeddedPostgres, EmbeddedRedis
 from scripts.run import migrate
 from tasks import worker as worker_settings
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.server import LocalServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -192,7 +194,7 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-PUBLIC_TABLES = "api_keys, dead_letters, memberships, subscriptions, users, companies, plans"
+PUBLIC_TABLES = "api_keys, billing_events, usage_alerts, usage_daily, dead_letters, memberships, subscriptions, users, companies, plans"
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -279,6 +281,26 @@ async def bearer(client: Any, email: str, password: str, **extra: Any) -> dict[s
     return {"Authorization": f"Bearer {(await response.get_json())['access_token']}"}
 
 
+# --- fakes of external services ----------------------------------------------------------
+
+
+@pytest.fixture
+async def gemini() -> AsyncIterator[FakeGemini]:
+    fake = FakeGemini()
+    async with LocalServer(fake.app()) as url:
+        fake.url = url  # type: ignore[attr-defined]
+        yield fake
+
+
+async def use_gemini(engine: AsyncEngine, company_id: int, url: str) -> None:
+    settings = {"gemini": {"api_key": "k-acme", "base_url": url}}
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
+            {"s": json.dumps(settings), "id": company_id},
+        )
+
+
 # --- app and workers --------------------------------------------------------------------
 
 
@@ -300,12 +322,18 @@ _job_redis: dict[str, Redis] = {}
 
 
 def job_context(engine: AsyncEngine, settings: Settings, queue: Any = None) -> dict[str, Any]:
-    """What a worker's startup puts in a job's ctx, for calling job functions directly."""
+    """What a worker's startup puts in a job's ctx, for calling job functions directly.
+    Without `queue`, jobs it enqueues wait on the shared queue (no worker runs them)."""
+    from saq.queue.redis import RedisQueue
+
+    from domain import queues
     from domain.integrations.gemini import GeminiClient
     from domain.tenancy.directory import CompanyDirectory
 
     url = settings.redis_url or ""
     redis = queue.redis if queue is not None else _job_redis.setdefault(url, Redis.from_url(url))
+    if queue is None:
+        queue = RedisQueue(redis, name=queues.queue_name(settings.redis_namespace, queues.SHARED))
     return {
         "engine": engine,
         "settings": settings,

@@ -11,7 +11,16 @@ from quart import Quart, Response, g, request
 
 from domain.observability.logging import configure_logging, get_logger
 from domain.settings import Settings
-from web import api_auth, api_conversations, api_nlu, api_tenants, home, ops, webhooks
+from web import (
+    api_analytics,
+    api_auth,
+    api_conversations,
+    api_nlu,
+    api_tenants,
+    home,
+    ops,
+    webhooks,
+)
 from web.errors import register_error_handlers
 from web.services import Services
 
@@ -31,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(ops.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(api_auth.bp)
+    app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)
     app.register_blueprint(api_nlu.bp)
     app.register_blueprint(api_tenants.bp)

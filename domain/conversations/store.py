@@ -166,8 +166,9 @@ async def insert_reply(
     correlation_id: str | None,
     status: str = "pending",
     tokens: tuple[int, int] | None = None,
-) -> int:
-    """The one outbound reply to `inbound` (unique reply_to_id: a retry cannot add another)."""
+) -> tuple[int, bool]:
+    """The one outbound reply to `inbound` (unique reply_to_id: a retry cannot add another),
+    and whether this call created it."""
     created = await conn.execute(
         insert(_messages)
         .values(
@@ -192,10 +193,10 @@ async def insert_reply(
     )
     new_id = created.scalar()
     if new_id is not None:
-        return int(new_id)
+        return int(new_id), True
     existing = await reply_for(conn, inbound.id)
     assert existing is not None  # the conflict was on this very reply_to_id
-    return int(existing.id)
+    return int(existing.id), False
 
 
 async def conversation_status(conn: AsyncConnection, conversation_id: int) -> str | None:

@@ -40,6 +40,7 @@ Generate = Callable[[str, list[tuple[str, str]]], Awaitable[LLMReply]]
 class Reply:
     id: int
     status: str  # "pending": to deliver; "outbox": waits for Whaticket in the panel
+    created: bool = False  # written by this call (count it), not found from an earlier one
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ async def save_reply(
     if composed.analysis is not None:
         await _learn(conn, inbound, composed.analysis)
     status = "pending" if deliverable else "outbox"
-    reply_id = await store.insert_reply(
+    reply_id, created = await store.insert_reply(
         conn,
         inbound,
         whatsapp_text(composed.body),
@@ -198,7 +199,7 @@ async def save_reply(
         status,
         composed.tokens,
     )
-    return Reply(reply_id, status)
+    return Reply(reply_id, status, created)
 
 
 async def _learn(conn: AsyncConnection, inbound: Any, analysis: Analysis) -> None:

@@ -3,34 +3,14 @@ configure a company, post a customer's message and read the replies."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import MakeCompany, post_webhook, text_body
+from tests.conftest import MakeCompany, post_webhook, text_body, use_gemini
 from tests.fakes.gemini import FakeGemini
-from tests.fakes.server import LocalServer
-
-
-@pytest.fixture
-async def gemini() -> AsyncIterator[FakeGemini]:
-    fake = FakeGemini()
-    async with LocalServer(fake.app()) as url:
-        fake.url = url  # type: ignore[attr-defined]
-        yield fake
-
-
-async def use_gemini(engine: AsyncEngine, company_id: int, url: str) -> None:
-    settings = {"gemini": {"api_key": "k-acme", "base_url": url}}
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {"s": json.dumps(settings), "id": company_id},
-        )
 
 
 async def post(client: Any, message_id: str, words: str) -> None:

@@ -1,0 +1,74 @@
+"""Analytics API (N2): usage summary and daily history from the real-time aggregates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from quart import Blueprint, Response, jsonify, request
+
+from domain.billing import alerts, usage
+from domain.billing.quotas import period
+from domain.errors import InvalidField, NotFound
+from domain.tenancy.directory import CompanyProfile
+from web.auth import acting_company, authenticated
+from web.services import services
+
+bp = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")
+HISTORY_DAYS = {"week": 7, "month": 30}
+
+
+@bp.get("/summary")
+@authenticated("operator")
+async def summary() -> Response:
+    company = await _company()
+    svc = services()
+    today = datetime.now(ZoneInfo(company.timezone)).date()
+    async with svc.engine.connect() as conn:
+        body = await usage.summary(conn, company.id, today, company.limits, _prices())
+        recorded = await alerts.alerts_of(conn, company.id, period())
+    body["plan"]["alerts"] = [
+        {
+            "metric": a.metric,
+            "threshold": a.threshold,
+            "used": a.used,
+            "quota": a.quota,
+            "at": a.created_at.isoformat(),
+            "delivered": a.delivered_at is not None,
+        }
+        for a in recorded
+    ]
+    return jsonify(company_id=company.id, date=today.isoformat(), currency="BRL", **body)
+
+
+@bp.get("/history")
+@authenticated("operator")
+async def history() -> Response:
+    wanted = request.args.get("period", "week")
+    if wanted not in HISTORY_DAYS:
+        raise InvalidField("period must be week or month", field="period")
+    company = await _company()
+    today = datetime.now(ZoneInfo(company.timezone)).date()
+    first = today - timedelta(days=HISTORY_DAYS[wanted] - 1)
+    async with services().engine.connect() as conn:
+        days = await usage.daily(conn, company.id, first, today)
+    prices = _prices()
+    return jsonify(
+        company_id=company.id,
+        period=wanted,
+        days=[{"date": day.isoformat(), **totals.as_json(prices)} for day, totals in days],
+    )
+
+
+async def _company() -> CompanyProfile:
+    company = await services().directory.profile(await acting_company())
+    if company is None:
+        raise NotFound("no such company")
+    return company
+
+
+def _prices() -> usage.Prices:
+    settings = services().settings
+    return usage.Prices(
+        settings.billing_cost_per_message, settings.billing_cost_per_thousand_tokens
+    )
