@@ -61,3 +61,10 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(DomainError):
+    """A system we depend on did not answer; the caller should retry."""
+
+    code = "unavailable"
+    status = 503

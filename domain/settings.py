@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     # Billing (T3): the estimated cost of usage, in the plans' currency
     billing_cost_per_message: Decimal = Field(default=Decimal("0.05"), ge=0)
     billing_cost_per_thousand_tokens: Decimal = Field(default=Decimal("0.02"), ge=0)
+    # Payment providers (T4): the demo company's defaults; a company's own settings override.
+    stripe_webhook_secret: SecretStr | None = None
+    mercadopago_webhook_secret: SecretStr | None = None
+    mercadopago_access_token: SecretStr | None = None
+    mercadopago_api_base_url: str | None = None
 
     # Bootstrap
     admin_email: str = "admin@example.com"

@@ -17,6 +17,7 @@ from web import (
     api_conversations,
     api_nlu,
     api_tenants,
+    billing,
     home,
     ops,
     webhooks,
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(home.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(billing.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)

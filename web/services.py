@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from quart import current_app
 from redis.asyncio import Redis
 from saq.queue.redis import RedisQueue
@@ -32,6 +33,7 @@ class Services:
     directory: CompanyDirectory
     flusher: MetricsFlusher
     router: queues.QueueRouter
+    http: httpx.AsyncClient  # outgoing calls made while answering a request (Mercado Pago)
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -56,10 +58,14 @@ class Services:
 
         router = queues.QueueRouter(redis, ns, queue, open_queue)
         directory = CompanyDirectory(engine)
-        return cls(settings, engine, redis, queue, scheduler_queue, directory, flusher, router)
+        http = httpx.AsyncClient(timeout=10.0)
+        return cls(
+            settings, engine, redis, queue, scheduler_queue, directory, flusher, router, http
+        )
 
     async def close(self) -> None:
         await self.flusher.stop()
+        await self.http.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
 

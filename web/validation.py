@@ -7,7 +7,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from quart import request
 
-from domain.errors import InvalidField, InvalidInput
+from domain.errors import InvalidField, InvalidInput, PayloadTooLarge
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -34,3 +34,16 @@ def int_arg(name: str) -> int | None:
         return int(raw)
     except ValueError:
         raise InvalidField(f"{name} must be an integer", field=name) from None
+
+
+async def read_body(limit: int) -> bytes:
+    """The raw body (signatures are over the exact bytes), refused past `limit` bytes even
+    when the sender lies about (or omits) Content-Length."""
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"body is larger than {limit} bytes")
+    data = bytearray()
+    async for chunk in request.body:
+        data += chunk
+        if len(data) > limit:
+            raise PayloadTooLarge(f"body is larger than {limit} bytes")
+    return bytes(data)

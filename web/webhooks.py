@@ -20,6 +20,7 @@ from domain.tenancy.tokens import token_matches
 from domain.webhooks.service import accept_message
 from domain.webhooks.signatures import verify_signature
 from web.services import Services, services
+from web.validation import read_body
 
 bp = Blueprint("webhooks", __name__)
 
@@ -37,7 +38,7 @@ async def whaticket_signed() -> tuple[Response, int]:
     """HMAC-signed form; the company comes from X-Company-Domain (demo when absent)."""
     svc = services()
     try:
-        body = await _read_body(svc.settings.webhook_max_body_bytes)
+        body = await read_body(svc.settings.webhook_max_body_bytes)
         company = await _company_by_domain(svc, request.headers.get("X-Company-Domain"))
         _verify(svc, company, body)
         return await _accept(svc, company, body, request.headers.get("X-Timestamp"))
@@ -51,7 +52,7 @@ async def whaticket_url_token(slug: str, token: str) -> tuple[Response, int]:
     """For Whaticket forks that cannot sign: the long random token in the URL is the key (W4)."""
     svc = services()
     try:
-        body = await _read_body(svc.settings.webhook_max_body_bytes)
+        body = await read_body(svc.settings.webhook_max_body_bytes)
         company = await svc.directory.by_slug(slug)
         # Same answer for an unknown slug and a wrong token: the URL is the credential.
         if company is None or not token_matches(token, company.url_token_hash):
@@ -61,17 +62,6 @@ async def whaticket_url_token(slug: str, token: str) -> tuple[Response, int]:
     except DomainError as error:
         _count_rejection(error)
         raise
-
-
-async def _read_body(limit: int) -> bytes:
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"body is larger than {limit} bytes")
-    data = bytearray()
-    async for chunk in request.body:
-        data += chunk
-        if len(data) > limit:
-            raise PayloadTooLarge(f"body is larger than {limit} bytes")
-    return bytes(data)
 
 
 async def _company_by_domain(svc: Services, domain: str | None) -> CompanyAuth:

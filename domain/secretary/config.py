@@ -8,26 +8,11 @@ from typing import Any
 from domain.integrations.gemini import GeminiConfig
 from domain.integrations.whaticket import WhaticketConfig
 from domain.settings import Settings
-from domain.tenancy.directory import DEMO_SLUG
-
-
-def _picker(company: Any, section: str) -> Any:
-    own = (company.settings or {}).get(section) or {}
-    demo = company.slug == DEMO_SLUG
-
-    def pick(key: str, default: Any) -> Any:
-        value = own.get(key)
-        if value:
-            return value
-        if not demo or default is None:
-            return None
-        return default.get_secret_value() if hasattr(default, "get_secret_value") else default
-
-    return pick
+from domain.tenancy.company_settings import picker
 
 
 def whaticket_config(company: Any, settings: Settings) -> WhaticketConfig:
-    pick = _picker(company, "whaticket")
+    pick = picker(company, "whaticket")
     return WhaticketConfig(
         base_url=pick("base_url", settings.whaticket_base_url) or "",
         token=pick("token", settings.whaticket_token),
@@ -37,7 +22,7 @@ def whaticket_config(company: Any, settings: Settings) -> WhaticketConfig:
 
 
 def gemini_config(company: Any, settings: Settings) -> GeminiConfig:
-    pick = _picker(company, "gemini")
+    pick = picker(company, "gemini")
     own_model = ((company.settings or {}).get("gemini") or {}).get("model")
     return GeminiConfig(
         api_key=pick("api_key", settings.gemini_api_key),

@@ -1,0 +1,140 @@
+"""Billing events (T4): verify the provider's signature, read the event, move the company's
+subscription between trialing, active, past_due and canceled, once per event id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+import httpx
+import orjson
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.billing import providers
+from domain.billing.models import BillingEvent
+from domain.billing.providers import Event
+from domain.errors import InvalidInput, Unauthorized
+from domain.integrations.mercadopago import MercadoPagoConfig, resource_status
+from domain.settings import Settings
+from domain.tenancy.company_settings import picker
+from domain.tenancy.models import Subscription
+from domain.webhooks.signatures import verify_signature
+
+_events = cast(Table, BillingEvent.__table__)
+
+
+@dataclass(frozen=True)
+class BillingSecrets:
+    stripe: str | None
+    mercadopago: str | None
+    mercadopago_api: MercadoPagoConfig | None
+    manual: str | None  # the company's webhook secret
+
+
+def billing_secrets(company: Any, webhook_secret: str | None, settings: Settings) -> BillingSecrets:
+    pick = picker(company, "billing")
+    token = pick("mercadopago_access_token", settings.mercadopago_access_token)
+    base = pick("mercadopago_api_base_url", settings.mercadopago_api_base_url)
+    return BillingSecrets(
+        stripe=pick("stripe_webhook_secret", settings.stripe_webhook_secret),
+        mercadopago=pick("mercadopago_webhook_secret", settings.mercadopago_webhook_secret),
+        mercadopago_api=MercadoPagoConfig(base, token) if token and base else None,
+        manual=webhook_secret,
+    )
+
+
+def read_event(
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    body: bytes,
+    secrets: BillingSecrets,
+    now: float,
+) -> Event:
+    """The verified event; the provider is told by its signature header (header names are
+    case-insensitive, so Mercado Pago's `x-signature` and ours differ by their value)."""
+    signature = headers.get("x-signature") or ""
+    if "Stripe-Signature" in headers:
+        if not secrets.stripe:
+            raise Unauthorized("no Stripe secret configured", code="no_secret")
+        providers.verify_stripe(secrets.stripe, headers["Stripe-Signature"], body, now)
+        return providers.stripe_event(_json(body))
+    if "v1=" in signature:
+        if not secrets.mercadopago:
+            raise Unauthorized("no Mercado Pago secret configured", code="no_secret")
+        data = _json(body)  # the signature covers the resource id, not the body
+        data_id = query.get("data.id") or str((data.get("data") or {}).get("id") or "")
+        providers.verify_mercadopago(
+            secrets.mercadopago, signature, headers.get("x-request-id"), data_id, now
+        )
+        return providers.mercadopago_event(data, data_id)
+    if signature or "X-Timestamp" in headers:
+        if not secrets.manual:
+            raise Unauthorized("company has no webhook secret", code="no_secret")
+        verify_signature(
+            [secrets.manual], headers.get("X-Timestamp"), headers.get("X-Signature"), body, now=now
+        )
+        return providers.manual_event(_json(body))
+    raise Unauthorized(
+        "sign with Stripe-Signature, x-signature (Mercado Pago) or X-Signature",
+        code="missing_signature",
+    )
+
+
+async def resolve_status(event: Event, http: httpx.AsyncClient, secrets: BillingSecrets) -> Event:
+    """Mercado Pago: the status its API gives for the notified resource."""
+    if event.resource is None or not event.resource_id:
+        return event
+    if secrets.mercadopago_api is None:
+        raise Unauthorized("no Mercado Pago access token configured", code="no_secret")
+    status = await resource_status(http, secrets.mercadopago_api, event.resource, event.resource_id)
+    return replace(event, status=providers.MERCADOPAGO_STATUS.get(status or ""))
+
+
+async def apply_event(
+    session: AsyncSession, company_id: int, event: Event, body: bytes
+) -> tuple[str, str | None]:
+    """("applied" | "recorded" | "duplicate", the subscription's status now)."""
+    created = await session.execute(
+        insert(_events)
+        .values(
+            company_id=company_id,
+            provider=event.provider,
+            event_id=event.event_id,
+            kind=event.kind[:100],
+            status=event.status,
+            payload=_json(body),
+        )
+        .on_conflict_do_nothing(index_elements=[_events.c.provider, _events.c.event_id])
+        .returning(_events.c.id)
+    )
+    current = await session.scalar(
+        select(Subscription)
+        .where(Subscription.company_id == company_id)
+        .order_by(Subscription.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if created.scalar() is None:
+        return "duplicate", current.status if current else None
+    if event.status is None or current is None:
+        return "recorded", current.status if current else None
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.id == current.id)
+        .values(status=event.status, provider=event.provider)
+        .execution_options(synchronize_session=False)
+    )
+    return "applied", event.status
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise InvalidInput("body is not valid JSON", code="invalid_json") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("body must be a JSON object", code="invalid_json")
+    return data
