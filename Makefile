@@ -46,8 +46,11 @@ lint: install
 dlq: install
 	$(BIN)/python -m scripts.dead_letters $(ARGS)
 
+# Webhook ingest, then the whole pipeline with a 500 ms fake Gemini (bench/*.py say what each
+# measures): make bench BENCH_ARGS="--requests 5000" PIPELINE_ARGS="--worker-concurrency 100"
 bench: install
 	$(BIN)/python -m bench.webhook $(BENCH_ARGS)
+	$(BIN)/python -m bench.pipeline $(PIPELINE_ARGS)
 
 up:
 	docker compose -f docker/docker-compose.yml up -d --build
