@@ -69,7 +69,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
 
     # Worker
-    worker_concurrency: int = Field(default=20, ge=1, le=500)
+    # Jobs a worker runs at once. A reply mostly waits on Gemini and Whaticket, so many run
+    # side by side in one process; CPU, not this number, should be the limit.
+    worker_concurrency: int = Field(default=100, ge=1, le=500)
     # When `make run` puts web and workers on one host, workers run at this lower CPU
     # priority: under a burst the webhook keeps answering fast and the backlog drains after.
     worker_nice: int = Field(default=10, ge=0, le=19)

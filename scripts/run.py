@@ -143,8 +143,8 @@ def processes(settings: Settings, worker_only: bool, reload: bool = False) -> di
         "--error-logfile",
         os.devnull,
     ]
-    worker = [py, "-m", "saq", "tasks.worker.settings"]
-    scheduler = [py, "-m", "saq", "tasks.worker.scheduler_settings"]
+    worker = [py, "-m", "tasks", "tasks.worker.settings"]
+    scheduler = [py, "-m", "tasks", "tasks.worker.scheduler_settings"]
     if reload:
         web.append("--reload")  # make dev: restart the web process when code changes
     if worker_only:

@@ -18,6 +18,7 @@ from pathlib import Path
 # Runnable as a path (`python scripts/spawn_worker.py`), as the provisioning answer says.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import uvloop
 from saq import Worker
 from sqlalchemy import select
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no company with id {args.company_id}", file=sys.stderr)
             return 2
         queue = args.queue or queues.company_queue(args.company_id)
-        asyncio.run(run(settings, args.company_id, queue, args.burst))
+        uvloop.run(run(settings, args.company_id, queue, args.burst))  # as tasks/__main__.py
     return 0
 
 

@@ -62,7 +62,11 @@ async def process_inbound(
     async with ctx["engine"].begin() as conn:
         tenant = await bind_tenant(conn, company_id)
         filed = await file_inbound_message(tenant, message_id)
-        loaded = None if filed.outcome == "missing" else await load_context(tenant, message_id)
+        loaded = (
+            None
+            if filed.outcome == "missing"
+            else await load_context(tenant, message_id, filed.message)
+        )
     reply = loaded if isinstance(loaded, Reply) else None
     if isinstance(loaded, Context):
         reply = await _answer(ctx, company, loaded)
@@ -95,6 +99,8 @@ async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply 
         ctx["redis"], settings.redis_namespace, settings.memory_turns, settings.memory_ttl_seconds
     )
     history = await memory.recall(company.id, inbound.phone)
+    if history is None and not context.profile.get("messages"):
+        history = []  # a first message: there is nothing to remember yet
     if history is None:  # expired or lost: the long-term history in PostgreSQL fills in
         async with ctx["engine"].connect() as conn:
             tenant = await bind_tenant(conn, company.id)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import structlog
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 from saq import CronJob
 from saq.job import Status
@@ -45,14 +45,24 @@ ON_DEAD: dict[str, Callable[[AsyncConnection, dict[str, Any], str], Awaitable[No
 }
 
 
-def worker_redis(url: str) -> Redis:
-    # No socket timeout: SAQ blocks on BLMOVE while waiting for jobs.
-    return Redis.from_url(url, socket_connect_timeout=2.0, health_check_interval=30)
+def worker_redis(url: str, concurrency: int) -> Redis:
+    """One pool per worker process, sized for it: every idle job slot holds a connection while
+    it waits for a job (BLMOVE), and the jobs' own commands need more. A blocking pool waits
+    for a free connection instead of failing the job when the pool is momentarily full."""
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=2 * concurrency + 20,
+        timeout=30,
+        # No socket timeout: SAQ blocks on BLMOVE while waiting for jobs.
+        socket_connect_timeout=2.0,
+        health_check_interval=30,
+    )
+    return Redis(connection_pool=pool)
 
 
 def make_queue(settings: Settings, name: str) -> RedisQueue:
     return RedisQueue(
-        worker_redis(settings.redis_url or ""),
+        worker_redis(settings.redis_url or "", settings.worker_concurrency),
         name=queues.queue_name(settings.redis_namespace, name),
     )
 

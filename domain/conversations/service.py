@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,6 +19,7 @@ class Filed:
     outcome: str  # "filed" | "already_processed" | "missing"
     contact_id: int | None = None
     conversation_id: int | None = None
+    message: Any | None = None  # "filed": the message as it now stands (spares a re-read)
 
 
 async def file_inbound_message(conn: AsyncConnection, message_id: int) -> Filed:
@@ -37,7 +39,15 @@ async def file_inbound_message(conn: AsyncConnection, message_id: int) -> Filed:
     )
     conversation_id = await store.active_conversation(conn, contact_id, seen_at)
     await store.mark_filed(conn, message_id, contact_id, conversation_id)
-    return Filed("filed", contact_id, conversation_id)
+    message = SimpleNamespace(
+        **{
+            **row._mapping,
+            "status": "processed",
+            "contact_id": contact_id,
+            "conversation_id": conversation_id,
+        }
+    )
+    return Filed("filed", contact_id, conversation_id, message)
 
 
 def _lid_of(payload: Any) -> str | None:

@@ -199,9 +199,14 @@ async def insert_reply(
     return int(existing.id), False
 
 
-async def conversation_status(conn: AsyncConnection, conversation_id: int) -> str | None:
-    query = select(_conversations.c.status).where(_conversations.c.id == conversation_id)
-    return (await conn.execute(query)).scalar()
+async def conversation_with_contact(conn: AsyncConnection, conversation_id: int) -> Any | None:
+    """(status, name, profile): the conversation's state and who it is with, in one read."""
+    query = (
+        select(_conversations.c.status, _contacts.c.name, _contacts.c.profile)
+        .join(_contacts, _contacts.c.id == _conversations.c.contact_id)
+        .where(_conversations.c.id == conversation_id)
+    )
+    return (await conn.execute(query)).first()
 
 
 async def set_outbound_status(

@@ -61,21 +61,25 @@ class Composed:
     analysis: Analysis | None = None
 
 
-async def load_context(conn: AsyncConnection, inbound_id: int) -> Reply | Context | None:
+async def load_context(
+    conn: AsyncConnection, inbound_id: int, filed_now: Any | None = None
+) -> Reply | Context | None:
     """The reply already written (a retried job), or what composing needs (history comes from
     the short-term memory, see `load_history`); None when the bot must not answer (handed off
-    to a person, or the message is gone)."""
-    existing = await store.reply_for(conn, inbound_id)
-    if existing is not None:
-        return Reply(int(existing.id), existing.status)
-    inbound = await store.message(conn, inbound_id)
+    to a person, or the message is gone). `filed_now`: the message just filed in this
+    transaction, which cannot have a reply yet (the hot path skips two reads)."""
+    if filed_now is None:
+        existing = await store.reply_for(conn, inbound_id)
+        if existing is not None:
+            return Reply(int(existing.id), existing.status)
+    inbound = filed_now or await store.message(conn, inbound_id)
     if inbound is None or inbound.conversation_id is None:
         return None
-    if await store.conversation_status(conn, inbound.conversation_id) == "handoff":
+    state = await store.conversation_with_contact(conn, inbound.conversation_id)
+    if state is None or state.status == "handoff":
         return None  # a person is answering this contact; the bot stays quiet
-    contact = await store.contact(conn, inbound.contact_id)
-    name = (contact.name if contact else None) or inbound.push_name
-    return Context(inbound, name, dict(contact.profile or {}) if contact else {})
+    name = state.name or inbound.push_name
+    return Context(inbound, name, dict(state.profile or {}))
 
 
 async def load_history(conn: AsyncConnection, inbound: Any, limit: int) -> list[Turn]:

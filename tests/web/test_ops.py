@@ -81,7 +81,7 @@ async def test_counters_from_a_worker_in_another_process_reach_the_web_metrics(
     }
     # A separate OS process: the only thing it shares with this web app is Redis.
     process = subprocess.Popen(
-        [sys.executable, "-m", "saq", "tasks.worker.settings"],
+        [sys.executable, "-m", "tasks", "tasks.worker.settings"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
