@@ -6,6 +6,7 @@ import time
 
 from quart import Blueprint, Response, g, jsonify, request
 
+from domain.auth.access_tokens import read_access_token
 from domain.errors import (
     DomainError,
     Forbidden,
@@ -35,11 +36,13 @@ REJECTION_LABEL = {
 
 @bp.post("/webhook/whaticket")
 async def whaticket_signed() -> tuple[Response, int]:
-    """HMAC-signed form; the company comes from X-Company-Domain (demo when absent)."""
+    """HMAC-signed form; the company comes from X-Company-Domain, or the company_id of a
+    bearer access token, or else it is the demo company. The signature must still be made
+    with that company's own secret."""
     svc = services()
     try:
         body = await read_body(svc.settings.webhook_max_body_bytes)
-        company = await _company_by_domain(svc, request.headers.get("X-Company-Domain"))
+        company = await _addressed_company(svc)
         _verify(svc, company, body)
         return await _accept(svc, company, body, request.headers.get("X-Timestamp"))
     except DomainError as error:
@@ -64,8 +67,18 @@ async def whaticket_url_token(slug: str, token: str) -> tuple[Response, int]:
         raise
 
 
-async def _company_by_domain(svc: Services, domain: str | None) -> CompanyAuth:
-    company = await (svc.directory.by_domain(domain) if domain else svc.directory.demo())
+async def _addressed_company(svc: Services) -> CompanyAuth:
+    domain = request.headers.get("X-Company-Domain")
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if domain:
+        company = await svc.directory.by_domain(domain)
+    elif scheme.lower() == "bearer" and token.strip():
+        principal = read_access_token(token.strip(), svc.settings.signing_key)
+        if principal.company_id is None:
+            raise InvalidInput("the access token names no company", code="company_required")
+        company = await svc.directory.by_id(principal.company_id)
+    else:
+        company = await svc.directory.demo()
     if company is None:
         raise NotFound(f"no company for domain {domain!r}", code="unknown_company")
     _check_active(company)

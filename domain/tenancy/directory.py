@@ -55,6 +55,9 @@ class CompanyDirectory:
     async def by_slug(self, slug: str) -> CompanyAuth | None:
         return await self._lookup("slug", slug.strip().lower())
 
+    async def by_id(self, company_id: int) -> CompanyAuth | None:
+        return await self._lookup("id", str(company_id))
+
     async def demo(self) -> CompanyAuth | None:
         return await self.by_slug(DEMO_SLUG)
 
@@ -99,7 +102,8 @@ class CompanyDirectory:
         hit = self._cache.get((field, value))
         if hit is not None and hit[0] > now:
             return hit[1]
-        column = Company.domain if field == "domain" else Company.slug
+        columns = {"domain": Company.domain, "slug": Company.slug, "id": Company.id}
+        key: str | int = int(value) if field == "id" else value
         query = select(
             Company.id,
             Company.slug,
@@ -107,7 +111,7 @@ class CompanyDirectory:
             Company.webhook_secret,
             Company.webhook_token_hash,
             Company.url_token_hash,
-        ).where(column == value)
+        ).where(columns[field] == key)
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).first()
         found = CompanyAuth(*row) if row else None

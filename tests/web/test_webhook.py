@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
 from domain.settings import Settings
-from tests.conftest import MakeCompany, fixture_bytes, post_webhook, signed_headers
+from tests.conftest import MakeCompany, fixture_bytes, post_webhook, signed_headers, text_body
 
 URL = "/webhook/whaticket"
 
@@ -256,3 +256,36 @@ async def test_webhook_sends_no_cors_headers(client: Any, acme: Any) -> None:
         **{"Origin": "https://evil.example"},
     )
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+async def test_an_access_token_selects_its_company_whose_secret_must_sign(
+    client: Any, cast: Any, engine: Any
+) -> None:
+    from tests.conftest import bearer
+
+    globex = await bearer(client, cast.outsider, cast.password)  # company B
+    body = text_body("jwt-1", "oi")
+    ok = await client.post(
+        "/webhook/whaticket", data=body, headers={**signed_headers("secret-globex", body), **globex}
+    )
+    assert ok.status_code == 202
+    async with engine.connect() as conn:
+        stored = await conn.scalar(
+            text(f"SELECT count(*) FROM tenant_{cast.b.company.id}.messages")
+        )
+    assert stored == 1
+    # A's secret does not open B's webhook, whatever the token.
+    wrong = await client.post(
+        "/webhook/whaticket",
+        data=text_body("jwt-2", "oi"),
+        headers={**signed_headers("secret-acme", text_body("jwt-2", "oi")), **globex},
+    )
+    assert wrong.status_code == 401
+    forged = {"Authorization": "Bearer not.a.jwt"}
+    assert (
+        await client.post(
+            "/webhook/whaticket",
+            data=body,
+            headers={**signed_headers("secret-globex", body), **forged},
+        )
+    ).status_code == 401
