@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from quart import Blueprint, Response, jsonify, request
+from quart_schema import document_querystring
 
 from domain.billing import alerts, usage
 from domain.billing.quotas import period
 from domain.errors import InvalidField, NotFound
 from domain.tenancy.directory import CompanyProfile
 from web.auth import acting_company, authenticated
+from web.openapi import CompanyQuery, HistoryQuery
 from web.services import services
 
 bp = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")
@@ -19,6 +21,7 @@ HISTORY_DAYS = {"week": 7, "month": 30}
 
 
 @bp.get("/summary")
+@document_querystring(CompanyQuery)
 @authenticated("operator")
 async def summary() -> Response:
     company = await _company()
@@ -42,6 +45,7 @@ async def summary() -> Response:
 
 
 @bp.get("/history")
+@document_querystring(HistoryQuery)
 @authenticated("operator")
 async def history() -> Response:
     wanted = request.args.get("period", "week")

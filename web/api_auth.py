@@ -6,6 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from quart import Blueprint, Response, g, jsonify, request
+from quart_schema import (
+    document_querystring,
+    document_request,
+    document_response,
+    security_scheme,
+)
 
 from domain.auth import store
 from domain.auth.access_tokens import issue_access_token
@@ -16,6 +22,7 @@ from domain.auth.throttle import LoginThrottle
 from domain.db import public_session
 from domain.errors import NotFound
 from web.auth import acting_company, authenticated
+from web.openapi import CompanyQuery, TokenResponse
 from web.services import services
 from web.validation import json_body
 
@@ -23,6 +30,9 @@ bp = Blueprint("api_auth", __name__, url_prefix="/api")
 
 
 @bp.post("/auth/token")
+@security_scheme([])
+@document_request(TokenRequest)
+@document_response(TokenResponse)
 async def token() -> Response:
     body = await json_body(TokenRequest)
     svc = services()
@@ -54,6 +64,7 @@ async def token() -> Response:
 
 
 @bp.get("/keys")
+@document_querystring(CompanyQuery)
 @authenticated("company_admin")
 async def list_keys() -> Response:
     company_id = await acting_company()
@@ -63,6 +74,8 @@ async def list_keys() -> Response:
 
 
 @bp.post("/keys")
+@document_request(NewApiKey)
+@document_querystring(CompanyQuery)
 @authenticated("company_admin")
 async def new_key() -> tuple[Response, int]:
     body = await json_body(NewApiKey)
@@ -77,6 +90,7 @@ async def new_key() -> tuple[Response, int]:
 
 
 @bp.delete("/keys/<int:key_id>")
+@document_querystring(CompanyQuery)
 @authenticated("company_admin")
 async def revoke_key(key_id: int) -> Response:
     company_id = await acting_company()

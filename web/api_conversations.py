@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from quart import Blueprint, Response, g, jsonify, request
+from quart_schema import document_querystring
 
 from domain.conversations import handoffs
 from domain.db import bind_tenant
 from domain.errors import InvalidField
 from web.auth import acting_company, authenticated
+from web.openapi import CompanyQuery, ConversationsQuery
 from web.services import services
 from web.validation import int_arg
 
@@ -16,6 +18,7 @@ STATUSES = ("open", "handoff", "closed")
 
 
 @bp.get("")
+@document_querystring(ConversationsQuery)
 @authenticated("operator")
 async def list_conversations() -> Response:
     company_id = await acting_company()
@@ -41,6 +44,7 @@ async def list_conversations() -> Response:
 
 
 @bp.post("/<int:conversation_id>/handoff")
+@document_querystring(CompanyQuery)
 @authenticated("operator")
 async def take_over(conversation_id: int) -> Response:
     company_id = await acting_company()
@@ -51,6 +55,7 @@ async def take_over(conversation_id: int) -> Response:
 
 
 @bp.post("/<int:conversation_id>/release")
+@document_querystring(CompanyQuery)
 @authenticated("operator")
 async def release(conversation_id: int) -> Response:
     company_id = await acting_company()

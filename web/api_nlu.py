@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Blueprint, Response, jsonify
+from quart_schema import document_request, document_response
 
 from domain.secretary.guardrails import MAX_INPUT_CHARS, is_injection, sanitise
 from domain.secretary.nlu import analyse
 from web.auth import authenticated
+from web.openapi import AnalyzeResponse
 from web.validation import json_body
 
 bp = Blueprint("api_nlu", __name__, url_prefix="/api/nlu")
@@ -20,6 +22,8 @@ class AnalyzeRequest(BaseModel):
 
 
 @bp.post("/analyze")
+@document_request(AnalyzeRequest)
+@document_response(AnalyzeResponse)
 @authenticated("operator")
 async def analyze() -> Response:
     body = await json_body(AnalyzeRequest)

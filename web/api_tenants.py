@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from quart import Blueprint, Response, jsonify
+from quart_schema import document_request, document_response
 
 from domain.tenancy.provisioning import ProvisionRequest, provision
 from web.auth import authenticated
+from web.openapi import ProvisionResponse
 from web.services import services
 from web.validation import json_body
 
@@ -13,6 +15,8 @@ bp = Blueprint("api_tenants", __name__, url_prefix="/api/tenants")
 
 
 @bp.post("/provision")
+@document_request(ProvisionRequest)
+@document_response(ProvisionResponse, 201)
 @authenticated("platform_admin")
 async def provision_tenant() -> tuple[Response, int]:
     body = await json_body(ProvisionRequest)

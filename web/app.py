@@ -19,6 +19,7 @@ from web import (
     api_tenants,
     billing,
     home,
+    openapi,
     ops,
     webhooks,
 )
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(api_nlu.bp)
     app.register_blueprint(api_tenants.bp)
     register_error_handlers(app)
+    openapi.install(app)
 
     @app.before_serving
     async def open_services() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from quart import Blueprint, Response, jsonify, request
+from quart_schema import security_scheme
 
 from domain.billing.service import apply_event, billing_secrets, read_event, resolve_status
 from domain.db import public_session
@@ -19,6 +20,7 @@ log = get_logger(__name__)
 
 
 @bp.post("/webhook/billing")
+@security_scheme([])  # no bearer: signed, or public
 async def billing_webhook() -> Response:
     svc = services()
     body = await read_body(svc.settings.webhook_max_body_bytes)

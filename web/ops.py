@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from quart import Blueprint, Response, jsonify
+from quart_schema import security_scheme
 
 from domain.observability.gauges import database_gauges
 from domain.observability.health import check_health
@@ -22,6 +23,7 @@ bp = Blueprint("ops", __name__)
 
 
 @bp.get("/healthz")
+@security_scheme([])  # no bearer: signed, or public
 async def healthz() -> tuple[Response, int]:
     svc = services()
     per_queue: dict[str, int] = {}
@@ -37,6 +39,7 @@ async def healthz() -> tuple[Response, int]:
 
 
 @bp.get("/metrics")
+@security_scheme([])  # no bearer: signed, or public
 async def prometheus_metrics() -> Response:
     svc = services()
     ns = svc.settings.redis_namespace

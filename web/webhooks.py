@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from quart import Blueprint, Response, g, jsonify, request
+from quart_schema import security_scheme
 
 from domain.auth.access_tokens import read_access_token
 from domain.errors import (
@@ -35,6 +36,7 @@ REJECTION_LABEL = {
 
 
 @bp.post("/webhook/whaticket")
+@security_scheme([])  # no bearer: signed, or public
 async def whaticket_signed() -> tuple[Response, int]:
     """HMAC-signed form; the company comes from X-Company-Domain, or the company_id of a
     bearer access token, or else it is the demo company. The signature must still be made
@@ -51,6 +53,7 @@ async def whaticket_signed() -> tuple[Response, int]:
 
 
 @bp.post("/webhook/whaticket/<slug>/<token>")
+@security_scheme([])  # no bearer: signed, or public
 async def whaticket_url_token(slug: str, token: str) -> tuple[Response, int]:
     """For Whaticket forks that cannot sign: the long random token in the URL is the key (W4)."""
     svc = services()
