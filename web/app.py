@@ -18,9 +18,12 @@ from web import (
     api_nlu,
     api_tenants,
     billing,
+    csrf,
     home,
     openapi,
     ops,
+    panel_auth,
+    sessions,
     webhooks,
 )
 from web.errors import register_error_handlers
@@ -42,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(ops.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(billing.bp)
+    app.register_blueprint(panel_auth.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)
@@ -49,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(api_tenants.bp)
     register_error_handlers(app)
     openapi.install(app)
+    csrf.install(app, sessions.install(app, settings))
 
     @app.before_serving
     async def open_services() -> None:

@@ -6,7 +6,9 @@ import re
 from typing import Any
 
 
-async def test_every_api_route_is_documented_with_its_body_and_security(app: Any, client: Any) -> None:
+async def test_every_api_route_is_documented_with_its_body_and_security(
+    app: Any, client: Any
+) -> None:
     response = await client.get("/openapi.json")
     assert response.status_code == 200
     spec = await response.get_json()

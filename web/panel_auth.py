@@ -1,0 +1,114 @@
+"""Panel login and logout (T5): the same credentials and throttle as the API, kept in a
+session cookie instead of a bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Blueprint, g, redirect, render_template, request
+from quart_schema import hide
+from sqlalchemy import select
+
+from domain.auth.service import login
+from domain.auth.throttle import LoginThrottle
+from domain.db import public_session
+from domain.errors import DomainError, InvalidInput
+from domain.tenancy.models import Company, Membership, User
+from web.services import services
+from web.sessions import end_session, panel_login_required, start_session
+
+bp = Blueprint("panel_auth", __name__, url_prefix="/painel")
+ROLE_LABELS = {
+    "platform_admin": "administrador da plataforma",
+    "company_admin": "administrador",
+    "operator": "operador",
+}
+
+
+@bp.get("/login")
+@hide
+async def login_form() -> str:
+    return await render_template("login.html", next=_next(), email="", error=None)
+
+
+@bp.post("/login")
+@hide
+async def login_submit() -> Any:
+    form = await request.form
+    email, password = form.get("email", ""), form.get("password", "")
+    company = form.get("company_id") or None
+    svc = services()
+    settings = svc.settings
+    throttle = LoginThrottle(
+        svc.redis,
+        settings.redis_namespace,
+        settings.login_max_failures,
+        settings.login_window_seconds,
+    )
+    try:
+        async with public_session(svc.engine) as session:
+            principal = await login(
+                session,
+                throttle,
+                email=email,
+                password=password,
+                company_id=int(company) if company and company.isdigit() else None,
+                address=request.remote_addr or "unknown",
+            )
+            await session.commit()
+    except DomainError as error:
+        choices = await _companies(email) if error.code == "company_required" else []
+        message = "Escolha a empresa." if choices else _message(error)
+        page = await render_template(
+            "login.html", next=_next(form), email=email, error=message, companies=choices
+        )
+        return page, 200 if choices else error.status
+    start_session(principal)
+    return redirect(_next(form))
+
+
+@bp.post("/logout")
+@hide
+async def logout() -> Any:
+    end_session()
+    return redirect("/painel/login")
+
+
+@bp.get("")
+@hide
+@panel_login_required
+async def home() -> str:
+    principal = g.principal
+    company = None
+    if principal.company_id is not None:
+        profile = await services().directory.profile(principal.company_id)
+        company = profile.name if profile else None
+    return await render_template(
+        "panel_home.html", role_label=ROLE_LABELS[principal.role], company=company
+    )
+
+
+def _next(form: Any = None) -> str:
+    """Where to go after logging in: only a path of ours, never another site."""
+    wanted = (form or request.args).get("next") or "/painel"
+    return wanted if wanted.startswith("/") and not wanted.startswith("//") else "/painel"
+
+
+def _message(error: DomainError) -> str:
+    if error.status == 429:
+        return "Muitas tentativas. Aguarde alguns minutos e tente de novo."
+    if error.status in (401, 422) or isinstance(error, InvalidInput):
+        return "E-mail ou senha incorretos."
+    return "Este usuário não tem acesso a esta empresa."
+
+
+async def _companies(email: str) -> list[tuple[int, str]]:
+    async with public_session(services().engine) as session:
+        rows = await session.execute(
+            select(Company.id, Company.name)
+            .join(Membership, Membership.company_id == Company.id)
+            .join(User, User.id == Membership.user_id)
+            .where(User.email == email.strip().lower(), Company.status == "active")
+            .order_by(Company.name)
+        )
+        return [(row.id, row.name) for row in rows]

@@ -1,0 +1,82 @@
+"""Panel sessions (T5): quart-auth signed cookies (HttpOnly, SameSite=Lax, Secure outside
+development) holding who is logged in to which company with which role. Each request checks
+the membership again, so removing a user takes effect at once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from quart import Quart, g, redirect, request
+from quart_auth import AuthUser, QuartAuth, current_user, login_user, logout_user
+
+from domain.auth.principal import Principal
+from domain.db import public_session
+from domain.settings import Settings
+from domain.tenancy import store
+from domain.tenancy.models import User
+from web.services import services
+
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+
+
+def install(app: Quart, settings: Settings) -> bool:
+    """Configure the session cookie; returns whether cookies are Secure-only."""
+    secure = settings.env == "production" or settings.public_base_url.startswith("https://")
+    app.secret_key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    app.config.update(
+        QUART_AUTH_COOKIE_NAME="sv_session",
+        QUART_AUTH_COOKIE_SECURE=secure,
+        QUART_AUTH_COOKIE_HTTP_ONLY=True,
+        QUART_AUTH_COOKIE_SAMESITE="Lax",
+        QUART_AUTH_DURATION=8 * 3600,
+        QUART_AUTH_SALT="secretaria-virtual-panel",
+    )
+    QuartAuth(app)
+    return secure
+
+
+def start_session(principal: Principal) -> None:
+    company = "" if principal.company_id is None else str(principal.company_id)
+    login_user(AuthUser(f"{principal.user_id}:{company}:{principal.role}"))
+
+
+def end_session() -> None:
+    logout_user()
+
+
+async def panel_principal() -> Principal | None:
+    """The logged-in principal, if the session is valid and the membership still holds."""
+    auth_id = current_user.auth_id
+    if not auth_id:
+        return None
+    try:
+        user_id, company, role = auth_id.split(":")
+        principal = Principal(int(company) if company else None, role, user_id=int(user_id))
+    except ValueError:
+        return None
+    async with public_session(services().engine) as session:
+        user = await session.get(User, principal.user_id)
+        if user is None or not user.is_active:
+            return None
+        if role == "platform_admin":
+            return principal if user.is_platform_admin else None
+        member = await store.membership(session, user.id, principal.company_id or 0)
+        return principal if member is not None and member.role == role else None
+
+
+def panel_login_required(handler: Handler) -> Handler:
+    """Anonymous (or revoked) visitors go to /painel/login and come back after."""
+
+    @wraps(handler)
+    async def guarded(*args: Any, **kwargs: Any) -> Any:
+        principal = await panel_principal()
+        if principal is None:
+            return redirect(f"/painel/login?next={quote(request.full_path.rstrip('?'))}")
+        g.principal = principal
+        g.company_id = principal.company_id
+        return await handler(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
