@@ -17,8 +17,7 @@ from domain.auth import store
 from domain.auth.access_tokens import issue_access_token
 from domain.auth.models import ApiKey
 from domain.auth.schemas import NewApiKey, TokenRequest
-from domain.auth.service import create_api_key, login
-from domain.auth.throttle import LoginThrottle
+from domain.auth.service import create_api_key
 from domain.db import public_session
 from domain.errors import NotFound
 from web.auth import acting_company, authenticated
@@ -37,22 +36,9 @@ async def token() -> Response:
     body = await json_body(TokenRequest)
     svc = services()
     settings = svc.settings
-    throttle = LoginThrottle(
-        svc.redis,
-        settings.redis_namespace,
-        settings.login_max_failures,
-        settings.login_window_seconds,
+    principal = await svc.log_in(
+        body.email, body.password, body.company_id, request.remote_addr or "unknown"
     )
-    async with public_session(svc.engine) as session:
-        principal = await login(
-            session,
-            throttle,
-            email=body.email,
-            password=body.password,
-            company_id=body.company_id,
-            address=request.remote_addr or "unknown",
-        )
-        await session.commit()
     ttl = settings.access_token_ttl_seconds
     return jsonify(
         access_token=issue_access_token(principal, settings.signing_key, ttl),

@@ -9,8 +9,6 @@ from quart import Blueprint, g, redirect, render_template, request
 from quart_schema import hide
 from sqlalchemy import select
 
-from domain.auth.service import login
-from domain.auth.throttle import LoginThrottle
 from domain.db import public_session
 from domain.errors import DomainError, InvalidInput
 from domain.tenancy.models import Company, Membership, User
@@ -37,25 +35,13 @@ async def login_submit() -> Any:
     form = await request.form
     email, password = form.get("email", ""), form.get("password", "")
     company = form.get("company_id") or None
-    svc = services()
-    settings = svc.settings
-    throttle = LoginThrottle(
-        svc.redis,
-        settings.redis_namespace,
-        settings.login_max_failures,
-        settings.login_window_seconds,
-    )
     try:
-        async with public_session(svc.engine) as session:
-            principal = await login(
-                session,
-                throttle,
-                email=email,
-                password=password,
-                company_id=int(company) if company and company.isdigit() else None,
-                address=request.remote_addr or "unknown",
-            )
-            await session.commit()
+        principal = await services().log_in(
+            email,
+            password,
+            int(company) if company and company.isdigit() else None,
+            request.remote_addr or "unknown",
+        )
     except DomainError as error:
         choices = await _companies(email) if error.code == "company_required" else []
         message = "Escolha a empresa." if choices else _message(error)

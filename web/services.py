@@ -12,7 +12,10 @@ from saq.queue.redis import RedisQueue
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
-from domain.db import create_engine
+from domain.auth.principal import Principal
+from domain.auth.service import login
+from domain.auth.throttle import LoginThrottle
+from domain.db import create_engine, public_session
 from domain.observability.metrics import MetricsFlusher
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
@@ -74,6 +77,29 @@ class Services:
         queue = await self.router.queue_for(company_id)
         queued = await queues.enqueue_inbound(queue, ns, company_id, message_id, cid)
         return queued is not False
+
+    async def log_in(
+        self, email: str, password: str, company_id: int | None, address: str
+    ) -> Principal:
+        """Password login with the brute-force throttle (API token and panel session alike)."""
+        settings = self.settings
+        throttle = LoginThrottle(
+            self.redis,
+            settings.redis_namespace,
+            settings.login_max_failures,
+            settings.login_window_seconds,
+        )
+        async with public_session(self.engine) as session:
+            principal = await login(
+                session,
+                throttle,
+                email=email,
+                password=password,
+                company_id=company_id,
+                address=address,
+            )
+            await session.commit()
+        return principal
 
     async def live_workers(self) -> dict[str, int]:
         result = {}
