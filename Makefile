@@ -35,7 +35,9 @@ migrate: install
 dev: install
 	$(BIN)/python -m scripts.run --reload
 
+# The panel's browser tests drive Debian's Chromium, installed here when missing.
 test: install
+	$(BIN)/python -m scripts.ensure_chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -35,6 +35,7 @@ from scripts.run import migrate
 from tasks import worker as worker_settings
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.server import LocalServer
+from tests.fakes.whaticket import FakeWhaticket
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -299,6 +300,14 @@ async def use_gemini(engine: AsyncEngine, company_id: int, url: str) -> None:
             text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
             {"s": json.dumps(settings), "id": company_id},
         )
+
+
+@pytest.fixture
+async def whaticket() -> AsyncIterator[FakeWhaticket]:
+    fake = FakeWhaticket()
+    async with LocalServer(fake.app()) as url:
+        fake.url = url  # type: ignore[attr-defined]
+        yield fake
 
 
 # --- app and workers --------------------------------------------------------------------

@@ -23,6 +23,7 @@ from web import (
     openapi,
     ops,
     panel_auth,
+    panel_conversations,
     sessions,
     webhooks,
 )
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(billing.bp)
     app.register_blueprint(panel_auth.bp)
+    app.register_blueprint(panel_conversations.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)

@@ -4,23 +4,21 @@ session cookie instead of a bearer token."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from quart import Blueprint, g, redirect, render_template, request
 from quart_schema import hide
 from sqlalchemy import select
 
+from domain.auth.principal import Principal
 from domain.db import public_session
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.tenancy.models import Company, Membership, User
+from web.panel import TABS
 from web.services import services
 from web.sessions import end_session, panel_login_required, start_session
 
 bp = Blueprint("panel_auth", __name__, url_prefix="/painel")
-ROLE_LABELS = {
-    "platform_admin": "administrador da plataforma",
-    "company_admin": "administrador",
-    "operator": "operador",
-}
 
 
 @bp.get("/login")
@@ -63,15 +61,37 @@ async def logout() -> Any:
 @bp.get("")
 @hide
 @panel_login_required
-async def home() -> str:
+async def home() -> Any:
+    return redirect(TABS[0].path)
+
+
+@bp.post("/empresa")
+@hide
+@panel_login_required
+async def switch_company() -> Any:
+    """The company switcher: the same user, acting in another of its companies."""
+    wanted = (await request.form).get("company_id", "")
+    if not wanted.isdigit():
+        raise InvalidInput("choose a company", code="company_required")
     principal = g.principal
-    company = None
-    if principal.company_id is not None:
-        profile = await services().directory.profile(principal.company_id)
-        company = profile.name if profile else None
-    return await render_template(
-        "panel_home.html", role_label=ROLE_LABELS[principal.role], company=company
-    )
+    if principal.is_platform_admin:
+        if await services().directory.profile(int(wanted)) is None:
+            raise InvalidInput("no such company", code="unknown_company")
+        start_session(Principal(int(wanted), "platform_admin", user_id=principal.user_id))
+    else:
+        async with public_session(services().engine) as session:
+            member = await session.get(Membership, (principal.user_id, int(wanted)))
+        if member is None:
+            raise Forbidden("this user is not a member of that company", code="not_a_member")
+        start_session(Principal(int(wanted), member.role, user_id=principal.user_id))
+    return redirect(_back())
+
+
+def _back() -> str:
+    """The panel page the switch came from (only a path of ours)."""
+    referrer = urlsplit(request.headers.get("Referer", ""))
+    path = referrer.path if referrer.path.startswith("/painel/") else TABS[0].path
+    return path if not path.startswith("//") else TABS[0].path
 
 
 def _next(form: Any = None) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations.models import Contact, Conversation
+from domain.conversations.store import insert_operator_message
 from domain.errors import Conflict, NotFound
 from domain.operations.audit import record
 
@@ -98,8 +99,10 @@ async def _state(conn: AsyncConnection, conversation_id: int) -> tuple[str, str 
     return str(row.status), row.handoff_reason
 
 
-async def conversations(conn: AsyncConnection, status: str | None, limit: int) -> list[Any]:
-    """The latest conversations (optionally of one status) with their contact."""
+async def conversations(
+    conn: AsyncConnection, status: str | None, limit: int, conversation_id: int | None = None
+) -> list[Any]:
+    """The latest conversations (optionally of one status, or just one) with their contact."""
     query = (
         select(
             _conversations.c.id,
@@ -117,4 +120,33 @@ async def conversations(conn: AsyncConnection, status: str | None, limit: int) -
     )
     if status:
         query = query.where(_conversations.c.status == status)
+    if conversation_id is not None:
+        query = query.where(_conversations.c.id == conversation_id)
     return list(await conn.execute(query))
+
+
+async def operator_reply(
+    conn: AsyncConnection,
+    conversation_id: int,
+    text: str,
+    actor: str,
+    deliverable: bool,
+    correlation_id: str,
+) -> tuple[int, str]:
+    """An operator writes to the customer: the conversation is taken from the bot (so the two
+    never answer at once) and the message waits for delivery. (message id, phone)"""
+    await take_over(conn, conversation_id, actor)
+    status = "pending" if deliverable else "outbox"
+    message_id, phone = await insert_operator_message(
+        conn, conversation_id, text, status, correlation_id
+    )
+    await record(
+        conn,
+        actor=actor,
+        action="message.operator_reply",
+        entity="message",
+        entity_id=message_id,
+        after={"conversation_id": conversation_id, "status": status},
+        correlation_id=correlation_id,
+    )
+    return message_id, phone

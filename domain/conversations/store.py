@@ -10,11 +10,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations.models import Contact, Conversation, DeliveryLog, Message
+from domain.operations.models import AuditLog
 
 _messages = cast(Table, Message.__table__)
 _contacts = cast(Table, Contact.__table__)
 _conversations = cast(Table, Conversation.__table__)
 _delivery_logs = cast(Table, DeliveryLog.__table__)
+_audit = cast(Table, AuditLog.__table__)
 
 # Built once: the hot path reuses the compiled statement from SQLAlchemy's cache.
 _insert_inbound = (
@@ -281,3 +283,75 @@ async def revive(conn: AsyncConnection, message_id: int) -> None:
             error=None,
         )
     )
+
+
+async def thread(conn: AsyncConnection, conversation_id: int, limit: int = 200) -> list[Any]:
+    """A conversation's last `limit` messages, oldest first, with their delivery attempts."""
+    attempts = (
+        select(func.count())
+        .where(_delivery_logs.c.message_id == _messages.c.id)
+        .scalar_subquery()
+        .label("delivery_attempts")
+    )
+    query = (
+        select(
+            _messages.c.id,
+            _messages.c.direction,
+            _messages.c.kind,
+            _messages.c.body,
+            _messages.c.status,
+            _messages.c.source,
+            _messages.c.error,
+            _messages.c.received_at,
+            _messages.c.sent_at,
+            attempts,
+        )
+        .where(_messages.c.conversation_id == conversation_id)
+        .order_by(_messages.c.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(await conn.execute(query))))
+
+
+async def change_token(conn: AsyncConnection) -> str:
+    """Changes whenever the tenant's conversations do: every new message, delivery attempt or
+    handoff writes a row, so three index-only max() lookups tell (the panel polls this)."""
+    row = (
+        await conn.execute(
+            select(
+                select(func.max(_messages.c.id)).scalar_subquery(),
+                select(func.max(_delivery_logs.c.id)).scalar_subquery(),
+                select(func.max(_audit.c.id)).scalar_subquery(),
+            )
+        )
+    ).one()
+    return ".".join(str(value or 0) for value in row)
+
+
+async def insert_operator_message(
+    conn: AsyncConnection, conversation_id: int, body: str, status: str, correlation_id: str
+) -> tuple[int, str]:
+    """An operator's message to the conversation's contact: (message id, phone)."""
+    contact = (
+        await conn.execute(
+            select(_contacts.c.id, _contacts.c.phone)
+            .join(_conversations, _conversations.c.contact_id == _contacts.c.id)
+            .where(_conversations.c.id == conversation_id)
+        )
+    ).one()
+    created = await conn.execute(
+        insert(_messages)
+        .values(
+            direction="outbound",
+            status=status,
+            kind="text",
+            body=body,
+            phone=contact.phone,
+            contact_id=contact.id,
+            conversation_id=conversation_id,
+            source="operator",
+            correlation_id=correlation_id,
+        )
+        .returning(_messages.c.id)
+    )
+    return int(created.scalar_one()), str(contact.phone)

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -28,16 +27,7 @@ from tests.conftest import (
     running_worker,
     text_body,
 )
-from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
-
-
-@pytest.fixture
-async def whaticket() -> AsyncIterator[FakeWhaticket]:
-    fake = FakeWhaticket()
-    async with LocalServer(fake.app()) as url:
-        fake.url = url  # type: ignore[attr-defined]
-        yield fake
 
 
 @pytest.fixture

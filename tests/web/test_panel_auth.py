@@ -46,7 +46,8 @@ async def test_login_sets_a_safe_session_cookie_and_opens_the_panel(
     assert "sv_session=" in session_cookie
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
     assert "Secure" not in session_cookie  # plain-HTTP development
-    page = await (await client.get("/painel")).get_data(as_text=True)
+    assert (await client.get("/painel")).headers["Location"] == "/painel/conversas"
+    page = await (await client.get("/painel/conversas")).get_data(as_text=True)
     assert "Acme" in page and "administrador" in page
 
 
@@ -58,7 +59,7 @@ async def test_forms_without_the_right_csrf_token_are_refused(client: Any, cast:
     assert (await client.post("/painel/login", form=forged)).status_code == 403
     assert (await log_in(client, cast.owner, cast.password)).status_code == 302
     assert (await client.post("/painel/logout", form={})).status_code == 403
-    token = await csrf(client, "/painel")
+    token = await csrf(client, "/painel/conversas")
     logout = await client.post("/painel/logout", form={"csrf_token": token})
     assert logout.status_code == 302
     assert (await client.get("/painel")).status_code == 302  # logged out
@@ -86,20 +87,20 @@ async def test_users_of_several_companies_choose_one(
     assert first.status_code == 200 and "Escolha a empresa" in page and "Globex" in page
     chosen = await log_in(client, cast.owner, cast.password, company_id=str(cast.b.company.id))
     assert chosen.status_code == 302
-    assert "operador" in await (await client.get("/painel")).get_data(as_text=True)
+    assert "operador" in await (await client.get("/painel/conversas")).get_data(as_text=True)
 
 
 async def test_a_removed_member_is_logged_out_at_once(
     client: Any, cast: Cast, engine: AsyncEngine
 ) -> None:
     await log_in(client, cast.member, cast.password)
-    assert (await client.get("/painel")).status_code == 200
+    assert (await client.get("/painel/conversas")).status_code == 200
     async with engine.begin() as conn:
         await conn.execute(
             text("DELETE FROM memberships WHERE company_id = :a AND role = 'operator'"),
             {"a": cast.a.company.id},
         )
-    assert (await client.get("/painel")).status_code == 302
+    assert (await client.get("/painel/conversas")).status_code == 302
 
 
 async def test_next_never_leaves_the_site(client: Any, cast: Cast) -> None:

@@ -1,0 +1,125 @@
+"""Conversas: list and thread as full pages and htmx fragments, live tokens, take over / give
+back, and an operator's reply going out through Whaticket."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.settings import Settings
+from tasks.messages import process_inbound
+from tests.conftest import Cast, eventually, job_context, post_webhook, text_body
+from tests.fakes.whaticket import FakeWhaticket
+from tests.web.test_api_conversations import a_conversation
+from tests.web.test_panel_auth import csrf, log_in
+
+HTMX = {"HX-Request": "true"}
+
+
+async def operator(client: Any, cast: Cast) -> dict[str, str]:
+    await log_in(client, cast.member, cast.password)
+    return {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/conversas")}
+
+
+async def test_list_and_thread_render_as_pages_and_fragments(
+    client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
+) -> None:
+    await a_conversation(client, engine, settings, cast)
+    headers = await operator(client, cast)
+    page = await (await client.get("/painel/conversas/1")).get_data(as_text=True)
+    assert "<html" in page and 'aria-current="page"' in page and "Conversas" in page
+    assert "bom dia" in page and "robô" in page and "aguardando Whaticket" in page
+
+    fragment = await client.get("/painel/conversas?part=list", headers=HTMX)
+    body = await fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and 'id="conversation-list"' in body
+    token = re.search(r"token=([0-9.]+)", body).group(1)
+    unchanged = await client.get(f"/painel/conversas?part=list&token={token}", headers=HTMX)
+    assert unchanged.status_code == 204  # polling is cheap when nothing changed
+    await post_webhook(client, text_body("c2", "ainda aí?"))
+    await process_inbound(job_context(engine, settings), company_id=cast.a.company.id, message_id=3)
+    changed = await client.get(f"/painel/conversas/1?part=thread&token={token}", headers=headers)
+    assert changed.status_code == 200 and "ainda aí?" in await changed.get_data(as_text=True)
+
+
+async def test_take_over_and_give_back_from_the_thread(
+    client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
+) -> None:
+    await a_conversation(client, engine, settings, cast)
+    headers = await operator(client, cast)
+    taken = await client.post("/painel/conversas/1/assumir", headers=headers)
+    body = await taken.get_data(as_text=True)
+    assert (
+        taken.status_code == 200
+        and "Com uma pessoa da equipe" in body
+        and "Devolver ao robô" in body
+    )
+    given = await client.post("/painel/conversas/1/devolver", headers=headers)
+    assert "Assumir conversa" in await given.get_data(as_text=True)
+    no_csrf = await client.post("/painel/conversas/1/assumir", headers=HTMX)
+    assert no_csrf.status_code == 403
+
+
+async def test_an_operator_reply_goes_out_through_whaticket_and_takes_the_conversation(
+    client: Any,
+    engine: AsyncEngine,
+    settings: Settings,
+    cast: Cast,
+    worker: Any,
+    whaticket: FakeWhaticket,
+) -> None:
+    import json
+
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
+            {
+                "s": json.dumps(
+                    {"whaticket": {"base_url": whaticket.url, "token": whaticket.token}}
+                ),
+                "id": cast.a.company.id,
+            },
+        )
+    await post_webhook(client, text_body("o1", "bom dia"))
+    await eventually(lambda: _sent(whaticket, 1))
+    headers = await operator(client, cast)
+    sent = await client.post(
+        "/painel/conversas/1/responder",
+        form={"text": "Oi! Aqui é a Ana, da recepção."},
+        headers=headers,
+    )
+    assert sent.status_code == 200
+    [_bot, mine] = await eventually(lambda: _sent(whaticket, 2))
+    assert mine.lstrip("\u200e").startswith("Oi! Aqui é a Ana")
+    async with engine.connect() as conn:
+        status, reason = (
+            await conn.execute(
+                text(f"SELECT status, handoff_reason FROM tenant_{cast.a.company.id}.conversations")
+            )
+        ).one()
+        actions = list(
+            await conn.scalars(
+                text(f"SELECT action FROM tenant_{cast.a.company.id}.audit_logs ORDER BY id")
+            )
+        )
+    assert (status, reason) == ("handoff", "operator")
+    assert actions == ["conversation.handoff", "message.operator_reply"]
+    empty = await client.post("/painel/conversas/1/responder", form={"text": " "}, headers=headers)
+    assert empty.status_code == 422
+
+
+async def _sent(fake: FakeWhaticket, n: int) -> list[str] | None:
+    return [p["body"] for p in fake.sent] if len(fake.sent) >= n else None
+
+
+async def test_another_company_cannot_open_the_conversation(
+    client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
+) -> None:
+    await a_conversation(client, engine, settings, cast)
+    await log_in(client, cast.outsider, cast.password)
+    assert (await client.get("/painel/conversas/1")).status_code == 404
+    page = await (await client.get("/painel/conversas")).get_data(as_text=True)
+    assert "Nenhuma conversa ainda" in page

@@ -1,0 +1,66 @@
+"""What every panel page shares: the tabs that exist, the company switcher, and rendering the
+whole page or (for htmx) only the part that changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from quart import g, render_template, request
+from sqlalchemy import select
+
+from domain.db import public_session
+from domain.tenancy.models import Company, Membership
+from web.services import services
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    path: str
+    platform_admin_only: bool = False
+
+
+ROLE_LABELS = {
+    "platform_admin": "administrador da plataforma",
+    "company_admin": "administrador",
+    "operator": "operador",
+}
+
+# Only capabilities that exist get a tab (later issues add theirs).
+TABS = (Tab("conversas", "Conversas", "/painel/conversas"),)
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+async def render_panel(template: str, active: str, **context: Any) -> str:
+    """A full panel page: layout, tabs, switcher and the page's own `context`."""
+    principal = g.principal
+    tabs = [t for t in TABS if not t.platform_admin_only or principal.is_platform_admin]
+    companies = await _companies(principal.user_id, principal.is_platform_admin)
+    names = dict(companies)
+    return await render_template(
+        template,
+        tabs=tabs,
+        active=active,
+        companies=companies,
+        company_id=principal.company_id,
+        company_name=names.get(principal.company_id),
+        role_label=ROLE_LABELS[principal.role],
+        **context,
+    )
+
+
+async def _companies(user_id: int | None, platform_admin: bool) -> list[tuple[int, str]]:
+    """Companies the user can switch to: its memberships (a platform admin: all)."""
+    query = select(Company.id, Company.name).where(Company.status == "active")
+    if not platform_admin:
+        query = query.join(Membership, Membership.company_id == Company.id).where(
+            Membership.user_id == user_id
+        )
+    async with public_session(services().engine) as session:
+        rows = await session.execute(query.order_by(Company.name))
+        return [(row.id, row.name) for row in rows]

@@ -1,0 +1,144 @@
+"""Conversas (N1, P7): conversations and their threads, live; take over, give back, reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Blueprint, Response, g, redirect, render_template, request
+from quart_schema import hide
+
+from domain import queues
+from domain.conversations import handoffs, store
+from domain.db import bind_tenant
+from domain.errors import InvalidField, NotFound
+from domain.secretary.config import whaticket_config
+from domain.secretary.memory import Memory, Turn
+from web.panel import is_htmx, render_panel
+from web.services import services
+from web.sessions import panel_login_required
+
+bp = Blueprint("panel_conversations", __name__, url_prefix="/painel/conversas")
+REASONS = {
+    "customer_request": "o cliente pediu uma pessoa",
+    "unsupported_request": "cliente insatisfeito",
+    "pending_clarification": "o robô não entendeu",
+    "missing_knowledge": "o robô não soube responder",
+    "tool_failure": "falha da IA",
+    "usage_limit": "limite do plano atingido",
+    "operator": "assumida por um operador",
+}
+
+
+@bp.get("")
+@hide
+@panel_login_required
+async def index() -> Any:
+    return await _page(None)
+
+
+@bp.get("/<int:conversation_id>")
+@hide
+@panel_login_required
+async def show(conversation_id: int) -> Any:
+    return await _page(conversation_id)
+
+
+@bp.post("/<int:conversation_id>/assumir")
+@hide
+@panel_login_required
+async def take_over(conversation_id: int) -> Any:
+    async with services().engine.begin() as conn:
+        await handoffs.take_over(await bind_tenant(conn, _company()), conversation_id, _actor())
+    return await _after_action(conversation_id)
+
+
+@bp.post("/<int:conversation_id>/devolver")
+@hide
+@panel_login_required
+async def give_back(conversation_id: int) -> Any:
+    async with services().engine.begin() as conn:
+        await handoffs.release(await bind_tenant(conn, _company()), conversation_id, _actor())
+    return await _after_action(conversation_id)
+
+
+@bp.post("/<int:conversation_id>/responder")
+@hide
+@panel_login_required
+async def reply(conversation_id: int) -> Any:
+    text = ((await request.form).get("text") or "").strip()
+    if not text or len(text) > 4000:
+        raise InvalidField("write a message of up to 4000 characters", field="text")
+    svc = services()
+    company_id = _company()
+    company = await svc.directory.profile(company_id)
+    if company is None:
+        raise NotFound("no such company")
+    deliverable = whaticket_config(company, svc.settings).configured
+    async with svc.engine.begin() as conn:
+        message_id, phone = await handoffs.operator_reply(
+            await bind_tenant(conn, company_id),
+            conversation_id,
+            text,
+            _actor(),
+            deliverable,
+            g.correlation_id,
+        )
+    ns = svc.settings.redis_namespace
+    if deliverable:
+        queue = await svc.router.queue_for(company_id)
+        await queues.enqueue_delivery(queue, ns, company_id, message_id, g.correlation_id)
+    memory = Memory(svc.redis, ns, svc.settings.memory_turns, svc.settings.memory_ttl_seconds)
+    await memory.remember(company_id, phone, Turn(message_id, "model", text, source="operator"))
+    return await _after_action(conversation_id)
+
+
+async def _page(selected: int | None, part: str | None = None) -> Any:
+    """The list and the open thread; for htmx, only the part asked for, or 204 when nothing
+    changed since the token the page holds."""
+    company_id = g.principal.company_id
+    if company_id is None:
+        return await render_panel("panel/pick_company.html", "conversas")
+    status = request.args.get("status") or None
+    async with services().engine.connect() as conn:
+        tenant = await bind_tenant(conn, company_id)
+        token = await store.change_token(tenant)
+        if is_htmx() and request.args.get("token") == token:
+            return Response(status=204)
+        rows = await handoffs.conversations(tenant, status, 100)
+        thread = await _thread(tenant, selected) if selected else None
+    context = {
+        "conversations": rows,
+        "selected": selected,
+        "thread": thread,
+        "token": token,
+        "status": status,
+        "reasons": REASONS,
+    }
+    part = part or request.args.get("part")
+    if is_htmx() and part in ("list", "thread"):
+        return await render_template(f"panel/_conversation_{part}.html", **context)
+    return await render_panel("panel/conversations.html", "conversas", **context)
+
+
+async def _thread(tenant: Any, conversation_id: int) -> dict[str, Any]:
+    found = await handoffs.conversations(tenant, None, 1, conversation_id)
+    if not found:
+        raise NotFound("no such conversation")
+    state = found[0]
+    return {"conversation": state, "messages": await store.thread(tenant, conversation_id)}
+
+
+async def _after_action(conversation_id: int) -> Any:
+    if is_htmx():
+        return await _page(conversation_id, part="thread")
+    return redirect(f"/painel/conversas/{conversation_id}")
+
+
+def _company() -> int:
+    if g.principal.company_id is None:
+        raise NotFound("choose a company first")
+    return int(g.principal.company_id)
+
+
+def _actor() -> str:
+    return f"user:{g.principal.user_id}"
