@@ -1,0 +1,50 @@
+"""Journey in a real browser: log in, follow a conversation live, take it over, give it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.async_api import Page, expect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.settings import Settings
+from tasks.messages import process_inbound
+from tests.conftest import Cast, job_context, post_webhook, text_body
+
+
+async def test_operator_follows_a_conversation_live_and_takes_it_over(
+    page: Page,
+    login: Any,
+    live_url: str,
+    client: Any,
+    engine: AsyncEngine,
+    settings: Settings,
+    cast: Cast,
+) -> None:
+    await post_webhook(
+        client, text_body("b1", "bom dia, quero marcar uma consulta", pushName="Maria Souza")
+    )
+    await process_inbound(job_context(engine, settings), company_id=cast.a.company.id, message_id=1)
+
+    await login(cast.member, cast.password)
+    await expect(page).to_have_url(f"{live_url}/painel/conversas")
+    await expect(page.get_by_role("link", name="Conversas")).to_have_attribute(
+        "aria-current", "page"
+    )
+    await page.get_by_role("link", name="Maria Souza").click()
+    thread = page.locator("#conversation-thread")
+    await expect(thread).to_contain_text("quero marcar uma consulta")
+    await expect(thread).to_contain_text("aguardando Whaticket")
+
+    # A new message shows up without reloading (polling with a change token).
+    await post_webhook(client, text_body("b2", "tem horário amanhã?"))
+    await process_inbound(job_context(engine, settings), company_id=cast.a.company.id, message_id=3)
+    await expect(thread).to_contain_text("tem horário amanhã?", timeout=8_000)
+
+    await page.get_by_role("button", name="Assumir conversa").click()
+    await expect(thread).to_contain_text("Com uma pessoa da equipe")
+    await page.get_by_role("button", name="Devolver ao robô").click()
+    await expect(page.get_by_role("button", name="Assumir conversa")).to_be_visible()
+
+    await page.set_viewport_size({"width": 390, "height": 844})  # phone width
+    await expect(page.get_by_role("button", name="Assumir conversa")).to_be_in_viewport(ratio=0.1)
