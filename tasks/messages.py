@@ -40,6 +40,7 @@ from domain.secretary.replies import (
     Context,
     Reply,
     compose,
+    first_status,
     load_context,
     load_history,
     over_quota,
@@ -110,10 +111,10 @@ async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply 
     composed = await _gated(ctx, company, context, quotas)
     if composed is None:
         return None
-    deliverable = whaticket_config(company, settings).configured
+    status = first_status(whaticket_config(company, settings).configured, inbound.phone)
     async with ctx["engine"].begin() as conn:
         tenant = await bind_tenant(conn, company.id)
-        reply = await save_reply(tenant, context, composed, deliverable)
+        reply = await save_reply(tenant, context, composed, status)
         if reply.created:  # metered in the same transaction: exactly once per reply
             now = datetime.now(ZoneInfo(company.timezone))
             waited = now - inbound.received_at

@@ -24,6 +24,7 @@ from web import (
     ops,
     panel_auth,
     panel_conversations,
+    panel_simulator,
     sessions,
     webhooks,
 )
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(billing.bp)
     app.register_blueprint(panel_auth.bp)
     app.register_blueprint(panel_conversations.bp)
+    app.register_blueprint(panel_simulator.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)

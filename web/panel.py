@@ -29,7 +29,10 @@ ROLE_LABELS = {
 }
 
 # Only capabilities that exist get a tab (later issues add theirs).
-TABS = (Tab("conversas", "Conversas", "/painel/conversas"),)
+TABS = (
+    Tab("conversas", "Conversas", "/painel/conversas"),
+    Tab("simulador", "Simulador", "/painel/simulador"),
+)
 
 
 def is_htmx() -> bool:

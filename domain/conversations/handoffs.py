@@ -9,6 +9,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations.models import Contact, Conversation
+from domain.conversations.simulator import PREFIX as SIMULATOR_PREFIX
 from domain.conversations.store import insert_operator_message
 from domain.errors import Conflict, NotFound
 from domain.operations.audit import record
@@ -120,7 +121,9 @@ async def conversations(
     )
     if status:
         query = query.where(_conversations.c.status == status)
-    if conversation_id is not None:
+    if conversation_id is None:  # lists leave out the panel's simulator
+        query = query.where(_contacts.c.phone.notlike(f"{SIMULATOR_PREFIX}%"))
+    else:
         query = query.where(_conversations.c.id == conversation_id)
     return list(await conn.execute(query))
 

@@ -97,9 +97,11 @@ class Message(TenantBase):
     __table_args__ = (
         CheckConstraint("direction IN ('inbound', 'outbound')", name="direction"),
         # inbound: received -> processed | failed; outbound: pending -> sent | failed, or
-        # outbox when Whaticket is not configured (the reply waits in the panel).
+        # outbox when Whaticket is not configured (the reply waits in the panel), or
+        # simulated: a reply to the panel's simulator, never sent anywhere.
         CheckConstraint(
-            "status IN ('received', 'processed', 'failed', 'pending', 'sent', 'outbox')",
+            "status IN ('received', 'processed', 'failed', 'pending', 'sent', 'outbox', "
+            "'simulated')",
             name="status",
         ),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),

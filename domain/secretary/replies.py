@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations import store
 from domain.conversations.handoffs import hand_over
+from domain.conversations.simulator import is_simulated
 from domain.integrations.gemini import LLMReply, LLMUnavailable
 from domain.observability.logging import get_logger
 from domain.observability.metrics import INJECTION_BLOCKED, metrics
@@ -39,7 +40,7 @@ Generate = Callable[[str, list[tuple[str, str]]], Awaitable[LLMReply]]
 @dataclass(frozen=True)
 class Reply:
     id: int
-    status: str  # "pending": to deliver; "outbox": waits for Whaticket in the panel
+    status: str  # "pending": to deliver; "outbox": waits for Whaticket; "simulated": final
     created: bool = False  # written by this call (count it), not found from an earlier one
 
 
@@ -59,6 +60,13 @@ class Composed:
     handoff_trigger: str | None = None
     tokens: tuple[int, int] | None = None
     analysis: Analysis | None = None
+
+
+def first_status(whaticket_configured: bool, phone: str) -> str:
+    """A reply to the simulator is never sent; without Whaticket it waits in the outbox."""
+    if is_simulated(phone):
+        return "simulated"
+    return "pending" if whaticket_configured else "outbox"
 
 
 async def load_context(
@@ -177,11 +185,11 @@ def _handoff(
 
 
 async def save_reply(
-    conn: AsyncConnection, context: Context, composed: Composed, deliverable: bool
+    conn: AsyncConnection, context: Context, composed: Composed, status: str
 ) -> Reply:
-    """Write the reply (once per inbound message), learn from the message into the contact's
-    profile and, for a handoff, hand the conversation over. `deliverable=False` (no Whaticket
-    configured) puts the reply in the outbox."""
+    """Write the reply (once per inbound message) with its first `status` (see
+    `first_status`), learn from the message into the contact's profile and, for a handoff,
+    hand the conversation over."""
     inbound = context.inbound
     if composed.handoff_reason:
         await hand_over(
@@ -193,7 +201,6 @@ async def save_reply(
         )
     if composed.analysis is not None:
         await _learn(conn, inbound, composed.analysis)
-    status = "pending" if deliverable else "outbox"
     reply_id, created = await store.insert_reply(
         conn,
         inbound,

@@ -48,3 +48,18 @@ async def test_operator_follows_a_conversation_live_and_takes_it_over(
 
     await page.set_viewport_size({"width": 390, "height": 844})  # phone width
     await expect(page.get_by_role("button", name="Assumir conversa")).to_be_in_viewport(ratio=0.1)
+
+
+async def test_operator_tries_the_secretary_in_the_simulator(
+    page: Page, login: Any, live_url: str, cast: Cast, worker: Any
+) -> None:
+    await login(cast.member, cast.password)
+    await page.get_by_role("link", name="Simulador").click()
+    await page.get_by_label("Mensagem do cliente").fill("Oi! Queria marcar uma consulta")
+    await page.get_by_role("button", name="Enviar").click()
+    thread = page.locator("#simulator-thread")
+    await expect(thread).to_contain_text("Queria marcar uma consulta")
+    await expect(thread).to_contain_text("agendamento", timeout=10_000)  # the secretary's answer
+    await expect(page.get_by_label("Mensagem do cliente")).to_have_value("")
+    await page.get_by_role("button", name="Nova conversa").click()
+    await expect(thread).to_contain_text("Nenhuma mensagem ainda")

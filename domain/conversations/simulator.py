@@ -1,0 +1,94 @@
+"""The panel's simulator (N1): an operator writes as a customer and the real pipeline answers.
+
+Simulated contacts have a phone that is not a number ("sim<user id>"), so nothing can mistake
+them for a WhatsApp customer; their replies are stored as `simulated` and never sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, cast
+
+from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.elements import ColumnElement
+
+from domain.conversations import store
+from domain.conversations.models import Contact, Conversation, Message
+from domain.db import tenant_engine
+
+PREFIX = "sim"
+_contacts = cast(Table, Contact.__table__)
+_conversations = cast(Table, Conversation.__table__)
+_messages = cast(Table, Message.__table__)
+
+
+def simulator_phone(user_id: int) -> str:
+    return f"{PREFIX}{user_id}"
+
+
+def is_simulated(phone: str) -> bool:
+    return phone.startswith(PREFIX)
+
+
+async def simulate_inbound(
+    engine: AsyncEngine, company_id: int, user_id: int, text: str, correlation_id: str
+) -> int:
+    """Store a simulated customer message exactly as the webhook stores a real one; the
+    caller enqueues it like any other."""
+    async with tenant_engine(engine, company_id).begin() as conn:
+        message_id = await store.insert_inbound(
+            conn,
+            external_id=f"sim-{uuid.uuid4().hex}",
+            phone=simulator_phone(user_id),
+            body=text,
+            kind="text",
+            push_name="Simulador",
+            payload={"simulator": True, "user_id": user_id, "text": text},
+            correlation_id=correlation_id,
+            wa_timestamp=None,
+        )
+    assert message_id is not None  # a fresh external id never collides
+    return message_id
+
+
+async def active_conversation_id(conn: AsyncConnection, user_id: int) -> int | None:
+    query = (
+        select(_conversations.c.id)
+        .join(_contacts, _contacts.c.id == _conversations.c.contact_id)
+        .where(_contacts.c.phone == simulator_phone(user_id), _conversations.c.status != "closed")
+    )
+    return (await conn.execute(query)).scalar()
+
+
+async def thread(conn: AsyncConnection, user_id: int, limit: int = 100) -> list[Any]:
+    """The simulated conversation so far, the operator's newest message included even before
+    the pipeline has filed it (so it shows at once)."""
+    current = await active_conversation_id(conn, user_id)
+    in_thread: ColumnElement[bool] = _messages.c.conversation_id.is_(None)
+    if current is not None:
+        in_thread = or_(in_thread, _messages.c.conversation_id == current)
+    query = (
+        select(
+            _messages.c.id,
+            _messages.c.direction,
+            _messages.c.body,
+            _messages.c.source,
+            _messages.c.received_at,
+        )
+        .where(_messages.c.phone == simulator_phone(user_id), in_thread)
+        .order_by(_messages.c.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(await conn.execute(query))))
+
+
+async def restart(conn: AsyncConnection, user_id: int) -> None:
+    """Close the simulated conversation: the next message starts a new one."""
+    conversation_id = await active_conversation_id(conn, user_id)
+    if conversation_id is not None:
+        await conn.execute(
+            update(_conversations)
+            .where(_conversations.c.id == conversation_id)
+            .values(status="closed", handoff_reason=None, closed_at=func.now())
+        )

@@ -1,0 +1,70 @@
+"""Simulador: the real pipeline answers the operator's messages; nothing reaches WhatsApp."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import Cast, eventually
+from tests.fakes.whaticket import FakeWhaticket
+from tests.web.test_panel_auth import csrf, log_in
+
+HTMX = {"HX-Request": "true"}
+
+
+async def replies(engine: AsyncEngine, company_id: int) -> list[Any]:
+    async with engine.connect() as conn:
+        return list(
+            await conn.execute(
+                text(
+                    f"SELECT body, status, source, phone FROM tenant_{company_id}.messages "
+                    "WHERE direction = 'outbound' ORDER BY id"
+                )
+            )
+        )
+
+
+async def test_the_pipeline_answers_the_simulator_and_never_sends(
+    client: Any, engine: AsyncEngine, cast: Cast, worker: Any, whaticket: FakeWhaticket
+) -> None:
+    a = cast.a.company.id
+    async with engine.begin() as conn:  # Whaticket configured: still nothing may be sent
+        await conn.execute(
+            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
+            {
+                "s": json.dumps(
+                    {"whaticket": {"base_url": whaticket.url, "token": whaticket.token}}
+                ),
+                "id": a,
+            },
+        )
+    await log_in(client, cast.member, cast.password)
+    page = await (await client.get("/painel/simulador")).get_data(as_text=True)
+    assert "Simulador" in page and "Nenhuma mensagem ainda" in page
+    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/simulador")}
+    sent = await client.post(
+        "/painel/simulador/mensagem",
+        form={"text": "oi, quero marcar uma consulta"},
+        headers=headers,
+    )
+    assert sent.status_code == 200 and "quero marcar" in await sent.get_data(as_text=True)
+    [reply] = await eventually(lambda: replies(engine, a))
+    assert (
+        reply.status == "simulated" and reply.source == "offline" and reply.phone.startswith("sim")
+    )
+    thread = await (await client.get("/painel/simulador?part=thread", headers=HTMX)).get_data(
+        as_text=True
+    )
+    assert reply.body.lstrip("\u200e")[:20] in thread
+    assert whaticket.sent == []
+    # Simulated conversations stay out of Conversas.
+    conversas = await (await client.get("/painel/conversas")).get_data(as_text=True)
+    assert "Nenhuma conversa ainda" in conversas
+
+    restarted = await client.post("/painel/simulador/reiniciar", headers=headers)
+    assert "Nenhuma mensagem ainda" in await restarted.get_data(as_text=True)
+    empty = await client.post("/painel/simulador/mensagem", form={"text": ""}, headers=headers)
+    assert empty.status_code == 422
