@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from quart import Blueprint, Response, jsonify, request
 from quart_schema import document_querystring
 
-from domain.billing import alerts, usage
-from domain.billing.quotas import period
+from domain.billing import analytics, usage
 from domain.errors import InvalidField, NotFound
 from domain.tenancy.directory import CompanyProfile
 from web.auth import acting_company, authenticated
 from web.openapi import CompanyQuery, HistoryQuery
-from web.services import services
+from web.services import Services, services
 
 bp = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")
 HISTORY_DAYS = {"week": 7, "month": 30}
@@ -28,19 +27,7 @@ async def summary() -> Response:
     svc = services()
     today = datetime.now(ZoneInfo(company.timezone)).date()
     async with svc.engine.connect() as conn:
-        body = await usage.summary(conn, company.id, today, company.limits, _prices())
-        recorded = await alerts.alerts_of(conn, company.id, period())
-    body["plan"]["alerts"] = [
-        {
-            "metric": a.metric,
-            "threshold": a.threshold,
-            "used": a.used,
-            "quota": a.quota,
-            "at": a.created_at.isoformat(),
-            "delivered": a.delivered_at is not None,
-        }
-        for a in recorded
-    ]
+        body = await analytics.summary(conn, company.id, today, company.limits, prices(svc))
     return jsonify(company_id=company.id, date=today.isoformat(), currency="BRL", **body)
 
 
@@ -53,14 +40,14 @@ async def history() -> Response:
         raise InvalidField("period must be week or month", field="period")
     company = await _company()
     today = datetime.now(ZoneInfo(company.timezone)).date()
-    first = today - timedelta(days=HISTORY_DAYS[wanted] - 1)
-    async with services().engine.connect() as conn:
-        days = await usage.daily(conn, company.id, first, today)
-    prices = _prices()
+    svc = services()
+    async with svc.engine.connect() as conn:
+        days = await analytics.last_days(conn, company.id, today, HISTORY_DAYS[wanted])
+    price = prices(svc)
     return jsonify(
         company_id=company.id,
         period=wanted,
-        days=[{"date": day.isoformat(), **totals.as_json(prices)} for day, totals in days],
+        days=[{"date": day.isoformat(), **totals.as_json(price)} for day, totals in days],
     )
 
 
@@ -71,8 +58,8 @@ async def _company() -> CompanyProfile:
     return company
 
 
-def _prices() -> usage.Prices:
-    settings = services().settings
+def prices(svc: Services) -> usage.Prices:
+    settings = svc.settings
     return usage.Prices(
         settings.billing_cost_per_message, settings.billing_cost_per_thousand_tokens
     )

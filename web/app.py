@@ -22,6 +22,7 @@ from web import (
     home,
     openapi,
     ops,
+    panel_analytics,
     panel_auth,
     panel_conversations,
     panel_simulator,
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(panel_auth.bp)
     app.register_blueprint(panel_conversations.bp)
     app.register_blueprint(panel_simulator.bp)
+    app.register_blueprint(panel_analytics.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)

@@ -32,6 +32,7 @@ ROLE_LABELS = {
 TABS = (
     Tab("conversas", "Conversas", "/painel/conversas"),
     Tab("simulador", "Simulador", "/painel/simulador"),
+    Tab("analytics", "Analytics e Consumo", "/painel/analytics"),
 )
 
 

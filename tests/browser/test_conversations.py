@@ -63,3 +63,23 @@ async def test_operator_tries_the_secretary_in_the_simulator(
     await expect(page.get_by_label("Mensagem do cliente")).to_have_value("")
     await page.get_by_role("button", name="Nova conversa").click()
     await expect(thread).to_contain_text("Nenhuma mensagem ainda")
+
+
+async def test_analytics_draws_its_charts_with_the_local_plotly(
+    page: Page,
+    login: Any,
+    live_url: str,
+    client: Any,
+    engine: AsyncEngine,
+    settings: Settings,
+    cast: Cast,
+) -> None:
+    await post_webhook(client, text_body("g1", "quero marcar"))
+    await process_inbound(job_context(engine, settings), company_id=cast.a.company.id, message_id=1)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_url) else None)
+    await login(cast.member, cast.password)
+    await page.get_by_role("link", name="Analytics e Consumo").click()
+    await expect(page.locator("#chart-daily-usage .main-svg").first).to_be_visible()
+    await expect(page.locator(".card").first).to_contain_text("Mensagens")
+    assert outside == []  # no CDN, nothing outside the app
