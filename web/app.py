@@ -25,7 +25,9 @@ from web import (
     panel_analytics,
     panel_auth,
     panel_conversations,
+    panel_queues,
     panel_simulator,
+    queues_dashboard,
     sessions,
     webhooks,
 )
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(panel_conversations.bp)
     app.register_blueprint(panel_simulator.bp)
     app.register_blueprint(panel_analytics.bp)
+    app.register_blueprint(panel_queues.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)
@@ -93,4 +96,6 @@ def create_app(settings: Settings | None = None) -> Quart:
             )
         return response
 
+    # SAQ's dashboard under /painel/filas/saq, behind the panel login (a foreign ASGI app).
+    app.asgi_app = queues_dashboard.QueueDashboard(app)  # type: ignore[method-assign]
     return app

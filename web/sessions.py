@@ -34,7 +34,7 @@ def install(app: Quart, settings: Settings) -> bool:
         QUART_AUTH_DURATION=8 * 3600,
         QUART_AUTH_SALT="secretaria-virtual-panel",
     )
-    QuartAuth(app)
+    app.extensions["panel_auth"] = QuartAuth(app)
     return secure
 
 
@@ -49,7 +49,11 @@ def end_session() -> None:
 
 async def panel_principal() -> Principal | None:
     """The logged-in principal, if the session is valid and the membership still holds."""
-    auth_id = current_user.auth_id
+    return await principal_for(current_user.auth_id)
+
+
+async def principal_for(auth_id: str | None) -> Principal | None:
+    """The principal a session's auth id names, checked against the database now."""
     if not auth_id:
         return None
     try:

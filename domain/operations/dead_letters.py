@@ -18,14 +18,16 @@ MESSAGE_JOBS = {
 }
 
 
-async def replay(engine: AsyncEngine, queue: Any, dead_letter_id: int) -> bool:
+async def replay(
+    engine: AsyncEngine, queue: Any, dead_letter_id: int, company_id: int | None = None
+) -> bool:
     """Enqueue a dead job again (with fresh retries); False if unknown or already replayed.
 
     The dead letter is marked and the message revived in one transaction, and the job is
     enqueued after it commits; if enqueuing fails, the sweeper picks the revived message up.
     """
     async with engine.begin() as conn:
-        dead = await store.take_for_replay(conn, dead_letter_id)
+        dead = await store.take_for_replay(conn, dead_letter_id, company_id)
         if dead is None:
             return False
         spec = MESSAGE_JOBS.get(dead.function)

@@ -44,19 +44,27 @@ async def dead_letter_size(conn: AsyncConnection) -> int:
     return int((await conn.execute(query)).scalar_one())
 
 
-async def list_dead_letters(conn: AsyncConnection, include_replayed: bool = False) -> list[Any]:
+async def list_dead_letters(
+    conn: AsyncConnection, include_replayed: bool = False, company_id: int | None = None
+) -> list[Any]:
+    """Dead letters, oldest first; `company_id` keeps one company's (the panel's view)."""
     query = select(_dead).order_by(_dead.c.id)
     if not include_replayed:
         query = query.where(_dead.c.replayed_at.is_(None))
+    if company_id is not None:
+        query = query.where(_dead.c.company_id == company_id)
     return list(await conn.execute(query))
 
 
-async def take_for_replay(conn: AsyncConnection, dead_letter_id: int) -> Any | None:
-    """Mark one dead letter replayed (once: a second replay finds nothing) and return it."""
+async def take_for_replay(
+    conn: AsyncConnection, dead_letter_id: int, company_id: int | None = None
+) -> Any | None:
+    """Mark one dead letter replayed (once: a second replay finds nothing) and return it;
+    with `company_id`, only one of that company's."""
+    condition = [_dead.c.id == dead_letter_id, _dead.c.replayed_at.is_(None)]
+    if company_id is not None:
+        condition.append(_dead.c.company_id == company_id)
     result = await conn.execute(
-        update(_dead)
-        .where(_dead.c.id == dead_letter_id, _dead.c.replayed_at.is_(None))
-        .values(replayed_at=func.now())
-        .returning(_dead)
+        update(_dead).where(*condition).values(replayed_at=func.now()).returning(_dead)
     )
     return result.first()
