@@ -24,6 +24,7 @@ from web import (
     ops,
     panel_analytics,
     panel_auth,
+    panel_companies,
     panel_conversations,
     panel_queues,
     panel_simulator,
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(panel_simulator.bp)
     app.register_blueprint(panel_analytics.bp)
     app.register_blueprint(panel_queues.bp)
+    app.register_blueprint(panel_companies.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)

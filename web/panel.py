@@ -33,6 +33,7 @@ TABS = (
     Tab("conversas", "Conversas", "/painel/conversas"),
     Tab("simulador", "Simulador", "/painel/simulador"),
     Tab("analytics", "Analytics e Consumo", "/painel/analytics"),
+    Tab("empresas", "Empresas", "/painel/empresas", platform_admin_only=True),
     Tab("filas", "Filas", "/painel/filas"),
 )
 

@@ -83,3 +83,18 @@ async def test_analytics_draws_its_charts_with_the_local_plotly(
     await expect(page.locator("#chart-daily-usage .main-svg").first).to_be_visible()
     await expect(page.locator(".card").first).to_contain_text("Mensagens")
     assert outside == []  # no CDN, nothing outside the app
+
+
+async def test_the_platform_admin_watches_a_company_being_provisioned(
+    page: Page, login: Any, cast: Cast
+) -> None:
+    await login(cast.admin, cast.password)
+    await page.get_by_role("link", name="Empresas").click()
+    await page.get_by_label("Nome").fill("Clínica Sorriso")
+    await page.get_by_label("Identificador (slug)").fill("sorriso")
+    await page.get_by_label("Domínio").fill("sorriso.example.com")
+    await page.get_by_role("button", name="Criar empresa").click()
+    status = page.locator("#provisioning-status")
+    await expect(status).to_contain_text("Token de API")
+    await expect(status.locator("strong", has_text="pronto")).to_have_count(4)
+    await expect(status).to_contain_text("spawn_worker.py --company-id")
