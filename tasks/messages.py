@@ -195,7 +195,12 @@ async def _compose(ctx: dict[str, Any], company: Any, context: Context) -> Compo
         company.id,
         settings.secret_key.get_secret_value() if settings.secret_key else settings.redis_namespace,
     )
-    system = system_prompt(company.name, describe(context.profile, context.contact_name), canary)
+    system = system_prompt(
+        company.name,
+        describe(context.profile, context.contact_name),
+        canary,
+        (company.settings or {}).get("secretary"),
+    )
 
     async def generate(system_: str, turns: list[tuple[str, str]]) -> LLMReply:
         metrics.inc(LLM_CALLS)

@@ -27,6 +27,7 @@ from web import (
     panel_companies,
     panel_conversations,
     panel_queues,
+    panel_settings,
     panel_simulator,
     queues_dashboard,
     sessions,
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(panel_analytics.bp)
     app.register_blueprint(panel_queues.bp)
     app.register_blueprint(panel_companies.bp)
+    app.register_blueprint(panel_settings.bp)
     app.register_blueprint(api_auth.bp)
     app.register_blueprint(api_analytics.bp)
     app.register_blueprint(api_conversations.bp)

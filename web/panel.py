@@ -20,6 +20,7 @@ class Tab:
     label: str
     path: str
     platform_admin_only: bool = False
+    admin_only: bool = False  # company admins and the platform admin
 
 
 ROLE_LABELS = {
@@ -35,6 +36,7 @@ TABS = (
     Tab("analytics", "Analytics e Consumo", "/painel/analytics"),
     Tab("empresas", "Empresas", "/painel/empresas", platform_admin_only=True),
     Tab("filas", "Filas", "/painel/filas"),
+    Tab("configuracoes", "Configurações", "/painel/configuracoes", admin_only=True),
 )
 
 
@@ -45,7 +47,13 @@ def is_htmx() -> bool:
 async def render_panel(template: str, active: str, **context: Any) -> str:
     """A full panel page: layout, tabs, switcher and the page's own `context`."""
     principal = g.principal
-    tabs = [t for t in TABS if not t.platform_admin_only or principal.is_platform_admin]
+    admin = principal.role in ("company_admin", "platform_admin")
+    tabs = [
+        t
+        for t in TABS
+        if (not t.platform_admin_only or principal.is_platform_admin)
+        and (not t.admin_only or admin)
+    ]
     companies = await _companies(principal.user_id, principal.is_platform_admin)
     names = dict(companies)
     return await render_template(

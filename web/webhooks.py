@@ -97,7 +97,7 @@ def _verify(svc: Services, company: CompanyAuth, body: bytes) -> None:
     if not company.webhook_secret:
         raise Unauthorized("company has no webhook secret configured", code="no_secret")
     verify_signature(
-        [company.webhook_secret],
+        company.webhook_secrets(),
         request.headers.get("X-Timestamp"),
         request.headers.get("X-Signature"),
         body,

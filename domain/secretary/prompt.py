@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from domain.secretary.handoff import MODEL_HANDOFF_MARKER
 
@@ -13,11 +14,29 @@ def canary_for(company_id: int, secret: str) -> str:
     return f"sv-canary-{digest}"
 
 
-def system_prompt(company: str, about_contact: str, canary: str) -> str:
-    """`about_contact` is the profile summary (profile.describe): name, topics, tone."""
+TONES = {
+    "formal": "O tom da empresa é formal.",
+    "descontraido": "O tom da empresa é descontraído e próximo.",
+}
+
+
+def system_prompt(
+    company: str, about_contact: str, canary: str, secretary: dict[str, Any] | None = None
+) -> str:
+    """`about_contact` is the profile summary (profile.describe): name, topics, tone;
+    `secretary` the company's own settings (name, tone, business hours)."""
+    own = secretary or {}
+    name = f" Seu nome é {own['name']}." if own.get("name") else ""
+    tone = f" {TONES[own['tone']]}" if own.get("tone") in TONES else ""
+    hours = (
+        f" Horário de atendimento da empresa: {own['business_hours']}."
+        if own.get("business_hours")
+        else ""
+    )
     return (
         f"Você é a secretária virtual da {company}, atendendo clientes pelo WhatsApp em "
-        f"português do Brasil. {about_contact} Responda de forma breve (até 3 frases) e útil. "
+        f"português do Brasil.{name}{tone}{hours} {about_contact} "
+        "Responda de forma breve (até 3 frases) e útil. "
         "Você pode ajudar com agendamentos, remarcações, cancelamentos, informações gerais e "
         "chamar uma pessoa da equipe quando o cliente pedir. Nunca invente horários, preços ou "
         "informações médicas. Se não souber responder com segurança, ou se o pedido estiver "

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.billing.quotas import Limits
+from domain.tenancy.configuration import previous_secret
 from domain.tenancy.models import Company, Plan, Subscription
 
 DEMO_SLUG = "demo"
@@ -40,6 +42,10 @@ class CompanyAuth:
     webhook_secret: str | None
     webhook_token_hash: str | None
     url_token_hash: str | None
+    previous_webhook_secret: str | None = None  # honoured during a rotation's grace period
+
+    def webhook_secrets(self) -> list[str]:
+        return [s for s in (self.webhook_secret, self.previous_webhook_secret) if s]
 
 
 class CompanyDirectory:
@@ -111,10 +117,22 @@ class CompanyDirectory:
             Company.webhook_secret,
             Company.webhook_token_hash,
             Company.url_token_hash,
+            Company.settings,
         ).where(columns[field] == key)
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).first()
-        found = CompanyAuth(*row) if row else None
+        found = None
+        if row is not None:
+            previous = previous_secret(row.settings or {}, datetime.now(UTC))
+            found = CompanyAuth(
+                row.id,
+                row.slug,
+                row.status,
+                row.webhook_secret,
+                row.webhook_token_hash,
+                row.url_token_hash,
+                previous,
+            )
         if len(self._cache) > 10_000:  # unknown domains must not grow memory without bound
             self._cache.clear()
         self._cache[(field, value)] = (now + self._ttl, found)

@@ -1,0 +1,130 @@
+"""Configurações: write-only secrets, audited changes, secret rotation with a grace period."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import Cast, post_webhook, text_body
+from tests.web.test_panel_auth import csrf, log_in
+
+HTMX = {"HX-Request": "true"}
+TOKEN = "wt-secret-token-123456"
+
+
+async def settings_of(engine: AsyncEngine, company_id: int) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        return await conn.scalar(
+            text("SELECT settings FROM companies WHERE id = :id"), {"id": company_id}
+        )
+
+
+async def test_secrets_are_write_only_and_changes_are_audited(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    await log_in(client, cast.owner, cast.password)
+    token = await csrf(client, "/painel/configuracoes")
+    form = {
+        "csrf_token": token,
+        "whaticket_base_url": "https://whaticket.acme.example.com/",
+        "whaticket_token": TOKEN,
+        "gemini_api_key": "AIza-acme-key",
+        "secretary_name": "Ana",
+        "secretary_tone": "formal",
+        "business_hours": "seg a sex, 8h às 18h",
+    }
+    saved = await client.post("/painel/configuracoes", form=form)
+    page = await saved.get_data(as_text=True)
+    assert saved.status_code == 200 and "Salvo:" in page
+    assert TOKEN not in page and "AIza-acme-key" not in page and "configurado" in page
+    stored = await settings_of(engine, cast.a.company.id)
+    assert stored["whaticket"] == {"base_url": "https://whaticket.acme.example.com", "token": TOKEN}
+    assert stored["secretary"]["tone"] == "formal"
+
+    # Empty secret fields keep the secrets; "remover" clears one.
+    kept = await client.post(
+        "/painel/configuracoes",
+        form={
+            "csrf_token": token,
+            "secretary_name": "Ana",
+            "secretary_tone": "formal",
+            "business_hours": "seg a sex, 8h às 18h",
+            "whaticket_base_url": "https://whaticket.acme.example.com",
+        },
+    )
+    assert "Nada mudou" in await kept.get_data(as_text=True)
+    await client.post(
+        "/painel/configuracoes",
+        form={
+            "csrf_token": token,
+            "clear": "gemini.api_key",
+            "secretary_tone": "formal",
+            "secretary_name": "Ana",
+            "business_hours": "seg a sex, 8h às 18h",
+            "whaticket_base_url": "https://whaticket.acme.example.com",
+        },
+    )
+    assert (await settings_of(engine, cast.a.company.id))["gemini"]["api_key"] is None
+    assert (await settings_of(engine, cast.a.company.id))["whaticket"]["token"] == TOKEN
+
+    async with engine.connect() as conn:
+        audit = [
+            str(r)
+            for r in await conn.scalars(
+                text(
+                    f"SELECT after FROM tenant_{cast.a.company.id}.audit_logs WHERE action = 'company.settings'"
+                )
+            )
+        ]
+    assert any("whaticket.token" in a for a in audit)
+    assert all(TOKEN not in a and "AIza" not in a for a in audit)
+
+    bad = await client.post(
+        "/painel/configuracoes", form={"csrf_token": token, "whaticket_base_url": "not a url"}
+    )
+    assert bad.status_code == 422
+
+
+async def test_rotating_the_webhook_secret_keeps_the_old_one_for_a_while(
+    client: Any, cast: Cast
+) -> None:
+    await log_in(client, cast.owner, cast.password)
+    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/configuracoes")}
+    shown = await (
+        await client.post("/painel/configuracoes/segredo-webhook", headers=headers)
+    ).get_data(as_text=True)
+    new_secret = re.search(r"<code>([\w-]{40,})</code>", shown).group(1)
+    assert (await post_webhook(client, text_body("r1", "oi"), secret=new_secret)).status_code == 202
+    assert (
+        await post_webhook(client, text_body("r2", "oi"), secret="secret-acme")
+    ).status_code == 202  # grace
+    assert (
+        await post_webhook(client, text_body("r3", "oi"), secret="never-valid")
+    ).status_code == 401
+
+    url = re.search(
+        r"<code>https?://[^/]+(/webhook/whaticket/acme/[\w-]+)</code>",
+        await (await client.post("/painel/configuracoes/token-url", headers=headers)).get_data(
+            as_text=True
+        ),
+    ).group(1)
+    ok = await client.post(
+        url, data=text_body("u1", "oi"), headers={"Content-Type": "application/json"}
+    )
+    assert ok.status_code == 202
+    old = f"/webhook/whaticket/acme/{cast.a.url_token}"
+    assert (
+        await client.post(
+            old, data=text_body("u2", "oi"), headers={"Content-Type": "application/json"}
+        )
+    ).status_code == 401
+
+
+async def test_operators_cannot_change_the_configuration(client: Any, cast: Cast) -> None:
+    await log_in(client, cast.member, cast.password)
+    assert (await client.get("/painel/configuracoes")).status_code == 403
+    page = await (await client.get("/painel/conversas")).get_data(as_text=True)
+    assert "/painel/configuracoes" not in page
