@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PLOTLY := web/static/plotly.min.js
 
-.PHONY: install run dev worker test lint migrate upgrade dlq bench up down clean
+.PHONY: install run dev worker test lint migrate upgrade dlq bench report up down clean
 
 install: $(STAMP) $(PLOTLY)
 
@@ -53,6 +53,10 @@ dlq: install
 bench: install
 	$(BIN)/python -m bench.webhook $(BENCH_ARGS)
 	$(BIN)/python -m bench.pipeline $(PIPELINE_ARGS)
+
+# Usage report under reports/: make report COMPANY_ID=1 FORMAT=pdf [PERIOD=week]
+report: install
+	$(BIN)/python -m scripts.report --company-id $(COMPANY_ID) --format $(or $(FORMAT),csv) --period $(or $(PERIOD),month)
 
 up:
 	docker compose -f docker/docker-compose.yml up -d --build

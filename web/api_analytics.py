@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from quart import Blueprint, Response, jsonify, request
 from quart_schema import document_querystring
 
-from domain.billing import analytics, usage
+from domain.billing import analytics, reports, usage
 from domain.errors import InvalidField, NotFound
 from domain.tenancy.directory import CompanyProfile
 from web.auth import acting_company, authenticated
-from web.openapi import CompanyQuery, HistoryQuery
+from web.openapi import CompanyQuery, HistoryQuery, ReportQuery
 from web.services import Services, services
 
 bp = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")
@@ -62,4 +63,29 @@ def prices(svc: Services) -> usage.Prices:
     settings = svc.settings
     return usage.Prices(
         settings.billing_cost_per_message, settings.billing_cost_per_thousand_tokens
+    )
+
+
+@bp.get("/report")
+@document_querystring(ReportQuery)
+@authenticated("operator", session=True)
+async def report() -> Response:
+    wanted = request.args.get("format", "csv")
+    if wanted not in ("csv", "pdf"):
+        raise InvalidField("format must be csv or pdf", field="format")
+    days = HISTORY_DAYS.get(request.args.get("period", "month"))
+    if days is None:
+        raise InvalidField("period must be week or month", field="period")
+    company = await _company()
+    svc = services()
+    today = datetime.now(ZoneInfo(company.timezone)).date()
+    async with svc.engine.connect() as conn:
+        data = await analytics.usage_report(conn, company, today, days, prices(svc))
+    if wanted == "csv":
+        body, mimetype = reports.csv_report(data), "text/csv; charset=utf-8"
+    else:  # CPU work: off the event loop
+        body, mimetype = await asyncio.to_thread(reports.pdf_report, data), "application/pdf"
+    name = f"consumo-{company.slug}-{today.isoformat()}.{wanted}"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

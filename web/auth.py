@@ -19,14 +19,15 @@ from web.validation import int_arg
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
 
 
-def authenticated(role: str = "operator") -> Callable[[Handler], Handler]:
+def authenticated(role: str = "operator", *, session: bool = False) -> Callable[[Handler], Handler]:
     """The handler runs only for a valid credential holding `role` (or higher);
-    the principal is in `g.principal`."""
+    the principal is in `g.principal`. With `session`, a panel session works too (for
+    downloads started from the panel)."""
 
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
         async def guarded(*args: Any, **kwargs: Any) -> Any:
-            principal = await _principal()
+            principal = await _principal(session)
             principal.require(role)
             g.principal = principal
             g.company_id = principal.company_id
@@ -37,9 +38,15 @@ def authenticated(role: str = "operator") -> Callable[[Handler], Handler]:
     return decorate
 
 
-async def _principal() -> Principal:
+async def _principal(session: bool = False) -> Principal:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
+    if session and not token:
+        from web.sessions import panel_principal
+
+        found = await panel_principal()
+        if found is not None:
+            return found
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("send Authorization: Bearer <token>", code="missing_token")
     svc = services()

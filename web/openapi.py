@@ -45,6 +45,11 @@ class HistoryQuery(CompanyQuery):
     period: Literal["week", "month"] = "week"
 
 
+class ReportQuery(CompanyQuery):
+    format: Literal["csv", "pdf"] = "csv"
+    period: Literal["week", "month"] = "month"
+
+
 class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["bearer"]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.billing import alerts, usage
 from domain.billing.quotas import Limits, period
+from domain.billing.reports import Report
 
 
 async def summary(
@@ -34,3 +35,11 @@ async def last_days(
     conn: AsyncConnection, company_id: int, today: date, days: int
 ) -> list[tuple[date, usage.Totals]]:
     return await usage.daily(conn, company_id, today - timedelta(days=days - 1), today)
+
+
+async def usage_report(
+    conn: AsyncConnection, company: Any, today: date, days: int, prices: usage.Prices
+) -> Report:
+    """The last `days` days of a company (a CompanyProfile) for a CSV or PDF report."""
+    series = await last_days(conn, company.id, today, days)
+    return Report(company.name, series[0][0], today, series, prices)
