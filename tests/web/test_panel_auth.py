@@ -121,3 +121,31 @@ async def test_cookies_are_secure_outside_development(settings: Settings, cast: 
         assert "Secure" in (await client.get("/painel/login")).headers["Set-Cookie"]
         response = await log_in(client, cast.owner, cast.password)
         assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_the_company_switcher_changes_company_and_role(
+    client: Any, cast: Cast, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO memberships (user_id, company_id, role) SELECT id, :b, 'operator' FROM users WHERE email = :e"
+            ),
+            {"b": cast.b.company.id, "e": cast.owner},
+        )
+    await log_in(client, cast.owner, cast.password, company_id=str(cast.a.company.id))
+    page = await (await client.get("/painel/conversas")).get_data(as_text=True)
+    assert 'id="company-switch"' in page and "Globex" in page
+    token = await csrf(client, "/painel/conversas")
+    switched = await client.post(
+        "/painel/empresa",
+        form={"csrf_token": token, "company_id": str(cast.b.company.id)},
+        headers={"Referer": "http://localhost/painel/analytics"},
+    )
+    assert switched.status_code == 302 and switched.headers["Location"] == "/painel/analytics"
+    page = await (await client.get("/painel/conversas")).get_data(as_text=True)
+    assert "operador" in page and f'value="{cast.b.company.id}" selected' in page
+    outsider_company = await client.post(
+        "/painel/empresa", form={"csrf_token": token, "company_id": "999"}
+    )
+    assert outsider_company.status_code == 403
