@@ -105,6 +105,16 @@ class Settings(BaseSettings):
     gemini_base_url: str | None = None
     gemini_timeout_seconds: float = Field(default=20.0, gt=0)
 
+    # Cal.com (G1): the demo company's defaults; a company's own settings override them.
+    # CAL_API_BASE_URL ends in /v2 (API v2) or /api/v1 (older self-hosted instances).
+    cal_api_base_url: str | None = None
+    cal_api_key: SecretStr | None = None
+    cal_event_type_id: int | None = None
+    cal_webhook_secret: SecretStr | None = None
+    cal_default_user_id: int | None = None
+    cal_default_days_ahead: int = Field(default=7, ge=1, le=60)
+    cal_timeout_seconds: float = Field(default=15.0, gt=0)
+
     # Billing (T3): the estimated cost of usage, in the plans' currency
     billing_cost_per_message: Decimal = Field(default=Decimal("0.05"), ge=0)
     billing_cost_per_thousand_tokens: Decimal = Field(default=Decimal("0.02"), ge=0)
