@@ -1,5 +1,6 @@
 """Imports every model module so both metadata objects are complete (Alembic, create_all)."""
 
+from domain.agenda import models as agenda  # noqa: F401
 from domain.auth import models as auth  # noqa: F401
 from domain.billing import models as billing  # noqa: F401
 from domain.conversations import models as conversations  # noqa: F401

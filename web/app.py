@@ -12,6 +12,7 @@ from quart import Quart, Response, g, request
 from domain.observability.logging import configure_logging, get_logger
 from domain.settings import Settings
 from web import (
+    agenda,
     api_analytics,
     api_auth,
     api_conversations,
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(ops.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(billing.bp)
+    app.register_blueprint(agenda.bp)
     app.register_blueprint(panel_auth.bp)
     app.register_blueprint(panel_conversations.bp)
     app.register_blueprint(panel_simulator.bp)

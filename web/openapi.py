@@ -50,6 +50,13 @@ class ReportQuery(CompanyQuery):
     period: Literal["week", "month"] = "month"
 
 
+class AppointmentsQuery(CompanyQuery):
+    from_: str | None = Field(default=None, alias="from", description="YYYY-MM-DD")
+    to: str | None = Field(default=None, description="YYYY-MM-DD, inclusive")
+    status: str | None = None
+    client: str | None = Field(default=None, description="part of the name or phone")
+
+
 class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["bearer"]

@@ -134,6 +134,21 @@ USAGE_MESSAGES = Metric(
 USAGE_TOKENS = Metric(
     "secretaria_usage_tokens_total", "LLM tokens used, per company.", "counter", ("company_id",)
 )
+APPOINTMENTS = Metric(
+    "secretaria_appointments_total",
+    "Appointments created, by where they were made (chat, calcom, panel, local).",
+    "counter",
+    ("source",),
+)
+APPOINTMENTS_CONFIRMED = Metric(
+    "secretaria_appointments_confirmed_total", "Appointments the customer confirmed.", "counter"
+)
+APPOINTMENTS_CANCELLED = Metric(
+    "secretaria_appointments_cancelled_total", "Appointments cancelled.", "counter"
+)
+APPOINTMENTS_LATENCY = Metric(
+    "secretaria_appointments_latency_seconds", "Duration of Cal.com calls.", "histogram"
+)
 USAGE_BLOCKED = Metric(
     "secretaria_usage_quota_blocked_total",
     "Customer messages the bot did not answer because the plan's quota ran out (P8).",
@@ -180,6 +195,10 @@ ALL: tuple[Metric, ...] = (
     USAGE_TOKENS,
     USAGE_BLOCKED,
     USAGE_OVERAGE,
+    APPOINTMENTS,
+    APPOINTMENTS_CONFIRMED,
+    APPOINTMENTS_CANCELLED,
+    APPOINTMENTS_LATENCY,
     DELIVERY_RATIO,
     LLM_ERROR_RATE,
 )

@@ -1,0 +1,76 @@
+"""Appointments (G2) in the tenant schema, kept in step with Cal.com both ways, and the
+Cal.com webhook deliveries already applied (idempotency)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.db import TenantBase
+
+STATUSES = ("pending", "scheduled", "confirmed", "rescheduled", "cancelled", "completed", "no_show")
+
+
+class Appointment(TenantBase):
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    # Cal.com's booking uid (None for the local calendar); a reschedule makes a new one.
+    cal_uid: Mapped[str | None] = mapped_column(String(100), unique=True)
+    cal_booking_id: Mapped[int | None] = mapped_column(BigInteger)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164 digits, no '+'
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    title: Mapped[str | None] = mapped_column(String(300))
+    event_type_id: Mapped[int | None] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column()
+    end_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    source: Mapped[str] = mapped_column(String(16))  # chat | calcom | panel | local
+    meeting_url: Mapped[str | None] = mapped_column(Text)
+    rescheduled_from_uid: Mapped[str | None] = mapped_column(String(100))
+    rescheduled_to_uid: Mapped[str | None] = mapped_column(String(100))
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # the last Cal.com view
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'scheduled', 'confirmed', 'rescheduled', 'cancelled', "
+            "'completed', 'no_show')",
+            name="status",
+        ),
+        Index("ix_appointments_start_at", "start_at"),
+        Index("ix_appointments_phone", "phone"),
+    )
+
+
+class CalWebhookEvent(TenantBase):
+    """A Cal.com delivery applied once: its (trigger, booking uid, createdAt) is the key."""
+
+    __tablename__ = "cal_webhook_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(64))
+    uid: Mapped[str] = mapped_column(String(100))
+    created: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    __table_args__ = (UniqueConstraint("trigger", "uid", "created"),)

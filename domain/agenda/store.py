@@ -1,0 +1,82 @@
+"""Query functions for appointments (tenant schema). The caller owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.agenda.models import Appointment, CalWebhookEvent
+
+_appointments = cast(Table, Appointment.__table__)
+_events = cast(Table, CalWebhookEvent.__table__)
+
+
+async def first_delivery(conn: AsyncConnection, trigger: str, uid: str, created: str) -> bool:
+    """Record a Cal.com delivery; False when it was already applied."""
+    result = await conn.execute(
+        insert(_events)
+        .values(trigger=trigger, uid=uid, created=created)
+        .on_conflict_do_nothing(
+            index_elements=[_events.c.trigger, _events.c.uid, _events.c.created]
+        )
+        .returning(_events.c.id)
+    )
+    return result.scalar() is not None
+
+
+async def upsert_booking(conn: AsyncConnection, values: dict[str, Any]) -> int:
+    """Insert or refresh the appointment of a Cal.com booking uid; its id."""
+    statement = insert(_appointments).values(**values)
+    changing = {k: statement.excluded[k] for k in values if k not in ("cal_uid", "source")}
+    result = await conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[_appointments.c.cal_uid], set_=changing
+        ).returning(_appointments.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def set_status(
+    conn: AsyncConnection, cal_uid: str, status: str, unless: tuple[str, ...] = (), **extra: Any
+) -> int | None:
+    """Move the booking's appointment to `status` (not from any of `unless`); its id."""
+    condition = [_appointments.c.cal_uid == cal_uid]
+    if unless:
+        condition.append(_appointments.c.status.not_in(unless))
+    result = await conn.execute(
+        update(_appointments)
+        .where(*condition)
+        .values(status=status, **extra)
+        .returning(_appointments.c.id)
+    )
+    return result.scalar()
+
+
+async def by_uid(conn: AsyncConnection, cal_uid: str) -> Any | None:
+    return (
+        await conn.execute(select(_appointments).where(_appointments.c.cal_uid == cal_uid))
+    ).first()
+
+
+async def between(
+    conn: AsyncConnection,
+    first: datetime,
+    last: datetime,
+    status: str | None = None,
+    client: str | None = None,
+) -> list[Any]:
+    """Appointments starting in [first, last), by start; optionally one status, or a client
+    matched on name or phone."""
+    query = select(_appointments).where(
+        _appointments.c.start_at >= first, _appointments.c.start_at < last
+    )
+    if status:
+        query = query.where(_appointments.c.status == status)
+    if client:
+        like = f"%{client.strip()}%"
+        query = query.where(_appointments.c.name.ilike(like) | _appointments.c.phone.like(like))
+    return list(await conn.execute(query.order_by(_appointments.c.start_at)))

@@ -1,0 +1,118 @@
+"""Agenda endpoints (G2, G4): Cal.com's webhook, and the appointments for API users."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from zoneinfo import ZoneInfo
+
+import orjson
+from quart import Blueprint, Response, jsonify, request
+from quart_schema import document_querystring, security_scheme
+
+from domain.agenda import store
+from domain.agenda.service import apply_cal_event
+from domain.agenda.webhooks import parse_event, verify_cal_signature
+from domain.db import bind_tenant
+from domain.errors import InvalidField, InvalidInput, NotFound, Unauthorized
+from domain.observability.logging import get_logger
+from domain.tenancy.company_settings import picker
+from web.auth import acting_company, authenticated
+from web.openapi import AppointmentsQuery
+from web.services import services
+from web.validation import read_body
+
+bp = Blueprint("agenda", __name__, url_prefix="/api/agenda")
+log = get_logger(__name__)
+MAX_BODY = 256 * 1024  # bookings carry responses, notes and app statuses
+
+
+@bp.post("/webhook/cal")
+@security_scheme([])  # signed by Cal.com
+async def cal_webhook() -> Response:
+    svc = services()
+    raw = await read_body(MAX_BODY)
+    who = (request.headers.get("X-Cal-Company") or "").strip()
+    if not who:
+        raise InvalidInput("X-Cal-Company (company id or slug) is required", code="missing_company")
+    auth = await (svc.directory.by_id(int(who)) if who.isdigit() else svc.directory.by_slug(who))
+    company = await svc.directory.profile(auth.id) if auth else None
+    if company is None:
+        raise NotFound(f"no company {who!r}", code="unknown_company")
+    secret = picker(company, "cal")("webhook_secret", svc.settings.cal_webhook_secret)
+    if not secret:
+        log.warning("agenda_not_configured", reason="no Cal.com webhook secret")
+        raise Unauthorized(
+            "Agenda automática não configurada: this company has no Cal.com webhook secret",
+            code="no_secret",
+        )
+    presented = request.headers.get("X-Cal-Signature-256") or request.headers.get("X-Cal-Signature")
+    verify_cal_signature(secret, presented, raw)
+    try:
+        event = parse_event(orjson.loads(raw))
+    except orjson.JSONDecodeError:
+        raise InvalidInput(
+            "body is not JSON (custom payload templates are not supported)", code="invalid_json"
+        ) from None
+    started = time.perf_counter()
+    async with svc.engine.begin() as conn:
+        outcome = await apply_cal_event(await bind_tenant(conn, company.id), event)
+    log.info(
+        "agenda_webhook",
+        trigger=event.trigger,
+        outcome=outcome,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return jsonify(received=True, trigger=event.trigger, outcome=outcome)
+
+
+@bp.get("/appointments")
+@document_querystring(AppointmentsQuery)
+@authenticated("operator")
+async def appointments() -> Response:
+    company_id = await acting_company()
+    company = await services().directory.profile(company_id)
+    if company is None:
+        raise NotFound("no such company")
+    zone = ZoneInfo(company.timezone)
+    first = _day("from") or datetime.now(zone).date()
+    last = _day("to") or first + timedelta(days=7)
+    if last < first:
+        raise InvalidField("to must not be before from", field="to")
+    status = request.args.get("status") or None
+    async with services().engine.connect() as conn:
+        rows = await store.between(
+            await bind_tenant(conn, company_id),
+            datetime.combine(first, clock(), zone),
+            datetime.combine(last + timedelta(days=1), clock(), zone),
+            status,
+            request.args.get("client") or None,
+        )
+    return jsonify(
+        appointments=[
+            {
+                "id": r.id,
+                "cal_uid": r.cal_uid,
+                "name": r.name,
+                "phone": r.phone,
+                "start": r.start_at.astimezone(zone).isoformat(),
+                "end": r.end_at.astimezone(zone).isoformat(),
+                "status": r.status,
+                "source": r.source,
+                "title": r.title,
+                "meeting_url": r.meeting_url,
+            }
+            for r in rows
+        ]
+    )
+
+
+def _day(name: str) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidField(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
