@@ -1,0 +1,85 @@
+"""The local calendar (G, without Cal.com): free slots from the company's business hours,
+slot length and holidays, minus the appointments already booked, so the demo books end to end.
+
+Configuration (`companies.settings["agenda"]`, all optional):
+`{"hours": {"mon": ["08:00-12:00", "13:00-18:00"], ..., "sun": []}, "slot_minutes": 30,
+"holidays": ["2026-12-24"], "country": "BR", "lead_minutes": 60}`. National holidays of
+`country` (the `holidays` package) are closed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays as national_holidays
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_HOURS: dict[str, list[str]] = {
+    **{day: ["08:00-12:00", "13:00-18:00"] for day in DAYS[:5]},
+    "sat": ["08:00-12:00"],
+    "sun": [],
+}
+
+
+@dataclass(frozen=True)
+class LocalCalendar:
+    zone: ZoneInfo
+    hours: dict[str, list[tuple[time, time]]]
+    slot: timedelta
+    closed: frozenset[date]
+    country: str | None
+    lead: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], timezone: str) -> LocalCalendar:
+        own = settings.get("agenda") or {}
+        hours = {
+            day: [_span(span) for span in (own.get("hours") or DEFAULT_HOURS).get(day, [])]
+            for day in DAYS
+        }
+        return cls(
+            zone=ZoneInfo(timezone),
+            hours=hours,
+            slot=timedelta(minutes=int(own.get("slot_minutes") or 30)),
+            closed=frozenset(date.fromisoformat(d) for d in own.get("holidays") or []),
+            country=own.get("country", "BR") or None,
+            lead=timedelta(minutes=int(own.get("lead_minutes") or 60)),
+        )
+
+    def is_closed(self, day: date) -> bool:
+        if day in self.closed:
+            return True
+        if self.country:
+            return day in national_holidays.country_holidays(self.country, years=day.year)
+        return False
+
+    def slots(
+        self, first: date, last: date, busy: Iterable[tuple[datetime, datetime]], now: datetime
+    ) -> list[datetime]:
+        """Free slot starts (aware, in the company's zone) from `first` to `last` inclusive."""
+        taken = list(busy)
+        earliest = now + self.lead
+        free: list[datetime] = []
+        day = first
+        while day <= last:
+            if not self.is_closed(day):
+                for opens, closes in self.hours[DAYS[day.weekday()]]:
+                    start = datetime.combine(day, opens, self.zone)
+                    end_of_span = datetime.combine(day, closes, self.zone)
+                    while start + self.slot <= end_of_span:
+                        end = start + self.slot
+                        clash = any(s < end and start < e for s, e in taken)
+                        if start >= earliest and not clash:
+                            free.append(start)
+                        start = end
+            day += timedelta(days=1)
+        return free
+
+
+def _span(text: str) -> tuple[time, time]:
+    opens, _, closes = text.partition("-")
+    return time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())

@@ -1,0 +1,51 @@
+"""The local calendar: business hours, slot length, holidays, lead time, booked slots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.agenda.local_calendar import LocalCalendar
+
+SP = ZoneInfo("America/Sao_Paulo")
+MONDAY = date(2026, 11, 30)
+EARLY = datetime(2026, 11, 29, 8, 0, tzinfo=SP)
+
+
+def test_default_hours_give_half_hour_slots_on_weekdays() -> None:
+    calendar = LocalCalendar.from_settings({}, "America/Sao_Paulo")
+    slots = calendar.slots(MONDAY, MONDAY, [], EARLY)
+    assert len(slots) == 18  # 08-12 and 13-18 in 30-minute steps
+    assert slots[0] == datetime(2026, 11, 30, 8, 0, tzinfo=SP)
+    assert datetime(2026, 11, 30, 12, 0, tzinfo=SP) not in slots  # lunch
+    sunday = calendar.slots(date(2026, 12, 6), date(2026, 12, 6), [], EARLY)
+    assert sunday == []
+
+
+def test_booked_slots_holidays_and_the_lead_time_are_left_out() -> None:
+    calendar = LocalCalendar.from_settings(
+        {
+            "agenda": {
+                "slot_minutes": 60,
+                "holidays": ["2026-12-01"],
+                "hours": {"mon": ["09:00-12:00"], "tue": ["09:00-12:00"], "wed": ["09:00-12:00"]},
+            }
+        },
+        "America/Sao_Paulo",
+    )
+    busy = [(datetime(2026, 11, 30, 10, 0, tzinfo=SP), datetime(2026, 11, 30, 10, 30, tzinfo=SP))]
+    now = datetime(2026, 11, 30, 8, 30, tzinfo=SP)  # 9:00 is inside the 60-minute lead
+    slots = calendar.slots(MONDAY, MONDAY + timedelta(days=2), busy, now)
+    assert [s.strftime("%d %H:%M") for s in slots] == [
+        "30 11:00",
+        "02 09:00",
+        "02 10:00",
+        "02 11:00",
+    ]
+
+
+def test_national_holidays_close_the_day() -> None:
+    calendar = LocalCalendar.from_settings({}, "America/Sao_Paulo")
+    christmas = date(2026, 12, 25)  # a Friday
+    assert calendar.is_closed(christmas)
+    assert calendar.slots(christmas, christmas, [], EARLY) == []
