@@ -165,7 +165,8 @@ async def test_appointments_api_filters_by_date_status_and_client(
     headers = await bearer(client, cast.member, cast.password)
     found = await (
         await client.get(
-            "/api/agenda/appointments?from=2026-03-01&to=2026-03-31&client=Luc%C3%ADa", headers=headers
+            "/api/agenda/appointments?from=2026-03-01&to=2026-03-31&client=Luc%C3%ADa",
+            headers=headers,
         )
     ).get_json()
     assert [a["status"] for a in found["appointments"]] == ["scheduled"]
