@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
+from domain.agenda.booking_flow import BookingFlow
+from domain.agenda.config import agenda_for
 from domain.billing import usage
 from domain.billing.alerts import AlertRecorder
 from domain.billing.quotas import Quotas, period
@@ -32,7 +34,9 @@ from domain.observability.metrics import (
 from domain.secretary.config import gemini_config, whaticket_config
 from domain.secretary.delivery import Attempt, DeliveryFailed, deliver
 from domain.secretary.flood import FLOOD_NOTICE, flood_check
+from domain.secretary.guardrails import is_injection, sanitise
 from domain.secretary.memory import Memory, Turn
+from domain.secretary.nlu import analyse
 from domain.secretary.profile import describe
 from domain.secretary.prompt import canary_for, system_prompt
 from domain.secretary.replies import (
@@ -183,7 +187,36 @@ async def _gated(
             log.warning("quota_exhausted", message_id=inbound.id, messages=usage.messages)
             return over_quota(context, company.name)
         metrics.inc(USAGE_OVERAGE, company_id=company.id)
-    return await _compose(ctx, company, context)
+    return await _scheduling(ctx, company, context) or await _compose(ctx, company, context)
+
+
+async def _scheduling(ctx: dict[str, Any], company: Any, context: Context) -> Composed | None:
+    """The booking conversation (G3), when the company has an agenda and the customer is in
+    it or asks to schedule; the offered times come only from the calendar, never the model."""
+    agenda = agenda_for(company, ctx["settings"])
+    if agenda is None:
+        return None
+    inbound = context.inbound
+    text = sanitise(inbound.body or "")
+    if not text or is_injection(text):
+        return None
+    flow = BookingFlow(
+        ctx["redis"], ctx["settings"].redis_namespace, ctx["engine"], ctx.get("calcom")
+    )
+    now = datetime.now(UTC)
+    analysis = analyse(text)
+    state = await flow.active(company.id, inbound.phone)
+    if state is not None:
+        turn = await flow.answer(
+            agenda, state, text, inbound.phone, context.contact_name, inbound.id, now
+        )
+    elif analysis.intent == "schedule":
+        turn = await flow.start(agenda, inbound.phone, now)
+    else:
+        return None
+    if turn is None:
+        return None
+    return Composed(turn.body, turn.source, analysis=analysis)
 
 
 async def _compose(ctx: dict[str, Any], company: Any, context: Context) -> Composed:

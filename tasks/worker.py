@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
 from domain.db import create_engine
+from domain.integrations.calcom import CalcomClient
 from domain.integrations.gemini import GeminiClient
 from domain.integrations.whaticket import WhaticketClient
 from domain.observability.logging import configure_logging, get_logger
@@ -148,6 +149,7 @@ def _startup(
         ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
         ctx["gemini"] = GeminiClient()
+        ctx["calcom"] = CalcomClient(ctx["http"])
         ctx["flusher"] = MetricsFlusher(
             worker.queue.redis, config.redis_namespace, config.metrics_flush_seconds
         )

@@ -30,7 +30,8 @@ class Appointment(TenantBase):
     __tablename__ = "appointments"
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    # Cal.com's booking uid (None for the local calendar); a reschedule makes a new one.
+    # Cal.com's booking uid (a reschedule makes a new one), or local-<company>-<message>
+    # for the local calendar: either way the key that makes a booking idempotent.
     cal_uid: Mapped[str | None] = mapped_column(String(100), unique=True)
     cal_booking_id: Mapped[int | None] = mapped_column(BigInteger)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))

@@ -1,0 +1,136 @@
+"""Scheduling by chat (G3): numbered free slots from the calendar, the pick, the booking and its
+confirmation; with the local calendar and with (a fake) Cal.com."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.integrations.calcom import CalcomClient
+from domain.settings import Settings
+from tasks.messages import process_inbound
+from tests.conftest import MakeCompany, job_context, post_webhook, text_body
+from tests.fakes.calcom import FakeCalcom
+from tests.fakes.server import LocalServer
+
+PHONE = "5511988887777"
+
+
+async def configure(engine: AsyncEngine, company_id: int, settings: dict[str, Any]) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
+            {"s": json.dumps(settings), "id": company_id},
+        )
+
+
+async def say(
+    client: Any, engine: AsyncEngine, ctx: dict[str, Any], company_id: int, n: int, words: str
+) -> str:
+    """The customer writes; the job runs; the secretary's reply."""
+    await post_webhook(client, text_body(f"f{n}", words, number=PHONE, pushName="Maria Souza"))
+    async with engine.connect() as conn:
+        message_id = await conn.scalar(
+            text(f"SELECT id FROM tenant_{company_id}.messages WHERE external_id = :e"),
+            {"e": f"f{n}"},
+        )
+    await process_inbound(ctx, company_id=company_id, message_id=message_id)
+    async with engine.connect() as conn:
+        return str(
+            await conn.scalar(
+                text(f"SELECT body FROM tenant_{company_id}.messages WHERE reply_to_id = :m"),
+                {"m": message_id},
+            )
+        )
+
+
+async def appointments(engine: AsyncEngine, company_id: int) -> list[Any]:
+    async with engine.connect() as conn:
+        return list(
+            await conn.execute(
+                text(
+                    f"SELECT cal_uid, status, source, phone, name, start_at FROM tenant_{company_id}.appointments"
+                )
+            )
+        )
+
+
+async def test_books_a_local_calendar_slot_by_number(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    acme = (await make_company("acme")).company.id
+    await configure(engine, acme, {"agenda": {"local": True}})
+    ctx = job_context(engine, settings)
+    offer = await say(client, engine, ctx, acme, 1, "Oi, gostaria de agendar uma consulta")
+    assert "Tenho estes horários livres" in offer
+    options = re.findall(r"^(\d)\. (\w+-?\w*), (\d\d/\d\d) às (\d\d:\d\d)", offer, re.M)
+    assert len(options) == 6
+    confirmation = await say(client, engine, ctx, acme, 2, "2")
+    _, weekday, day, hour = options[1]
+    assert f"{weekday}, {day} às {hour}" in confirmation and "Pronto!" in confirmation
+    [booked] = await appointments(engine, acme)
+    assert (booked.status, booked.source, booked.phone, booked.name) == (
+        "scheduled",
+        "chat",
+        PHONE,
+        "Maria Souza",
+    )
+    # The flow is over: the next message is answered normally, and nothing is booked twice.
+    await say(client, engine, ctx, acme, 3, "obrigada!")
+    assert len(await appointments(engine, acme)) == 1
+
+
+async def test_an_unknown_pick_gets_the_options_again_and_giving_up_ends_the_flow(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    acme = (await make_company("acme")).company.id
+    await configure(engine, acme, {"agenda": {"local": True}})
+    ctx = job_context(engine, settings)
+    await say(client, engine, ctx, acme, 1, "quero marcar um horário")
+    again = await say(client, engine, ctx, acme, 2, "9")
+    assert "Não encontrei esse horário" in again and "1. " in again
+    after = await say(client, engine, ctx, acme, 3, "deixa pra lá")
+    assert "horários livres" not in after
+    assert await appointments(engine, acme) == []
+
+
+async def test_without_an_agenda_the_secretary_answers_as_before(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    acme = (await make_company("acme")).company.id
+    reply = await say(
+        client, engine, ctx := job_context(engine, settings), acme, 1, "quero marcar uma consulta"
+    )
+    assert "Tenho estes horários" not in reply and "agendamento" in reply
+    assert ctx  # (the same context serves every message)
+
+
+async def test_books_in_cal_com_when_the_company_has_it(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    import httpx
+
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(
+        hour=13, minute=0, second=0, microsecond=0
+    )
+    fake = FakeCalcom(free={start, start + timedelta(minutes=30)})
+    async with LocalServer(fake.app()) as url, httpx.AsyncClient() as http:
+        acme = (await make_company("acme")).company.id
+        await configure(
+            engine,
+            acme,
+            {"cal": {"base_url": f"{url}/v2", "api_key": fake.api_key, "event_type_id": 1234}},
+        )
+        ctx = {**job_context(engine, settings), "calcom": CalcomClient(http)}
+        offer = await say(client, engine, ctx, acme, 1, "quero agendar")
+        assert offer.count("\n1. ") + offer.count("\n2. ") == 2
+        confirmation = await say(client, engine, ctx, acme, 2, "1")
+        assert "Pronto!" in confirmation
+        [booked] = await appointments(engine, acme)
+        assert booked.cal_uid in {b.uid for b in fake.bookings.values()}
+        assert booked.start_at == start
