@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
 from domain.agenda.booking_flow import BookingFlow
+from domain.agenda.change_flow import ChangeFlow
 from domain.agenda.config import agenda_for
 from domain.billing import usage
 from domain.billing.alerts import AlertRecorder
@@ -205,13 +206,18 @@ async def _scheduling(ctx: dict[str, Any], company: Any, context: Context) -> Co
     )
     now = datetime.now(UTC)
     analysis = analyse(text)
+    change = ChangeFlow(flow, ctx["engine"], ctx.get("calcom"))
     state = await flow.active(company.id, inbound.phone)
-    if state is not None:
+    if state is not None and state.get("kind") in ("reschedule", "cancel"):
+        turn = await change.answer(agenda, state, text, inbound.phone, now)
+    elif state is not None:
         turn = await flow.answer(
             agenda, state, text, inbound.phone, context.contact_name, inbound.id, now
         )
     elif analysis.intent == "schedule":
         turn = await flow.start(agenda, inbound.phone, now)
+    elif analysis.intent in ("reschedule", "cancel"):
+        turn = await change.start(agenda, analysis.intent, inbound.phone, now)
     else:
         return None
     if turn is None:

@@ -64,17 +64,23 @@ class BookingFlow:
         self._engine = engine
         self._calcom = calcom
 
-    def _key(self, company_id: int, phone: str) -> str:
+    def key(self, company_id: int, phone: str) -> str:
         return f"{self._ns}:agenda:flow:{company_id}:{phone}"
 
+    async def remember(self, company_id: int, phone: str, state: dict[str, Any]) -> None:
+        await self._redis.set(self.key(company_id, phone), orjson.dumps(state), ex=STATE_TTL)
+
+    async def forget(self, company_id: int, phone: str) -> None:
+        await self._redis.delete(self.key(company_id, phone))
+
     async def active(self, company_id: int, phone: str) -> dict[str, Any] | None:
-        raw = await self._redis.get(self._key(company_id, phone))
+        raw = await self._redis.get(self.key(company_id, phone))
         return orjson.loads(raw) if raw else None
 
     async def start(self, agenda: Agenda, phone: str, now: datetime) -> Turn:
         """Offer the next free slots as numbered options."""
         try:
-            slots = await self._free_slots(agenda, now)
+            slots = await self.free_slots(agenda, now)
         except CalcomError as error:
             log.warning("agenda_unavailable", kind=error.kind, company_id=agenda.company_id)
             return Turn(
@@ -89,9 +95,7 @@ class BookingFlow:
             )
         options = slots[:MAX_OPTIONS]
         state = {"kind": "schedule", "options": [s.isoformat() for s in options]}
-        await self._redis.set(
-            self._key(agenda.company_id, phone), orjson.dumps(state), ex=STATE_TTL
-        )
+        await self._redis.set(self.key(agenda.company_id, phone), orjson.dumps(state), ex=STATE_TTL)
         log.info("agenda_availability_success", company_id=agenda.company_id, slots=len(slots))
         zone = ZoneInfo(agenda.timezone)
         lines = [f"{i}. {when_text(s, zone)}" for i, s in enumerate(options, start=1)]
@@ -115,7 +119,7 @@ class BookingFlow:
         from domain.secretary.nlu import fold
 
         if any(word in fold(text) for word in GIVE_UP):
-            await self._redis.delete(self._key(agenda.company_id, phone))
+            await self._redis.delete(self.key(agenda.company_id, phone))
             return None
         options = [datetime.fromisoformat(s) for s in state["options"]]
         choice = read_choice(text, len(options), now)
@@ -140,7 +144,7 @@ class BookingFlow:
                 "confirmar esse horário com você.",
                 "agenda_error",
             )
-        await self._redis.delete(self._key(agenda.company_id, phone))
+        await self._redis.delete(self.key(agenda.company_id, phone))
         metrics.inc(APPOINTMENTS, source="chat")
         log.info("agenda_booking_created", company_id=agenda.company_id, appointment=booked)
         link = f"\nLink: {booked['meeting_url']}" if booked.get("meeting_url") else ""
@@ -149,7 +153,7 @@ class BookingFlow:
             f"{when_text(start, zone)}.{link}\nSe precisar remarcar ou cancelar, é só me avisar."
         )
 
-    async def _free_slots(self, agenda: Agenda, now: datetime) -> list[datetime]:
+    async def free_slots(self, agenda: Agenda, now: datetime) -> list[datetime]:
         zone = ZoneInfo(agenda.timezone)
         first = now.astimezone(zone).date()
         last = first + timedelta(days=agenda.days_ahead)

@@ -80,3 +80,18 @@ async def between(
         like = f"%{client.strip()}%"
         query = query.where(_appointments.c.name.ilike(like) | _appointments.c.phone.like(like))
     return list(await conn.execute(query.order_by(_appointments.c.start_at)))
+
+
+async def next_for_phone(conn: AsyncConnection, phone: str, now: datetime) -> Any | None:
+    """The contact's next appointment still to happen."""
+    query = (
+        select(_appointments)
+        .where(
+            _appointments.c.phone == phone,
+            _appointments.c.start_at > now,
+            _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
+        )
+        .order_by(_appointments.c.start_at)
+        .limit(1)
+    )
+    return (await conn.execute(query)).first()

@@ -3,11 +3,14 @@ confirmation; with the local calendar and with (a fake) Cal.com."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -47,6 +50,25 @@ async def say(
                 {"m": message_id},
             )
         )
+
+
+def in_two_days() -> datetime:
+    return (datetime.now(UTC) + timedelta(days=2)).replace(
+        hour=13, minute=0, second=0, microsecond=0
+    )
+
+
+@contextlib.asynccontextmanager
+async def on_cal_com(
+    make_company: MakeCompany, engine: AsyncEngine, settings: Settings, free: set[datetime]
+) -> AsyncIterator[tuple[int, dict[str, Any], FakeCalcom]]:
+    """Company acme booking in a fake Cal.com (API v2) with these free times."""
+    fake = FakeCalcom(free=free)
+    async with LocalServer(fake.app()) as url, httpx.AsyncClient() as http:
+        acme = (await make_company("acme")).company.id
+        cal = {"base_url": f"{url}/v2", "api_key": fake.api_key, "event_type_id": 1234}
+        await configure(engine, acme, {"cal": cal})
+        yield acme, {**job_context(engine, settings), "calcom": CalcomClient(http)}, fake
 
 
 async def appointments(engine: AsyncEngine, company_id: int) -> list[Any]:
@@ -113,20 +135,10 @@ async def test_without_an_agenda_the_secretary_answers_as_before(
 async def test_books_in_cal_com_when_the_company_has_it(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
-    import httpx
-
-    start = (datetime.now(UTC) + timedelta(days=2)).replace(
-        hour=13, minute=0, second=0, microsecond=0
-    )
-    fake = FakeCalcom(free={start, start + timedelta(minutes=30)})
-    async with LocalServer(fake.app()) as url, httpx.AsyncClient() as http:
-        acme = (await make_company("acme")).company.id
-        await configure(
-            engine,
-            acme,
-            {"cal": {"base_url": f"{url}/v2", "api_key": fake.api_key, "event_type_id": 1234}},
-        )
-        ctx = {**job_context(engine, settings), "calcom": CalcomClient(http)}
+    start = in_two_days()
+    async with on_cal_com(
+        make_company, engine, settings, {start, start + timedelta(minutes=30)}
+    ) as (acme, ctx, fake):
         offer = await say(client, engine, ctx, acme, 1, "quero agendar")
         assert offer.count("\n1. ") + offer.count("\n2. ") == 2
         confirmation = await say(client, engine, ctx, acme, 2, "1")
@@ -134,3 +146,54 @@ async def test_books_in_cal_com_when_the_company_has_it(
         [booked] = await appointments(engine, acme)
         assert booked.cal_uid in {b.uid for b in fake.bookings.values()}
         assert booked.start_at == start
+
+
+async def test_reschedules_and_cancels_by_chat_with_a_confirmation_step(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    acme = (await make_company("acme")).company.id
+    await configure(engine, acme, {"agenda": {"local": True}})
+    # Ten messages in a minute from one customer: above the default anti-flood limit.
+    ctx = job_context(engine, settings.model_copy(update={"flood_max_per_minute": 50}))
+    await say(client, engine, ctx, acme, 1, "quero agendar uma consulta")
+    await say(client, engine, ctx, acme, 2, "1")
+    offer = await say(client, engine, ctx, acme, 3, "preciso remarcar meu horário")
+    assert "Seu horário atual é" in offer and "\n1. " in offer
+    ask = await say(client, engine, ctx, acme, 4, "2")
+    assert ask.startswith("Confirma a troca de")
+    done = await say(client, engine, ctx, acme, 5, "sim")
+    assert done.startswith("Remarcado!")
+    rows = {r.status: r for r in await appointments(engine, acme)}
+    assert set(rows) == {"rescheduled", "scheduled"}
+    assert rows["scheduled"].start_at > rows["rescheduled"].start_at
+
+    ask = await say(client, engine, ctx, acme, 6, "quero cancelar a consulta")
+    assert "Confirma o cancelamento?" in ask
+    kept = await say(client, engine, ctx, acme, 7, "não")
+    assert "mantive" in kept
+    await say(client, engine, ctx, acme, 8, "quero cancelar a consulta")
+    cancelled = await say(client, engine, ctx, acme, 9, "sim, pode cancelar")
+    assert "cancelado" in cancelled
+    assert {r.status for r in await appointments(engine, acme)} == {"rescheduled", "cancelled"}
+    nothing = await say(client, engine, ctx, acme, 10, "quero cancelar")
+    assert "Não encontrei nenhum horário marcado" in nothing
+
+
+async def test_a_cal_com_booking_is_rescheduled_there_with_a_new_uid(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    start = in_two_days()
+    async with on_cal_com(make_company, engine, settings, {start, start + timedelta(hours=1)}) as (
+        acme,
+        ctx,
+        fake,
+    ):
+        await say(client, engine, ctx, acme, 1, "quero agendar")
+        await say(client, engine, ctx, acme, 2, "1")
+        await say(client, engine, ctx, acme, 3, "preciso remarcar")
+        await say(client, engine, ctx, acme, 4, "1")
+        assert (await say(client, engine, ctx, acme, 5, "sim")).startswith("Remarcado!")
+        rows = {r.status: r for r in await appointments(engine, acme)}
+        assert rows["scheduled"].start_at == start + timedelta(hours=1)
+        assert rows["scheduled"].cal_uid != rows["rescheduled"].cal_uid
+        assert rows["scheduled"].cal_uid in {b.uid for b in fake.bookings.values()}

@@ -1,0 +1,172 @@
+"""Rescheduling and cancelling by chat (G3), each with a confirmation step.
+
+"Quero remarcar" offers fresh free slots for the contact's next appointment, then asks to
+confirm the change; "quero cancelar" asks to confirm the cancellation. Cal.com bookings are
+rescheduled (a new uid) or cancelled there first; the appointments follow. The state shares
+the booking flow's Redis key and timeout.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.agenda import store
+from domain.agenda.booking_flow import Agenda, BookingFlow, Turn, when_text
+from domain.agenda.choice import best_match, read_choice
+from domain.db import tenant_engine
+from domain.integrations.calcom import CalcomError
+from domain.observability.logging import get_logger
+from domain.observability.metrics import APPOINTMENTS_CANCELLED, metrics
+from domain.secretary.nlu import fold
+
+log = get_logger(__name__)
+YES = re.compile(r"^\s*(sim|s|confirmo|confirma|pode|isso|ok|claro|certo|1)\b")
+NO = re.compile(r"^\s*(nao|n|nem|2|melhor nao|deixa)\b")
+
+
+class ChangeFlow:
+    def __init__(self, booking: BookingFlow, engine: Any, calcom: Any) -> None:
+        self._booking = booking
+        self._engine = engine
+        self._calcom = calcom
+
+    async def start(self, agenda: Agenda, kind: str, phone: str, now: datetime) -> Turn:
+        async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
+            current = await store.next_for_phone(conn, phone, now)
+        if current is None:
+            return Turn("Não encontrei nenhum horário marcado para este número. Quer agendar um?")
+        zone = ZoneInfo(agenda.timezone)
+        state: dict[str, Any] = {
+            "kind": kind,
+            "uid": current.cal_uid,
+            "start": current.start_at.isoformat(),
+        }
+        if kind == "cancel":
+            body = (
+                f"Você tem um horário em {when_text(current.start_at, zone)}. Confirma o "
+                "cancelamento? Responda *sim* ou *não*."
+            )
+        else:
+            try:
+                slots = [
+                    s for s in await self._booking.free_slots(agenda, now) if s != current.start_at
+                ]
+            except CalcomError:
+                return Turn(
+                    "Não consegui acessar a agenda agora. "
+                    "Vou pedir para a equipe remarcar com você.",
+                    "agenda_error",
+                )
+            state["options"] = [s.isoformat() for s in slots[:6]]
+            lines = [f"{i}. {when_text(s, zone)}" for i, s in enumerate(slots[:6], start=1)]
+            body = (
+                f"Seu horário atual é {when_text(current.start_at, zone)}. Posso remarcar para:\n"
+                + "\n".join(lines)
+                + "\nResponda com o número da opção."
+            )
+        await self._save(agenda, phone, state)
+        return Turn(body)
+
+    async def answer(
+        self, agenda: Agenda, state: dict[str, Any], text: str, phone: str, now: datetime
+    ) -> Turn | None:
+        zone = ZoneInfo(agenda.timezone)
+        plain = fold(text)
+        if "new" in state:  # reschedule: waiting for the yes/no on the chosen time
+            return await self._confirm(agenda, state, plain, phone, zone)
+        if state["kind"] == "cancel":
+            if YES.match(plain):
+                await self._cancel(agenda, state["uid"])
+                await self._forget(agenda, phone)
+                return Turn(
+                    "Pronto, seu horário foi cancelado. Se quiser marcar outro, é só me avisar."
+                )
+            if NO.match(plain):
+                await self._forget(agenda, phone)
+                return Turn("Tudo certo, mantive o seu horário.")
+            return Turn("Não entendi. Confirma o cancelamento? Responda *sim* ou *não*.")
+        options = [datetime.fromisoformat(s) for s in state.get("options", [])]
+        choice = read_choice(text, len(options), now)
+        index = choice if isinstance(choice, int) or choice is None else best_match(choice, options)
+        if index is None:
+            if NO.match(plain):
+                await self._forget(agenda, phone)
+                return Turn("Tudo certo, mantive o seu horário.")
+            return Turn(
+                "Não encontrei esse horário entre as opções. Responda com o número da opção."
+            )
+        state["new"] = options[index].isoformat()
+        await self._save(agenda, phone, state)
+        old = datetime.fromisoformat(state["start"])
+        return Turn(
+            f"Confirma a troca de {when_text(old, zone)} para {when_text(options[index], zone)}? "
+            "Responda *sim* ou *não*."
+        )
+
+    async def _confirm(
+        self, agenda: Agenda, state: dict[str, Any], plain: str, phone: str, zone: ZoneInfo
+    ) -> Turn:
+        if NO.match(plain):
+            await self._forget(agenda, phone)
+            return Turn("Tudo certo, mantive o seu horário.")
+        if not YES.match(plain):
+            return Turn("Não entendi. Confirma a troca? Responda *sim* ou *não*.")
+        new = datetime.fromisoformat(state["new"])
+        try:
+            await self._reschedule(agenda, state["uid"], new)
+        except CalcomError as error:
+            log.warning("agenda_reschedule_failed", kind=error.kind)
+            await self._forget(agenda, phone)
+            return Turn(
+                "Não consegui remarcar na agenda. Vou pedir para a equipe falar com você.",
+                "agenda_error",
+            )
+        await self._forget(agenda, phone)
+        return Turn(f"Remarcado! Seu novo horário é {when_text(new, zone)}.")
+
+    async def _cancel(self, agenda: Agenda, uid: str) -> None:
+        if agenda.cal is not None and self._calcom is not None and not uid.startswith("local-"):
+            await self._calcom.cancel(agenda.cal, uid, "Cancelado pelo cliente via WhatsApp")
+        async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
+            await store.set_status(
+                conn, uid, "cancelled", cancellation_reason="pedido pelo WhatsApp"
+            )
+        metrics.inc(APPOINTMENTS_CANCELLED)
+
+    async def _reschedule(self, agenda: Agenda, uid: str, new: datetime) -> None:
+        async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
+            old = await store.by_uid(conn, uid)
+        length = (old.end_at - old.start_at) if old else timedelta(minutes=30)
+        if agenda.cal is not None and self._calcom is not None and not uid.startswith("local-"):
+            booking = await self._calcom.reschedule(
+                agenda.cal, uid, new, "Remarcado pelo WhatsApp", old.cal_booking_id if old else None
+            )
+            new_uid, booking_id, end = booking.uid, booking.id, booking.end or new + length
+        else:
+            new_uid, booking_id, end = f"{uid}-r{int(new.timestamp())}", None, new + length
+        async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
+            await store.upsert_booking(
+                conn,
+                {
+                    "cal_uid": new_uid,
+                    "cal_booking_id": booking_id,
+                    "contact_id": old.contact_id if old else None,
+                    "phone": old.phone if old else None,
+                    "name": old.name if old else None,
+                    "start_at": new,
+                    "end_at": end,
+                    "status": "scheduled",
+                    "source": "chat",
+                    "rescheduled_from_uid": uid,
+                },
+            )
+            await store.set_status(conn, uid, "rescheduled", rescheduled_to_uid=new_uid)
+
+    async def _save(self, agenda: Agenda, phone: str, state: dict[str, Any]) -> None:
+        await self._booking.remember(agenda.company_id, phone, state)
+
+    async def _forget(self, agenda: Agenda, phone: str) -> None:
+        await self._booking.forget(agenda.company_id, phone)
