@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from domain.tenancy.company_settings import picker
 from web.auth import acting_company, authenticated
 from web.openapi import AppointmentsQuery
 from web.services import services
-from web.validation import read_body
+from web.validation import date_arg, read_body
 
 bp = Blueprint("agenda", __name__, url_prefix="/api/agenda")
 log = get_logger(__name__)
@@ -76,8 +76,8 @@ async def appointments() -> Response:
     if company is None:
         raise NotFound("no such company")
     zone = ZoneInfo(company.timezone)
-    first = _day("from") or datetime.now(zone).date()
-    last = _day("to") or first + timedelta(days=7)
+    first = date_arg("from") or datetime.now(zone).date()
+    last = date_arg("to") or first + timedelta(days=7)
     if last < first:
         raise InvalidField("to must not be before from", field="to")
     status = request.args.get("status") or None
@@ -106,13 +106,3 @@ async def appointments() -> Response:
             for r in rows
         ]
     )
-
-
-def _day(name: str) -> date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidField(f"{name} must be a date (YYYY-MM-DD)", field=name) from None

@@ -23,6 +23,7 @@ from web import (
     home,
     openapi,
     ops,
+    panel_agenda,
     panel_analytics,
     panel_auth,
     panel_companies,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.register_blueprint(agenda.bp)
     app.register_blueprint(panel_auth.bp)
     app.register_blueprint(panel_conversations.bp)
+    app.register_blueprint(panel_agenda.bp)
     app.register_blueprint(panel_simulator.bp)
     app.register_blueprint(panel_analytics.bp)
     app.register_blueprint(panel_queues.bp)

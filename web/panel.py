@@ -32,6 +32,7 @@ ROLE_LABELS = {
 # Only capabilities that exist get a tab (later issues add theirs).
 TABS = (
     Tab("conversas", "Conversas", "/painel/conversas"),
+    Tab("agenda", "Agenda", "/painel/agenda"),
     Tab("simulador", "Simulador", "/painel/simulador"),
     Tab("analytics", "Analytics e Consumo", "/painel/analytics"),
     Tab("empresas", "Empresas", "/painel/empresas", platform_admin_only=True),

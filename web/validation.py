@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -47,3 +48,14 @@ async def read_body(limit: int) -> bytes:
         if len(data) > limit:
             raise PayloadTooLarge(f"body is larger than {limit} bytes")
     return bytes(data)
+
+
+def date_arg(name: str) -> date | None:
+    """An optional YYYY-MM-DD query argument; 422 naming it when it is not a date."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidField(f"{name} must be a date (YYYY-MM-DD)", field=name) from None

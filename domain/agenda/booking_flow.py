@@ -134,7 +134,7 @@ class BookingFlow:
             )
         start = options[index]
         try:
-            booked = await self._book(agenda, start, phone, name, message_id)
+            booked = await self.book(agenda, start, phone, name, key=f"message-{message_id}")
         except CalcomError as error:
             log.warning("agenda_booking_failed", kind=error.kind, company_id=agenda.company_id)
             if error.kind == "conflict":
@@ -171,15 +171,17 @@ class BookingFlow:
             busy = [(r.start_at, r.end_at) for r in rows]
         return calendar.slots(first, last, busy, now)
 
-    async def _book(
-        self, agenda: Agenda, start: datetime, phone: str, name: str | None, message_id: int
+    async def book(
+        self, agenda: Agenda, start: datetime, phone: str, name: str | None, key: str
     ) -> dict[str, Any]:
+        """Book `start` in Cal.com or the local calendar and store the appointment; `key`
+        (the message or request it comes from) keeps a retry from booking twice locally."""
         values: dict[str, Any] = {
             "phone": phone,
             "name": name,
             "start_at": start,
             "status": "scheduled",
-            "source": "chat",
+            "source": "chat" if key.startswith("message-") else "panel",
         }
         if agenda.cal is not None and agenda.cal.configured and self._calcom is not None:
             booking = await self._calcom.book(
@@ -189,7 +191,7 @@ class BookingFlow:
                 None,
                 phone,
                 agenda.timezone,
-                metadata={"message_id": str(message_id)},
+                metadata={"origin": key},
             )
             values |= {
                 "cal_uid": booking.uid,
@@ -201,7 +203,7 @@ class BookingFlow:
         else:
             slot = LocalCalendar.from_settings(agenda.settings, agenda.timezone).slot
             # The local calendar's own id keeps a retried job from booking twice.
-            values |= {"cal_uid": f"local-{agenda.company_id}-{message_id}", "end_at": start + slot}
+            values |= {"cal_uid": f"local-{agenda.company_id}-{key}", "end_at": start + slot}
         async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
             await upsert_booking(conn, values)
         return values

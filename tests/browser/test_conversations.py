@@ -98,3 +98,20 @@ async def test_the_platform_admin_watches_a_company_being_provisioned(
     await expect(status).to_contain_text("Token de API")
     await expect(status.locator("strong", has_text="pronto")).to_have_count(4)
     await expect(status).to_contain_text("spawn_worker.py --company-id")
+
+
+async def test_an_operator_books_an_appointment_in_the_agenda_tab(
+    page: Page, login: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    from tests.web.test_panel_agenda import local_agenda, tomorrow_at_ten
+
+    await local_agenda(engine, cast.a.company.id)
+    await login(cast.member, cast.password)
+    await page.get_by_role("link", name="Agenda").click()
+    await page.get_by_label("Nome do cliente").fill("Maria Souza")
+    await page.get_by_label("Telefone (com DDD)").fill("11 98888-7777")
+    await page.get_by_label("Data e hora").fill(tomorrow_at_ten())
+    await page.get_by_role("button", name="Marcar").click()
+    listing = page.locator("#agenda-list")
+    await expect(listing).to_contain_text("Marcado para")
+    await expect(listing).to_contain_text("Maria Souza")
