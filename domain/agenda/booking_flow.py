@@ -7,6 +7,7 @@ company and contact with a timeout; a booking is written once per customer messa
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from domain.agenda.store import upsert_booking
 from domain.db import tenant_engine
 from domain.integrations.calcom import CalcomClient, CalcomConfig, CalcomError
 from domain.observability.logging import get_logger
-from domain.observability.metrics import APPOINTMENTS, metrics
+from domain.observability.metrics import APPOINTMENTS, APPOINTMENTS_LATENCY, metrics
 
 log = get_logger(__name__)
 STATE_TTL = 30 * 60
@@ -158,7 +159,9 @@ class BookingFlow:
         first = now.astimezone(zone).date()
         last = first + timedelta(days=agenda.days_ahead)
         if agenda.cal is not None and agenda.cal.configured and self._calcom is not None:
+            began = time.perf_counter()
             slots = await self._calcom.slots(agenda.cal, first, last, agenda.timezone)
+            metrics.observe(APPOINTMENTS_LATENCY, time.perf_counter() - began)
             return [s.start for s in slots if s.start > now]
         calendar = LocalCalendar.from_settings(agenda.settings, agenda.timezone)
         async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
@@ -184,6 +187,7 @@ class BookingFlow:
             "source": "chat" if key.startswith("message-") else "panel",
         }
         if agenda.cal is not None and agenda.cal.configured and self._calcom is not None:
+            began = time.perf_counter()
             booking = await self._calcom.book(
                 agenda.cal,
                 start,
@@ -193,6 +197,7 @@ class BookingFlow:
                 agenda.timezone,
                 metadata={"origin": key},
             )
+            metrics.observe(APPOINTMENTS_LATENCY, time.perf_counter() - began)
             values |= {
                 "cal_uid": booking.uid,
                 "cal_booking_id": booking.id,
