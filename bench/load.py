@@ -53,7 +53,8 @@ def body_for(message_id: str, i: int) -> bytes:
             },
             "messageTimestamp": int(time.time()),
             "pushName": "Cliente Bench",
-            "message": {"conversation": f"Olá, quero marcar uma consulta ({i})"},
+            # Not a scheduling request: the demo company's agenda would answer it without the model.
+            "message": {"conversation": f"Olá, vocês atendem pelo convênio? ({i})"},
         }
     )
 
