@@ -111,7 +111,8 @@ async def _answer(ctx: dict[str, Any], company: Any, context: Context) -> Reply 
         async with ctx["engine"].connect() as conn:
             tenant = await bind_tenant(conn, company.id)
             history = await load_history(tenant, inbound, settings.memory_turns)
-    context = replace(context, history=history)
+    # Read once: the agenda, the gates and the secretary all use the same analysis.
+    context = replace(context, history=history, analysis=analyse(sanitise(inbound.body or "")))
     quotas = Quotas(ctx["redis"], settings.redis_namespace)
     composed = await _gated(ctx, company, context, quotas)
     if composed is None:
@@ -205,7 +206,7 @@ async def _scheduling(ctx: dict[str, Any], company: Any, context: Context) -> Co
         ctx["redis"], ctx["settings"].redis_namespace, ctx["engine"], ctx.get("calcom")
     )
     now = datetime.now(UTC)
-    analysis = analyse(text)
+    analysis = context.analysis or analyse(text)
     change = ChangeFlow(flow, ctx["engine"], ctx.get("calcom"))
     state = await flow.active(company.id, inbound.phone)
     if state is not None and state.get("kind") in ("reschedule", "cancel"):

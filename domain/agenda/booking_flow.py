@@ -25,6 +25,7 @@ from domain.db import tenant_engine
 from domain.integrations.calcom import CalcomClient, CalcomConfig, CalcomError
 from domain.observability.logging import get_logger
 from domain.observability.metrics import APPOINTMENTS, APPOINTMENTS_LATENCY, metrics
+from domain.secretary.nlu import fold
 
 log = get_logger(__name__)
 STATE_TTL = 30 * 60
@@ -117,8 +118,6 @@ class BookingFlow:
     ) -> Turn | None:
         """The customer's reply while options are open; None when the flow lets go (the
         customer gave up), so the secretary answers normally."""
-        from domain.secretary.nlu import fold
-
         if any(word in fold(text) for word in GIVE_UP):
             await self._redis.delete(self.key(agenda.company_id, phone))
             return None

@@ -50,6 +50,7 @@ class Context:
     contact_name: str | None = None
     profile: dict[str, Any] = field(default_factory=dict)
     history: list[Turn] = field(default_factory=list)  # oldest first
+    analysis: Analysis | None = None  # of the sanitised text, once per message
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ async def compose(
     """No database here: this may wait on the model."""
     inbound = context.inbound
     text = sanitise(inbound.body)
-    analysis = analyse(text)
+    analysis = context.analysis or analyse(text)
     if is_injection(text):
         metrics.inc(INJECTION_BLOCKED)
         log.warning("prompt_injection_blocked", message_id=inbound.id)
@@ -173,7 +174,7 @@ def _checked(
 
 def over_quota(context: Context, company: str) -> Composed:
     """The plan's quota ran out on a plan that blocks: a person takes over (P7, P8)."""
-    analysis = analyse(sanitise(context.inbound.body or ""))
+    analysis = context.analysis or analyse(sanitise(context.inbound.body or ""))
     return _handoff(context, company, analysis, "usage_limit", "plan_quota")
 
 

@@ -19,6 +19,8 @@ from domain.errors import NotFound
 from domain.tenancy.models import Company
 from domain.tenancy.tokens import digest, new_secret
 
+# Never shown at all: payment secrets (not edited here) and a rotated-out webhook secret.
+HIDDEN = ("billing", "previous_webhook_secret")
 SECRETS = {("whaticket", "token"), ("whaticket", "password"), ("gemini", "api_key")}
 # After a rotation the old webhook secret keeps working this long (Whaticket's config may lag).
 ROTATION_GRACE = timedelta(hours=24)
@@ -44,13 +46,14 @@ def public_view(settings: dict[str, Any]) -> dict[str, Any]:
     """The configuration with every secret replaced by whether it is set."""
     view: dict[str, Any] = {}
     for section, values in settings.items():
+        if section in HIDDEN:
+            continue
         if isinstance(values, dict):
             view[section] = {
                 key: (bool(value) if (section, key) in SECRETS else value)
                 for key, value in values.items()
-                if section != "billing"  # payment secrets are not edited here
             }
-        elif section not in ("previous_webhook_secret",):
+        else:
             view[section] = values
     return view
 

@@ -128,3 +128,23 @@ async def test_operators_cannot_change_the_configuration(client: Any, cast: Cast
     assert (await client.get("/painel/configuracoes")).status_code == 403
     page = await (await client.get("/painel/conversas")).get_data(as_text=True)
     assert "/painel/configuracoes" not in page
+
+
+def test_the_view_hides_payment_secrets_and_a_rotated_out_webhook_secret() -> None:
+    from domain.tenancy.configuration import public_view
+
+    view = public_view(
+        {
+            "whaticket": {"base_url": "https://w.example.com", "token": TOKEN},
+            "billing": {"stripe_webhook_secret": "whsec_x"},
+            "previous_webhook_secret": {
+                "secret": "old-secret",
+                "until": "2026-11-26T00:00:00+00:00",
+            },
+            "alert_url": "https://a.example.com",
+        }
+    )
+    assert view == {
+        "whaticket": {"base_url": "https://w.example.com", "token": True},
+        "alert_url": "https://a.example.com",
+    }
