@@ -6,6 +6,7 @@ deployments (or test runs) can share one Redis without seeing each other's jobs.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -175,3 +176,21 @@ async def enqueue_usage_alert(queue: Any, namespace: str, company_id: int, alert
         )
         return False
     return True
+
+
+async def enqueue_deliveries(
+    router: QueueRouter, namespace: str, messages: list[tuple[int, int]], correlation_id: str
+) -> int:
+    """Queue the delivery of many stored messages ((company, message) pairs), a chunk at a
+    time; how many could not be queued (they stay pending: the sweeper queues them later)."""
+
+    async def one(company_id: int, message_id: int) -> bool | None:
+        queue = await router.queue_for(company_id)
+        return await enqueue_delivery(queue, namespace, company_id, message_id, correlation_id)
+
+    failed = 0
+    for first in range(0, len(messages), 200):
+        chunk = messages[first : first + 200]
+        queued = await asyncio.gather(*(one(c, m) for c, m in chunk))
+        failed += sum(1 for q in queued if q is False)
+    return failed

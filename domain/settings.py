@@ -115,6 +115,14 @@ class Settings(BaseSettings):
     cal_default_days_ahead: int = Field(default=7, ge=1, le=60)
     cal_timeout_seconds: float = Field(default=15.0, gt=0)
 
+    # Reminders and no-show (G5, G6): every company's defaults; its agenda settings override.
+    # Minutes before the start, comma-separated ("1440,60" = 24 h and 1 h before).
+    reminder_offsets_minutes: str = Field(default="1440,60", pattern=r"^\d+(,\d+)*$")
+    # An appointment not confirmed nor checked in this long after its end is a no-show.
+    no_show_grace_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    # Reminders claimed per transaction by the dispatcher.
+    reminder_batch: int = Field(default=500, ge=1, le=5000)
+
     # Billing (T3): the estimated cost of usage, in the plans' currency
     billing_cost_per_message: Decimal = Field(default=Decimal("0.05"), ge=0)
     billing_cost_per_thousand_tokens: Decimal = Field(default=Decimal("0.02"), ge=0)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
+from domain.agenda.answers import ReminderAnswers
 from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.change_flow import ChangeFlow
 from domain.agenda.config import agenda_for
@@ -215,6 +216,10 @@ async def _scheduling(ctx: dict[str, Any], company: Any, context: Context) -> Co
         turn = await flow.answer(
             agenda, state, text, inbound.phone, context.contact_name, inbound.id, now
         )
+    elif answered := await ReminderAnswers(ctx["engine"], flow, change).answer(
+        agenda, text, inbound.phone, now
+    ):
+        turn = answered
     elif analysis.intent == "schedule":
         turn = await flow.start(agenda, inbound.phone, now)
     elif analysis.intent in ("reschedule", "cancel"):

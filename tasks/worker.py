@@ -30,6 +30,7 @@ from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlush
 from domain.operations.store import add_dead_letter
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
+from tasks.agenda import dispatch_reminders
 from tasks.billing import send_usage_alert
 from tasks.messages import deliver_message, on_dead_inbound, process_inbound
 from tasks.sweeper import sweep_unqueued
@@ -103,6 +104,8 @@ def scheduler_settings(config: Settings | None = None) -> dict[str, Any]:
         "cron_jobs": [
             # croniter's sixth field is seconds: every 15 s.
             CronJob(sweep_unqueued, cron="* * * * * */15", unique=True, timeout=60, retries=1),
+            # Reminders within ~10 s of their time; a long backlog continues on the next tick.
+            CronJob(dispatch_reminders, cron="* * * * * */10", unique=True, timeout=120, retries=1),
         ],
         "cron_tz": ZoneInfo(config.default_timezone),
         "startup": _startup(config),

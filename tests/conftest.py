@@ -24,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.db import create_engine, public_session
+from domain.observability.metrics import metrics
 from domain.settings import Settings, to_asyncpg_url
 from domain.tenancy.models import Membership, Plan, User
 from domain.tenancy.passwords import hash_password
@@ -195,7 +196,7 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-PUBLIC_TABLES = "api_keys, billing_events, usage_alerts, usage_daily, dead_letters, memberships, subscriptions, users, companies, plans"
+PUBLIC_TABLES = "reminders, api_keys, billing_events, usage_alerts, usage_daily, dead_letters, memberships, subscriptions, users, companies, plans"
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -208,6 +209,8 @@ async def clean_state(engine: AsyncEngine, redis: Redis, settings: Settings) -> 
     keys = [key async for key in redis.scan_iter(match=f"*{settings.redis_namespace}*")]
     if keys:
         await redis.delete(*keys)
+    # Counters a test left unflushed in this process must not show up in the next test's.
+    metrics.pending.clear()
 
 
 # --- data ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from quart import Blueprint, Response, jsonify, request
 from quart_schema import document_querystring, security_scheme
 
 from domain.agenda import store
+from domain.agenda.reminders import policy_for
 from domain.agenda.service import apply_cal_event
 from domain.agenda.webhooks import parse_event, verify_cal_signature
 from domain.db import bind_tenant
@@ -57,7 +58,9 @@ async def cal_webhook() -> Response:
         ) from None
     started = time.perf_counter()
     async with svc.engine.begin() as conn:
-        outcome = await apply_cal_event(await bind_tenant(conn, company.id), event)
+        outcome = await apply_cal_event(
+            await bind_tenant(conn, company.id), event, policy_for(company, svc.settings)
+        )
     log.info(
         "agenda_webhook",
         trigger=event.trigger,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.agenda.choice import best_match, read_choice
 from domain.agenda.local_calendar import LocalCalendar
 from domain.agenda.models import Appointment
+from domain.agenda.reminders import ReminderPolicy, plan
 from domain.agenda.store import upsert_booking
+from domain.agenda.wording import when_text
 from domain.db import tenant_engine
 from domain.integrations.calcom import CalcomClient, CalcomConfig, CalcomError
 from domain.observability.logging import get_logger
@@ -30,7 +32,6 @@ from domain.secretary.nlu import fold
 log = get_logger(__name__)
 STATE_TTL = 30 * 60
 MAX_OPTIONS = 6
-WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
 GIVE_UP = ("deixa", "desisto", "nao quero", "esquece", "cancelar agendamento")
 
 
@@ -50,11 +51,7 @@ class Agenda:
     settings: dict[str, Any]
     cal: CalcomConfig | None  # None or not configured: the local calendar
     days_ahead: int
-
-
-def when_text(start: datetime, zone: ZoneInfo) -> str:
-    local = start.astimezone(zone)
-    return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m} às {local:%H:%M}"
+    reminders: ReminderPolicy
 
 
 class BookingFlow:
@@ -209,5 +206,8 @@ class BookingFlow:
             # The local calendar's own id keeps a retried job from booking twice.
             values |= {"cal_uid": f"local-{agenda.company_id}-{key}", "end_at": start + slot}
         async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
-            await upsert_booking(conn, values)
+            appointment_id = await upsert_booking(conn, values)
+            await plan(
+                conn, agenda.reminders, appointment_id, start, values["end_at"], datetime.now(UTC)
+            )
         return values

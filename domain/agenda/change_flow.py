@@ -9,17 +9,19 @@ the booking flow's Redis key and timeout.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.agenda import store
-from domain.agenda.booking_flow import Agenda, BookingFlow, Turn, when_text
+from domain.agenda import reminders, store
+from domain.agenda.booking_flow import Agenda, BookingFlow, Turn
 from domain.agenda.choice import best_match, read_choice
+from domain.agenda.wording import when_text
 from domain.db import tenant_engine
 from domain.integrations.calcom import CalcomError
 from domain.observability.logging import get_logger
-from domain.observability.metrics import APPOINTMENTS_CANCELLED, metrics
+from domain.observability.metrics import APPOINTMENTS_CANCELLED, RESCHEDULES, metrics
+from domain.operations.audit import record
 from domain.secretary.nlu import fold
 
 log = get_logger(__name__)
@@ -33,9 +35,14 @@ class ChangeFlow:
         self._engine = engine
         self._calcom = calcom
 
-    async def start(self, agenda: Agenda, kind: str, phone: str, now: datetime) -> Turn:
-        async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
-            current = await store.next_for_phone(conn, phone, now)
+    async def start(
+        self, agenda: Agenda, kind: str, phone: str, now: datetime, current: Any | None = None
+    ) -> Turn:
+        """Ask to confirm a cancellation, or offer new times; about `current` (the appointment
+        a reminder was about) or else the contact's next appointment."""
+        if current is None:
+            async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
+                current = await store.next_for_phone(conn, phone, now)
         if current is None:
             return Turn("Não encontrei nenhum horário marcado para este número. Quer agendar um?")
         zone = ZoneInfo(agenda.timezone)
@@ -131,9 +138,23 @@ class ChangeFlow:
         if agenda.cal is not None and self._calcom is not None and not uid.startswith("local-"):
             await self._calcom.cancel(agenda.cal, uid, "Cancelado pelo cliente via WhatsApp")
         async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
-            await store.set_status(
+            current = await store.by_uid(conn, uid)
+            if current is not None:  # reminders first: the dispatcher locks them first too
+                await reminders.drop_pending(
+                    conn, agenda.company_id, current.id, "cancelled", datetime.now(UTC)
+                )
+            cancelled = await store.set_status(
                 conn, uid, "cancelled", cancellation_reason="pedido pelo WhatsApp"
             )
+            if cancelled is not None:
+                await record(
+                    conn,
+                    actor="cliente (WhatsApp)",
+                    action="appointment.cancelled",
+                    entity="appointment",
+                    entity_id=cancelled,
+                    after={"status": "cancelled"},
+                )
         metrics.inc(APPOINTMENTS_CANCELLED)
 
     async def _reschedule(self, agenda: Agenda, uid: str, new: datetime) -> None:
@@ -147,8 +168,13 @@ class ChangeFlow:
             new_uid, booking_id, end = booking.uid, booking.id, booking.end or new + length
         else:
             new_uid, booking_id, end = f"{uid}-r{int(new.timestamp())}", None, new + length
+        now = datetime.now(UTC)
         async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
-            await store.upsert_booking(
+            # The old time's reminders go first (the dispatcher locks reminders before
+            # appointments too, so the two never deadlock); the new time gets its own.
+            if old is not None:
+                await reminders.drop_pending(conn, agenda.company_id, old.id, "moved", now)
+            new_id = await store.upsert_booking(
                 conn,
                 {
                     "cal_uid": new_uid,
@@ -163,7 +189,18 @@ class ChangeFlow:
                     "rescheduled_from_uid": uid,
                 },
             )
-            await store.set_status(conn, uid, "rescheduled", rescheduled_to_uid=new_uid)
+            old_id = await store.set_status(conn, uid, "rescheduled", rescheduled_to_uid=new_uid)
+            await reminders.plan(conn, agenda.reminders, new_id, new, end, now)
+            await record(
+                conn,
+                actor="cliente (WhatsApp)",
+                action="appointment.rescheduled",
+                entity="appointment",
+                entity_id=old_id,
+                before={"uid": uid, "start": old.start_at.isoformat() if old else None},
+                after={"uid": new_uid, "start": new.isoformat(), "appointment_id": new_id},
+            )
+        metrics.inc(RESCHEDULES)
 
     async def _save(self, agenda: Agenda, phone: str, state: dict[str, Any]) -> None:
         await self._booking.remember(agenda.company_id, phone, state)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.agenda.booking_flow import Agenda
+from domain.agenda.reminders import policy_for
 from domain.integrations.calcom import CalcomConfig
 from domain.settings import Settings
 from domain.tenancy.company_settings import picker
@@ -33,4 +34,5 @@ def agenda_for(company: Any, settings: Settings) -> Agenda | None:
         settings=company.settings or {},
         cal=cal if cal.configured else None,
         days_ahead=int(own.get("days_ahead") or settings.cal_default_days_ahead),
+        reminders=policy_for(company, settings),
     )

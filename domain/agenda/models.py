@@ -1,5 +1,6 @@
-"""Appointments (G2) in the tenant schema, kept in step with Cal.com both ways, and the
-Cal.com webhook deliveries already applied (idempotency)."""
+"""Appointments (G2) in the tenant schema, kept in step with Cal.com both ways, the Cal.com
+webhook deliveries already applied (idempotency), and the reminders due (G5) in `public`,
+where one indexed query finds every company's due reminders."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.db import TenantBase
+from domain.db import PublicBase, TenantBase
 
 STATUSES = ("pending", "scheduled", "confirmed", "rescheduled", "cancelled", "completed", "no_show")
 
@@ -48,6 +50,11 @@ class Appointment(TenantBase):
     rescheduled_from_uid: Mapped[str | None] = mapped_column(String(100))
     rescheduled_to_uid: Mapped[str | None] = mapped_column(String(100))
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    # G5/G6: the customer confirmed (a reminder's answer), arrived (check-in by the operator),
+    # and when the last reminder went out (a "1" or "sim" after it is an answer to it).
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    checked_in_at: Mapped[datetime | None] = mapped_column()
+    reminded_at: Mapped[datetime | None] = mapped_column()
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # the last Cal.com view
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
@@ -75,3 +82,42 @@ class CalWebhookEvent(TenantBase):
     received_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     __table_args__ = (UniqueConstraint("trigger", "uid", "created"),)
+
+
+REMINDER_STATUSES = ("pending", "sent", "dropped", "skipped")
+
+
+class Reminder(PublicBase):
+    """One message due about one appointment: a reminder before it (kind "24h", "1h", … from
+    the company's offsets, or "manual"), or the no-show check after it ("no_show").
+
+    `key` makes planning idempotent: kind, appointment and the start it was planned for, so
+    a moved appointment gets new rows while the old ones are dropped when they come due.
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    appointment_id: Mapped[int] = mapped_column(BigInteger)  # in the company's schema
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column()  # the appointment's start when planned
+    due_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    reason: Mapped[str | None] = mapped_column(String(64))  # why dropped or skipped
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the message it became
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    done_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (
+        UniqueConstraint("company_id", "key"),
+        CheckConstraint("status IN ('pending', 'sent', 'dropped', 'skipped')", name="status"),
+        # The dispatcher's query: pending rows by due time, and nothing else is indexed.
+        Index(
+            "ix_reminders_due",
+            "due_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_reminders_appointment", "company_id", "appointment_id"),
+    )

@@ -7,10 +7,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.agenda import store
+from domain.agenda import attendance, reminders, store
+from domain.agenda.reminders import ReminderPolicy
 from domain.agenda.webhooks import CalEvent, attendee, meeting_url, phones, when
 from domain.conversations.store import upsert_contact
-from domain.observability.metrics import APPOINTMENTS, APPOINTMENTS_CANCELLED, metrics
+from domain.observability.metrics import (
+    APPOINTMENTS,
+    APPOINTMENTS_CANCELLED,
+    RESCHEDULES,
+    metrics,
+)
 
 CAL_STATUS = {
     "ACCEPTED": "scheduled",
@@ -22,7 +28,7 @@ CAL_STATUS = {
 FINAL = ("cancelled", "no_show", "completed")
 
 
-async def apply_cal_event(conn: AsyncConnection, event: CalEvent) -> str:
+async def apply_cal_event(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
     """What the delivery did: pong | duplicate | created | rescheduled | cancelled |
     completed | no_show | ignored."""
     if event.trigger == "PING":
@@ -32,27 +38,50 @@ async def apply_cal_event(conn: AsyncConnection, event: CalEvent) -> str:
     handler = HANDLERS.get(event.trigger)
     if handler is None or not event.uid:
         return "ignored"
-    return await handler(conn, event)
+    return str(await handler(conn, event, policy))
 
 
-async def _created(conn: AsyncConnection, event: CalEvent) -> str:
-    await store.upsert_booking(conn, await _values(conn, event.payload, "calcom"))
+async def _booked(conn: AsyncConnection, values: dict[str, Any], policy: ReminderPolicy) -> int:
+    appointment_id = await store.upsert_booking(conn, values)
+    if values["status"] in reminders.ACTIVE:
+        await reminders.plan(
+            conn, policy, appointment_id, values["start_at"], values["end_at"], datetime.now(UTC)
+        )
+    return appointment_id
+
+
+async def _created(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
+    await _booked(conn, await _values(conn, event.payload, "calcom"), policy)
     metrics.inc(APPOINTMENTS, source="calcom")
     return "created"
 
 
-async def _rescheduled(conn: AsyncConnection, event: CalEvent) -> str:
+async def _rescheduled(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
     old = event.payload.get("rescheduleUid")
+    previous = await store.by_uid(conn, str(old)) if old else None
+    if previous is not None:  # reminders before appointments, as the dispatcher locks them
+        await reminders.drop_pending(
+            conn, policy.company_id, previous.id, "moved", datetime.now(UTC)
+        )
     values = await _values(conn, event.payload, "calcom")
     values["rescheduled_from_uid"] = old
-    await store.upsert_booking(conn, values)
+    await _booked(conn, values, policy)
     if old:
-        await store.set_status(conn, str(old), "rescheduled", rescheduled_to_uid=event.uid)
+        moved = await store.set_status(
+            conn, str(old), "rescheduled", unless=("rescheduled",), rescheduled_to_uid=event.uid
+        )
+        if moved is not None:  # not when we moved it ourselves and Cal.com tells us back
+            metrics.inc(RESCHEDULES)
     return "rescheduled"
 
 
-async def _cancelled(conn: AsyncConnection, event: CalEvent) -> str:
+async def _cancelled(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
     reason = event.payload.get("cancellationReason")
+    current = await store.by_uid(conn, event.uid)
+    if current is not None:
+        await reminders.drop_pending(
+            conn, policy.company_id, current.id, "cancelled", datetime.now(UTC)
+        )
     changed = await store.set_status(conn, event.uid, "cancelled", cancellation_reason=reason)
     if changed is None:  # a booking we never saw: keep it, cancelled
         values = await _values(conn, event.payload, "calcom")
@@ -63,7 +92,7 @@ async def _cancelled(conn: AsyncConnection, event: CalEvent) -> str:
     return "cancelled"
 
 
-async def _ended(conn: AsyncConnection, event: CalEvent) -> str:
+async def _ended(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
     if await store.by_uid(conn, event.uid) is None:  # booked before the webhook existed
         values = await _values(conn, event.payload, "calcom")
         await store.upsert_booking(conn, {**values, "status": "completed"})
@@ -72,13 +101,21 @@ async def _ended(conn: AsyncConnection, event: CalEvent) -> str:
     return "completed"
 
 
-async def _no_show(conn: AsyncConnection, event: CalEvent) -> str:
+async def _no_show(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
     missed = any(
         a.get("noShow") for a in event.payload.get("attendees") or [] if isinstance(a, dict)
     )
     if not missed:
         return "ignored"
-    await store.set_status(conn, event.uid, "no_show", unless=("cancelled",))
+    current = await store.by_uid(conn, event.uid)
+    if current is None:
+        return "ignored"
+    now = datetime.now(UTC)
+    # Reminder row first (lock order), then the appointment; the offer of a new time goes out
+    # with the next dispatch, once.
+    await reminders.no_show_now(conn, policy.company_id, current.id, current.start_at, now)
+    if await attendance.mark_no_show(conn, current.id, now, "Cal.com", "calcom"):
+        attendance.count_no_shows()
     return "no_show"
 
 

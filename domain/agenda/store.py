@@ -95,3 +95,37 @@ async def next_for_phone(conn: AsyncConnection, phone: str, now: datetime) -> An
         .limit(1)
     )
     return (await conn.execute(query)).first()
+
+
+async def reminded_next(
+    conn: AsyncConnection, phone: str, now: datetime, since: datetime
+) -> Any | None:
+    """The contact's next appointment that a reminder went out for since `since`: a "1" or
+    "sim" now is an answer to that reminder."""
+    query = (
+        select(_appointments)
+        .where(
+            _appointments.c.phone == phone,
+            _appointments.c.start_at > now,
+            _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
+            _appointments.c.reminded_at >= since,
+        )
+        .order_by(_appointments.c.start_at)
+        .limit(1)
+    )
+    return (await conn.execute(query)).first()
+
+
+async def missed_recently(conn: AsyncConnection, phone: str, since: datetime) -> Any | None:
+    """The contact's latest no-show updated since `since` (the offer of a new time)."""
+    query = (
+        select(_appointments)
+        .where(
+            _appointments.c.phone == phone,
+            _appointments.c.status == "no_show",
+            _appointments.c.updated_at >= since,
+        )
+        .order_by(_appointments.c.start_at.desc())
+        .limit(1)
+    )
+    return (await conn.execute(query)).first()

@@ -339,6 +339,23 @@ async def insert_operator_message(
             .where(_conversations.c.id == conversation_id)
         )
     ).one()
+    message_id = await insert_outbound(
+        conn, contact.id, conversation_id, contact.phone, body, status, "operator", correlation_id
+    )
+    return message_id, str(contact.phone)
+
+
+async def insert_outbound(
+    conn: AsyncConnection,
+    contact_id: int,
+    conversation_id: int,
+    phone: str,
+    body: str,
+    status: str,
+    source: str,
+    correlation_id: str | None = None,
+) -> int:
+    """An outbound message not answering any inbound one (operator, reminder); its id."""
     created = await conn.execute(
         insert(_messages)
         .values(
@@ -346,12 +363,12 @@ async def insert_operator_message(
             status=status,
             kind="text",
             body=body,
-            phone=contact.phone,
-            contact_id=contact.id,
+            phone=phone,
+            contact_id=contact_id,
             conversation_id=conversation_id,
-            source="operator",
+            source=source,
             correlation_id=correlation_id,
         )
         .returning(_messages.c.id)
     )
-    return int(created.scalar_one()), str(contact.phone)
+    return int(created.scalar_one())

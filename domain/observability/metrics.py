@@ -149,6 +149,27 @@ APPOINTMENTS_CANCELLED = Metric(
 APPOINTMENTS_LATENCY = Metric(
     "secretaria_appointments_latency_seconds", "Duration of Cal.com calls.", "histogram"
 )
+REMINDERS_SENT = Metric(
+    "secretaria_appointment_reminders_sent_total",
+    "Appointment reminders written for delivery, by type (24h, 1h, manual, …).",
+    "counter",
+    ("type",),
+)
+CONFIRMATIONS = Metric(
+    "secretaria_appointment_confirmations_total",
+    "Appointments confirmed by the customer's answer.",
+    "counter",
+)
+RESCHEDULES = Metric(
+    "secretaria_appointment_reschedules_total",
+    "Appointments moved to a new time (by chat, panel or Cal.com).",
+    "counter",
+)
+NO_SHOWS = Metric(
+    "secretaria_appointment_no_show_total",
+    "Appointments that became no-shows (not confirmed nor checked in, or marked by Cal.com).",
+    "counter",
+)
 USAGE_BLOCKED = Metric(
     "secretaria_usage_quota_blocked_total",
     "Customer messages the bot did not answer because the plan's quota ran out (P8).",
@@ -199,6 +220,10 @@ ALL: tuple[Metric, ...] = (
     APPOINTMENTS_CONFIRMED,
     APPOINTMENTS_CANCELLED,
     APPOINTMENTS_LATENCY,
+    REMINDERS_SENT,
+    CONFIRMATIONS,
+    RESCHEDULES,
+    NO_SHOWS,
     DELIVERY_RATIO,
     LLM_ERROR_RATE,
 )

@@ -1,0 +1,382 @@
+"""Reminders before an appointment and the no-show check after it (G5, G6).
+
+Planning writes rows in `public.reminders` whenever an appointment is booked or moved: one per
+reminder offset whose time has not passed yet (a booking made 5 h ahead gets only the 1 h
+reminder) and one no-show check after its end. Rows are keyed by kind, appointment and the
+start they were planned for, so planning twice is a no-op and a moved appointment gets new
+rows while the old ones are dropped.
+
+Dispatching claims due rows with one query on a partial index (`status = 'pending'`, by due
+time) under `FOR UPDATE SKIP LOCKED`, so two schedulers never claim the same row. Each row is
+checked against its appointment as it is now: moved or cancelled -> dropped; too close to
+the start, or overtaken by a later reminder -> skipped; otherwise it becomes an outbound
+message in the same transaction. A reminder is therefore one message at most, and the
+delivery job sends a message once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from domain.agenda import attendance
+from domain.agenda.models import Appointment, Reminder
+from domain.agenda.wording import when_text
+from domain.conversations.store import active_conversation, insert_outbound, upsert_contact
+from domain.db import bind_tenant
+from domain.errors import Conflict
+from domain.observability.logging import get_logger
+from domain.observability.metrics import REMINDERS_SENT, metrics
+from domain.secretary.config import whaticket_config
+from domain.secretary.replies import first_status
+from domain.settings import Settings
+
+log = get_logger(__name__)
+_reminders = cast(Table, Reminder.__table__)
+_appointments = cast(Table, Appointment.__table__)
+
+ACTIVE = ("pending", "scheduled", "confirmed")
+NO_SHOW = "no_show"
+MANUAL = "manual"
+# Closer than this to the start, a reminder is noise: the customer is on the way or late.
+MIN_LEAD = timedelta(minutes=5)
+# Two manual reminders for one appointment this close together are one click too many.
+MANUAL_SPACING = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    company_id: int
+    offsets: tuple[int, ...]  # minutes before the start
+    no_show_grace: timedelta
+
+
+def parse_offsets(value: Any) -> tuple[int, ...]:
+    """ "1440,60" or [1440, 60] -> (1440, 60): positive minutes, largest first, no repeats."""
+    items = value.split(",") if isinstance(value, str) else list(value or [])
+    minutes = {int(item) for item in items if str(item).strip()}
+    return tuple(sorted((m for m in minutes if m > 0), reverse=True))
+
+
+def policy_for(company: Any, settings: Settings) -> ReminderPolicy:
+    """The company's agenda settings (`reminders`, `no_show_grace_minutes`) over the defaults."""
+    own = (company.settings or {}).get("agenda") or {}
+    offsets = own.get("reminders")
+    grace = own.get("no_show_grace_minutes")
+    return ReminderPolicy(
+        company_id=company.id,
+        offsets=parse_offsets(
+            offsets if offsets is not None else settings.reminder_offsets_minutes
+        ),
+        no_show_grace=timedelta(
+            minutes=int(grace if grace is not None else settings.no_show_grace_minutes)
+        ),
+    )
+
+
+def kind_for(minutes: int) -> str:
+    """The reminder's name, also its metric label: 1440 -> "24h", 60 -> "1h", 90 -> "90min"."""
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}min"
+
+
+def _row(company_id: int, appointment_id: int, kind: str, starts: datetime, due: datetime) -> dict:
+    key = f"{kind}:{appointment_id}:{starts.isoformat()}"
+    return {
+        "company_id": company_id,
+        "appointment_id": appointment_id,
+        "kind": kind,
+        "key": key,
+        "starts_at": starts,
+        "due_at": due,
+    }
+
+
+async def plan(
+    conn: AsyncConnection,
+    policy: ReminderPolicy,
+    appointment_id: int,
+    start_at: datetime,
+    end_at: datetime,
+    now: datetime,
+) -> None:
+    """The reminders still ahead for the appointment at this start, and its no-show check."""
+    rows = [
+        _row(policy.company_id, appointment_id, kind_for(m), start_at, due)
+        for m in policy.offsets
+        if (due := start_at - timedelta(minutes=m)) > now and start_at - due >= MIN_LEAD
+    ]
+    rows.append(
+        _row(policy.company_id, appointment_id, NO_SHOW, start_at, end_at + policy.no_show_grace)
+    )
+    await conn.execute(
+        insert(_reminders)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=[_reminders.c.company_id, _reminders.c.key])
+    )
+
+
+async def drop_pending(
+    conn: AsyncConnection, company_id: int, appointment_id: int, reason: str, now: datetime
+) -> None:
+    """The appointment was cancelled or moved: its pending reminders will never be sent."""
+    await conn.execute(
+        update(_reminders)
+        .where(
+            _reminders.c.company_id == company_id,
+            _reminders.c.appointment_id == appointment_id,
+            _reminders.c.status == "pending",
+        )
+        .values(status="dropped", reason=reason, done_at=now)
+    )
+
+
+async def no_show_now(
+    conn: AsyncConnection, company_id: int, appointment_id: int, start_at: datetime, now: datetime
+) -> None:
+    """Cal.com marked a no-show: the offer of a new time goes out now, still only once."""
+    row = _row(company_id, appointment_id, NO_SHOW, start_at, now)
+    statement = insert(_reminders).values(row)
+    await conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[_reminders.c.company_id, _reminders.c.key],
+            set_={"due_at": func.least(_reminders.c.due_at, now)},
+            where=_reminders.c.status == "pending",
+        )
+    )
+
+
+async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: datetime) -> int:
+    """ "Enviar lembrete agora": a reminder due at once; its id."""
+    if appointment.status not in ACTIVE or appointment.start_at <= now:
+        raise Conflict("only a future, active appointment gets a reminder")
+    recent = await conn.scalar(
+        select(func.count())
+        .select_from(_reminders)
+        .where(
+            _reminders.c.company_id == company_id,
+            _reminders.c.appointment_id == appointment.id,
+            _reminders.c.kind == MANUAL,
+            _reminders.c.created_at > now - MANUAL_SPACING,
+        )
+    )
+    if recent:
+        raise Conflict("a reminder was sent for this appointment moments ago")
+    row = _row(company_id, appointment.id, MANUAL, appointment.start_at, now)
+    row["key"] = f"{MANUAL}:{appointment.id}:{now.timestamp()}"
+    created = await conn.execute(insert(_reminders).values(row).returning(_reminders.c.id))
+    return int(created.scalar_one())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: str  # send | drop | skip | no_show | attended
+    reason: str = ""
+
+
+def decide(reminder: Any, appointment: Any | None, now: datetime, latest_due: datetime) -> Outcome:
+    """What a due reminder becomes, given its appointment as it is now. `latest_due`: the
+    latest due time among the same appointment's claimed reminders (one message is enough)."""
+    if appointment is None:
+        return Outcome("drop", "gone")
+    if appointment.start_at != reminder.starts_at:
+        return Outcome("drop", "moved")
+    if reminder.kind == NO_SHOW:
+        if appointment.status == "no_show":  # Cal.com said so
+            return Outcome("send") if appointment.phone else Outcome("skip", "no_phone")
+        if appointment.checked_in_at is not None or appointment.status == "confirmed":
+            return Outcome("attended")
+        if appointment.status in ("pending", "scheduled"):
+            return Outcome("no_show")
+        return Outcome("drop", appointment.status)
+    if appointment.status not in ACTIVE:
+        return Outcome("drop", appointment.status)
+    if appointment.start_at - now < MIN_LEAD:
+        return Outcome("skip", "too_late")
+    if reminder.kind != MANUAL and reminder.due_at < latest_due:
+        return Outcome("skip", "superseded")
+    if not appointment.phone:
+        return Outcome("skip", "no_phone")
+    return Outcome("send")
+
+
+def reminder_text(appointment: Any, company: Any, now: datetime) -> str:
+    zone = ZoneInfo(company.timezone)
+    start = appointment.start_at.astimezone(zone)
+    days = (start.date() - now.astimezone(zone).date()).days
+    relative = {0: "hoje", 1: "amanhã"}.get(days)
+    greeting = f"Olá, {appointment.name.split()[0]}!" if appointment.name else "Olá!"
+    when = f"{relative}, {when_text(start, zone)}" if relative else when_text(start, zone)
+    link = f"\nLink: {appointment.meeting_url}" if appointment.meeting_url else ""
+    if appointment.status == "confirmed":
+        return (
+            f"{greeting} Lembrete do seu horário na {company.name}: {when}. "
+            f"Sua presença está confirmada. Até lá!{link}"
+        )
+    return (
+        f"{greeting} Lembrete do seu horário na {company.name}: {when}.{link}\n"
+        "Responda:\n1. Confirmar presença\n2. Remarcar"
+    )
+
+
+def no_show_text(appointment: Any, company: Any) -> str:
+    zone = ZoneInfo(company.timezone)
+    greeting = f"Olá, {appointment.name.split()[0]}." if appointment.name else "Olá."
+    return (
+        f"{greeting} Sentimos sua falta no horário de {when_text(appointment.start_at, zone)} "
+        f"na {company.name}. Quer marcar um novo horário? Responda *sim* e eu mostro os "
+        "horários livres."
+    )
+
+
+@dataclass
+class Dispatched:
+    """One batch: the messages written (to deliver once committed) and what became of each
+    claimed reminder."""
+
+    claimed: int = 0
+    messages: list[tuple[int, int]] = field(default_factory=list)  # (company, message) to send
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    sent_kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    no_shows: int = 0
+
+
+class Dispatcher:
+    def __init__(self, engine: AsyncEngine, companies: Any, settings: Settings) -> None:
+        self._engine = engine
+        self._companies = companies
+        self._settings = settings
+
+    async def run(self, now: datetime, limit: int, only: list[int] | None = None) -> Dispatched:
+        """Claim up to `limit` due reminders (or just `only`) and settle them, in one
+        transaction; metrics are counted once it has committed."""
+        done = Dispatched()
+        async with self._engine.begin() as conn:
+            query = (
+                select(_reminders)
+                .where(_reminders.c.status == "pending", _reminders.c.due_at <= now)
+                .order_by(_reminders.c.due_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            if only is not None:
+                query = query.where(_reminders.c.id.in_(only))
+            claimed = list(await conn.execute(query))
+            done.claimed = len(claimed)
+            by_company: dict[int, list[Any]] = defaultdict(list)
+            for reminder in claimed:
+                by_company[reminder.company_id].append(reminder)
+            for company_id, reminders in by_company.items():
+                await self._company(conn, company_id, reminders, now, done)
+        for kind, count in done.sent_kinds.items():
+            metrics.inc(REMINDERS_SENT, count, type=kind)
+        if done.no_shows:
+            attendance.count_no_shows(done.no_shows)
+        return done
+
+    async def _company(
+        self,
+        conn: AsyncConnection,
+        company_id: int,
+        reminders: list[Any],
+        now: datetime,
+        done: Dispatched,
+    ) -> None:
+        company = await self._companies.profile(company_id)
+        if company is None:
+            await _settle(conn, [r.id for r in reminders], "dropped", now, "company_gone")
+            done.counts["dropped"] += len(reminders)
+            return
+        tenant = await bind_tenant(conn, company_id)
+        ids = {r.appointment_id for r in reminders}
+        appointments = {
+            row.id: row
+            for row in await tenant.execute(
+                select(_appointments).where(_appointments.c.id.in_(ids))
+            )
+        }
+        latest: dict[int, datetime] = {}
+        for r in reminders:
+            if r.kind not in (MANUAL, NO_SHOW):
+                latest[r.appointment_id] = max(r.due_at, latest.get(r.appointment_id, r.due_at))
+        status = first_status(whaticket_config(company, self._settings).configured, "")
+        for r in reminders:
+            appointment: Any = appointments.get(r.appointment_id)
+            outcome = decide(r, appointment, now, latest.get(r.appointment_id, r.due_at))
+            if outcome.action in ("drop", "skip"):
+                settled = "dropped" if outcome.action == "drop" else "skipped"
+                await _settle(conn, [r.id], settled, now, outcome.reason)
+                done.counts[settled] += 1
+                continue
+            if outcome.action == "attended":
+                await attendance.attended(tenant, appointment, now)
+                await _settle(conn, [r.id], "skipped", now, "attended")
+                done.counts["attended"] += 1
+                continue
+            if outcome.action == "no_show":
+                await attendance.mark_no_show(tenant, appointment.id, now, "sistema", "no_show")
+                done.no_shows += 1
+                if not appointment.phone:
+                    await _settle(conn, [r.id], "skipped", now, "no_phone")
+                    continue
+            if r.kind == NO_SHOW:
+                body = no_show_text(appointment, company)
+            else:
+                body = reminder_text(appointment, company, now)
+            message_id = await _write_message(tenant, appointment, body, status, now)
+            await conn.execute(
+                update(_reminders)
+                .where(_reminders.c.id == r.id)
+                .values(status="sent", message_id=message_id, done_at=now)
+            )
+            if r.kind != NO_SHOW:
+                await tenant.execute(
+                    update(_appointments)
+                    .where(_appointments.c.id == appointment.id)
+                    .values(reminded_at=now)
+                )
+                done.sent_kinds[r.kind] += 1
+            done.counts["sent"] += 1
+            if status == "pending":
+                done.messages.append((company_id, message_id))
+
+
+async def _write_message(
+    tenant: AsyncConnection, appointment: Any, body: str, status: str, now: datetime
+) -> int:
+    contact_id = appointment.contact_id or await upsert_contact(
+        tenant, appointment.phone, appointment.name, None, now
+    )
+    conversation_id = await active_conversation(tenant, contact_id, now)
+    return await insert_outbound(
+        tenant, contact_id, conversation_id, appointment.phone, body, status, "reminder"
+    )
+
+
+async def _settle(
+    conn: AsyncConnection, ids: list[int], status: str, now: datetime, reason: str
+) -> None:
+    await conn.execute(
+        update(_reminders)
+        .where(_reminders.c.id.in_(ids))
+        .values(status=status, reason=reason, done_at=now)
+    )
+
+
+async def for_appointment(conn: AsyncConnection, company_id: int, appointment_id: int) -> list[Any]:
+    """The appointment's reminders, by due time (the panel and tests)."""
+    query = (
+        select(_reminders)
+        .where(
+            _reminders.c.company_id == company_id,
+            _reminders.c.appointment_id == appointment_id,
+        )
+        .order_by(_reminders.c.due_at, _reminders.c.id)
+    )
+    return list(await conn.execute(query))

@@ -1,0 +1,376 @@
+"""Reminders 24 h and 1 h before, the no-show check after (G5, G6), with an injected clock:
+the dispatcher is given `now`, appointments are placed relative to it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.agenda.booking_flow import BookingFlow
+from domain.agenda.change_flow import ChangeFlow
+from domain.agenda.config import agenda_for
+from domain.agenda.reminders import Dispatcher
+from domain.settings import Settings
+from domain.tenancy.directory import CompanyDirectory
+from tests.conftest import MakeCompany, job_context
+from tests.tasks.test_booking_flow import PHONE as SAY_PHONE
+from tests.tasks.test_booking_flow import configure, say
+
+PHONE = "5511977776666"
+
+
+class Clinic:
+    """A company on the local calendar, and what the tests do with it."""
+
+    def __init__(self, engine: AsyncEngine, settings: Settings, company_id: int) -> None:
+        self.engine, self.settings, self.id = engine, settings, company_id
+        self.ctx = job_context(engine, settings)
+        self.flow = BookingFlow(self.ctx["redis"], settings.redis_namespace, engine, None)
+        self.directory = CompanyDirectory(engine)
+
+    async def agenda(self) -> Any:
+        company = await self.directory.profile(self.id)
+        return agenda_for(company, self.settings)
+
+    async def book(self, start: datetime, phone: str = PHONE, key: str = "message-1") -> str:
+        booked = await self.flow.book(await self.agenda(), start, phone, "Maria Souza", key=key)
+        return str(booked["cal_uid"])
+
+    async def dispatch(self, now: datetime, limit: int = 500) -> Any:
+        return await Dispatcher(self.engine, self.directory, self.settings).run(now, limit)
+
+    async def rows(self, sql: str, **params: Any) -> list[Any]:
+        async with self.engine.connect() as conn:
+            return list(await conn.execute(text(sql.format(t=f"tenant_{self.id}")), params))
+
+    async def reminders(self) -> list[Any]:
+        return await self.rows(
+            "SELECT kind, status, reason, due_at, message_id, appointment_id "
+            "FROM public.reminders WHERE company_id = :c ORDER BY due_at, id",
+            c=self.id,
+        )
+
+    async def sent(self) -> list[Any]:
+        return await self.rows(
+            "SELECT body, status, source, phone FROM {t}.messages "
+            "WHERE source = 'reminder' ORDER BY id"
+        )
+
+
+@pytest.fixture
+async def clinic(make_company: MakeCompany, engine: AsyncEngine, settings: Settings) -> Clinic:
+    acme = (await make_company("acme")).company.id
+    await configure(engine, acme, {"agenda": {"local": True}})
+    return Clinic(engine, settings, acme)
+
+
+def hour(days: int = 3) -> datetime:
+    """A round time `days` ahead (the dispatcher's clock is set relative to it)."""
+    return (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+
+
+async def test_a_booking_plans_24h_and_1h_reminders_and_each_is_sent_once(clinic: Clinic) -> None:
+    start = hour()
+    await clinic.book(start)
+    planned = await clinic.reminders()
+    assert [(r.kind, r.due_at) for r in planned] == [
+        ("24h", start - timedelta(hours=24)),
+        ("1h", start - timedelta(hours=1)),
+        ("no_show", start + timedelta(minutes=30 + 30)),  # end (30-min slot) + 30 min grace
+    ]
+    # Not yet due: nothing.
+    assert (await clinic.dispatch(start - timedelta(hours=25))).claimed == 0
+    first = await clinic.dispatch(start - timedelta(hours=24))
+    assert first.counts == {"sent": 1} and first.sent_kinds == {"24h": 1}
+    [message] = await clinic.sent()
+    assert message.phone == PHONE and message.status == "outbox"  # no Whaticket configured
+    assert "Olá, Maria! Lembrete do seu horário na" in message.body
+    assert "amanhã" in message.body and "1. Confirmar presença\n2. Remarcar" in message.body
+    # Again at the same time, and a minute later: already sent, nothing new.
+    assert (await clinic.dispatch(start - timedelta(hours=24))).claimed == 0
+    assert (await clinic.dispatch(start - timedelta(hours=23, minutes=59))).claimed == 0
+    second = await clinic.dispatch(start - timedelta(minutes=59))
+    assert second.sent_kinds == {"1h": 1}
+    bodies = [m.body for m in await clinic.sent()]
+    assert len(bodies) == 2 and "hoje" in bodies[1]
+    assert [r.status for r in await clinic.reminders()] == ["sent", "sent", "pending"]
+
+
+async def test_a_late_booking_gets_only_what_still_makes_sense(clinic: Clinic) -> None:
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=5)
+    await clinic.book(start)
+    assert [r.kind for r in await clinic.reminders()] == ["1h", "no_show"]
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=40)
+    await clinic.book(soon, phone="5511900000001", key="message-2")
+    kinds = [r.kind for r in await clinic.reminders() if r.due_at < start]
+    assert kinds == ["no_show", "1h"]  # 40 min ahead: no reminder left, only the no-show check
+
+
+async def test_a_late_scheduler_sends_only_the_latest_reminder(clinic: Clinic) -> None:
+    start = hour()
+    await clinic.book(start)
+    # The scheduler was down for a day: both reminders are due; one message is enough.
+    done = await clinic.dispatch(start - timedelta(minutes=30))
+    assert done.counts == {"sent": 1, "skipped": 1} and done.sent_kinds == {"1h": 1}
+    assert [(r.kind, r.status, r.reason) for r in await clinic.reminders()][:2] == [
+        ("24h", "skipped", "superseded"),
+        ("1h", "sent", None),
+    ]
+    # Too close to the start (or after it): nothing, the customer is on the way.
+    late = hour(days=4)
+    await clinic.book(late, phone="5511900000002", key="message-2")
+    done = await clinic.dispatch(late - timedelta(minutes=2))
+    # (the first appointment, a day over by then, became a no-show: its offer is the "sent")
+    assert done.counts == {"skipped": 2, "sent": 1} and done.no_shows == 1
+    assert done.sent_kinds == {}
+
+
+async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) -> None:
+    start = hour()
+    for n in range(120):
+        await clinic.book(start + timedelta(minutes=n), f"55119{n:08d}", key=f"message-{n}")
+    now = start - timedelta(hours=21)  # every 24h reminder due, no 1h one yet
+
+    async def pending() -> int:
+        left = await clinic.rows(
+            "SELECT count(*) AS n FROM public.reminders WHERE status = 'pending' AND due_at <= :n",
+            n=now,
+        )
+        return int(left[0].n)
+
+    async def scheduler() -> int:
+        """Runs batches until nothing is due (a batch may find every due row locked by the
+        others: SKIP LOCKED then claims nothing, and it tries again)."""
+        claimed = 0
+        while await pending():
+            claimed += (await clinic.dispatch(now, limit=25)).claimed
+            await asyncio.sleep(0)
+        return claimed
+
+    claims = await asyncio.gather(scheduler(), scheduler(), scheduler())
+    assert sum(claims) == 120 and all(claims)  # all three did part of the work
+    sent = await clinic.sent()
+    assert len(sent) == 120 and len({m.phone for m in sent}) == 120
+
+
+async def test_a_rescheduled_appointment_drops_old_reminders_and_gets_new_ones(
+    clinic: Clinic,
+) -> None:
+    start = hour()
+    uid = await clinic.book(start)
+    change = ChangeFlow(clinic.flow, clinic.engine, None)
+    await change._reschedule(await clinic.agenda(), uid, start + timedelta(days=1))
+    rows = await clinic.reminders()
+    old = [r for r in rows if r.due_at < start - timedelta(hours=2)]
+    assert [(r.kind, r.status, r.reason) for r in rows if r.status == "dropped"] == [
+        ("24h", "dropped", "moved"),
+        ("1h", "dropped", "moved"),
+        ("no_show", "dropped", "moved"),
+    ]
+    assert len(old) == 1  # the old 24h one; the new 24h one is due at the old start
+    # At the old reminder times nothing goes out; at the new ones, the new reminders do.
+    assert (await clinic.dispatch(start - timedelta(hours=1))).counts == {}
+    done = await clinic.dispatch(start)  # the new start - 24 h
+    assert done.sent_kinds == {"24h": 1}
+    audit = await clinic.rows("SELECT action FROM {t}.audit_logs ORDER BY id")
+    assert [a.action for a in audit] == ["appointment.rescheduled"]
+
+
+async def test_a_cancelled_appointment_gets_no_reminder(clinic: Clinic) -> None:
+    start = hour()
+    uid = await clinic.book(start)
+    change = ChangeFlow(clinic.flow, clinic.engine, None)
+    await change._cancel(await clinic.agenda(), uid)
+    assert {r.status for r in await clinic.reminders()} == {"dropped"}
+    for at in (start - timedelta(hours=24), start - timedelta(hours=1), start + timedelta(hours=2)):
+        assert (await clinic.dispatch(at)).counts == {}
+    assert await clinic.sent() == []
+
+
+async def test_reschedule_and_cancel_racing_the_dispatcher_never_deadlock_or_double_send(
+    clinic: Clinic,
+) -> None:
+    start = hour()
+    uids = [
+        await clinic.book(start + timedelta(minutes=n), f"55118{n:08d}", key=f"message-{n}")
+        for n in range(30)
+    ]
+    agenda = await clinic.agenda()
+    change = ChangeFlow(clinic.flow, clinic.engine, None)
+    now = start - timedelta(hours=23)
+    moves = [
+        change._reschedule(agenda, uid, start + timedelta(days=2, minutes=n))
+        if n % 2
+        else change._cancel(agenda, uid)
+        for n, uid in enumerate(uids)
+    ]
+    await asyncio.gather(clinic.dispatch(now, limit=10), *moves, clinic.dispatch(now, limit=10))
+    await clinic.dispatch(now)
+    rows = await clinic.reminders()
+    # Each old appointment's 24h reminder was either sent before the change won or dropped;
+    # never both, never twice. The moved ones have fresh pending reminders.
+    old_24h = [r for r in rows if r.kind == "24h" and r.due_at < start]
+    assert len(old_24h) == 30 and {r.status for r in old_24h} <= {"sent", "dropped"}
+    assert len(await clinic.sent()) == sum(1 for r in old_24h if r.status == "sent")
+    fresh = [r for r in rows if r.status == "pending" and r.kind == "24h"]
+    assert len(fresh) == 15
+
+
+async def test_an_unconfirmed_appointment_that_ended_becomes_a_no_show_with_one_offer(
+    clinic: Clinic,
+) -> None:
+    start = hour()
+    await clinic.book(start)
+    await clinic.book(start + timedelta(hours=1), "5511900000003", key="message-2")
+    await clinic.book(start + timedelta(hours=2), "5511900000004", key="message-3")
+    rows = await clinic.rows("SELECT id, phone FROM {t}.appointments ORDER BY start_at")
+    async with clinic.engine.begin() as conn:  # the second confirmed, the third checked in
+        await conn.execute(
+            text(f"UPDATE tenant_{clinic.id}.appointments SET status = 'confirmed' WHERE id = :i"),
+            {"i": rows[1].id},
+        )
+        await conn.execute(
+            text(
+                f"UPDATE tenant_{clinic.id}.appointments SET status = 'completed', "
+                "checked_in_at = now() WHERE id = :i"
+            ),
+            {"i": rows[2].id},
+        )
+    done = await clinic.dispatch(start + timedelta(hours=4))
+    assert done.no_shows == 1 and done.counts["attended"] == 2
+    statuses = await clinic.rows("SELECT status FROM {t}.appointments ORDER BY start_at")
+    assert [s.status for s in statuses] == ["no_show", "completed", "completed"]
+    offers = [m for m in await clinic.sent() if "Sentimos sua falta" in m.body]
+    assert len(offers) == 1 and offers[0].phone == PHONE
+    assert (await clinic.dispatch(start + timedelta(hours=5))).claimed == 0
+    audit = await clinic.rows("SELECT actor, action FROM {t}.audit_logs ORDER BY id")
+    assert [(a.actor, a.action) for a in audit] == [
+        ("sistema", "appointment.no_show"),
+        ("sistema", "appointment.completed"),
+    ]
+
+
+async def test_the_due_query_uses_the_partial_index(clinic: Clinic) -> None:
+    async with clinic.engine.begin() as conn:
+        # A tiny table would be scanned whatever the indexes: forbid that to see the plan.
+        await conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(
+            row[0]
+            for row in await conn.execute(
+                text(
+                    "EXPLAIN SELECT * FROM public.reminders WHERE status = 'pending' "
+                    "AND due_at <= now() ORDER BY due_at LIMIT 500 FOR UPDATE SKIP LOCKED"
+                )
+            )
+        )
+    assert "ix_reminders_due" in plan, plan
+
+
+# --- answers to a reminder, through the real pipeline job ---------------------------------
+
+
+async def reminded(clinic: Clinic, start: datetime) -> None:
+    """The customer of test_booking_flow.say has an appointment and got its 24h reminder."""
+    await clinic.book(start, phone=SAY_PHONE)
+    # The dispatcher's clock is the real one here: the reminder is "sent" now.
+    async with clinic.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE public.reminders SET due_at = now() WHERE kind = '24h' AND company_id = :c"
+            ),
+            {"c": clinic.id},
+        )
+    assert (await clinic.dispatch(datetime.now(UTC))).sent_kinds == {"24h": 1}
+
+
+@pytest.mark.parametrize("answer", ["1", "sim", "Confirmo", "pode confirmar", "Sim, estarei lá"])
+async def test_answers_that_confirm(client: Any, clinic: Clinic, answer: str) -> None:
+    start = hour()
+    await reminded(clinic, start)
+    reply = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, answer)
+    assert "está confirmada" in reply
+    [row] = await clinic.rows("SELECT status, confirmed_at FROM {t}.appointments")
+    assert row.status == "confirmed" and row.confirmed_at is not None
+    audit = await clinic.rows("SELECT actor, action FROM {t}.audit_logs")
+    assert [(a.actor, a.action) for a in audit] == [("cliente (WhatsApp)", "appointment.confirmed")]
+    again = await say(client, clinic.engine, clinic.ctx, clinic.id, 2, "ok")
+    assert "já está confirmado" in again
+    metrics_text = (await (await client.get("/metrics")).get_data()).decode()
+    assert "secretaria_appointment_confirmations_total 1.0" in metrics_text
+    assert "secretaria_appointments_confirmed_total 1.0" in metrics_text
+    assert 'secretaria_appointment_reminders_sent_total{type="24h"} 1.0' in metrics_text
+
+
+@pytest.mark.parametrize("answer", ["2", "remarcar", "Não vou poder ir", "preciso reagendar"])
+async def test_answers_that_reschedule_offer_fresh_times(
+    client: Any, clinic: Clinic, answer: str
+) -> None:
+    start = hour()
+    await reminded(clinic, start)
+    offer = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, answer)
+    assert "Seu horário atual é" in offer and "\n1. " in offer
+    [row] = await clinic.rows("SELECT status FROM {t}.appointments")
+    assert row.status == "scheduled"
+
+
+async def test_a_reminder_answer_reschedules_to_a_new_booking(client: Any, clinic: Clinic) -> None:
+    start = hour()
+    await reminded(clinic, start)
+    await say(client, clinic.engine, clinic.ctx, clinic.id, 1, "2")
+    ask = await say(client, clinic.engine, clinic.ctx, clinic.id, 2, "1")
+    assert ask.startswith("Confirma a troca de")
+    assert (await say(client, clinic.engine, clinic.ctx, clinic.id, 3, "sim")).startswith(
+        "Remarcado!"
+    )
+    rows = await clinic.rows(
+        "SELECT cal_uid, status, rescheduled_from_uid, rescheduled_to_uid FROM {t}.appointments "
+        "ORDER BY id"
+    )
+    assert [r.status for r in rows] == ["rescheduled", "scheduled"]
+    assert rows[0].rescheduled_to_uid == rows[1].cal_uid != rows[0].cal_uid
+    assert rows[1].rescheduled_from_uid == rows[0].cal_uid
+    audit = await clinic.rows("SELECT action FROM {t}.audit_logs")
+    assert [a.action for a in audit] == ["appointment.rescheduled"]
+    pending = [r for r in await clinic.reminders() if r.status == "pending"]
+    assert {r.appointment_id for r in pending} == {2}  # only the new appointment's
+    metrics_text = (await (await client.get("/metrics")).get_data()).decode()
+    assert "secretaria_appointment_reschedules_total 1.0" in metrics_text
+
+
+async def test_without_a_recent_reminder_a_yes_is_just_a_message(
+    client: Any, clinic: Clinic
+) -> None:
+    await clinic.book(hour(), phone=SAY_PHONE)
+    reply = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, "sim")
+    assert "confirmada" not in reply
+    [row] = await clinic.rows("SELECT status FROM {t}.appointments")
+    assert row.status == "scheduled"
+
+
+async def test_a_yes_to_the_no_show_offer_shows_free_times(client: Any, clinic: Clinic) -> None:
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    async with clinic.engine.begin() as conn:  # booked earlier, missed
+        await conn.execute(
+            text(
+                f"INSERT INTO tenant_{clinic.id}.appointments (cal_uid, phone, name, start_at, "
+                "end_at, status, source) VALUES ('local-x', :p, 'Maria', :s, :e, 'scheduled', 'chat')"
+            ),
+            {"p": SAY_PHONE, "s": start, "e": start + timedelta(minutes=30)},
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO public.reminders (company_id, appointment_id, kind, key, starts_at, "
+                "due_at) VALUES (:c, 1, 'no_show', 'no_show:1', :s, :d)"
+            ),
+            {"c": clinic.id, "s": start, "d": start + timedelta(hours=1)},
+        )
+    assert (await clinic.dispatch(datetime.now(UTC))).no_shows == 1
+    offer = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, "sim")
+    assert "Tenho estes horários livres" in offer
+    metrics_text = (await (await client.get("/metrics")).get_data()).decode()
+    assert "secretaria_appointment_no_show_total 1.0" in metrics_text
