@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,12 +11,14 @@ from quart import Blueprint, Response, g, render_template, request
 from quart_schema import hide
 from sqlalchemy import func, select
 
-from domain.agenda import store
-from domain.agenda.booking_flow import BookingFlow, when_text
+from domain import queues
+from domain.agenda import attendance, reminders, store
+from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.config import agenda_for
 from domain.agenda.models import STATUSES, Appointment
+from domain.agenda.wording import when_text
 from domain.db import bind_tenant
-from domain.errors import InvalidField, NotFound
+from domain.errors import Conflict, InvalidField, NotFound
 from domain.integrations.calcom import CalcomClient, CalcomError
 from domain.observability.metrics import APPOINTMENTS, metrics
 from web.panel import is_htmx, render_panel
@@ -34,6 +36,8 @@ STATUS_LABELS = {
     "completed": "realizado",
     "no_show": "não compareceu",
 }
+# Quick filter: appointments still waiting for the customer's confirmation.
+UNCONFIRMED = "unconfirmed"
 
 
 @bp.get("")
@@ -79,6 +83,84 @@ async def create() -> Any:
     return await _page(notice=f"Marcado para {when_text(start, ZoneInfo(company.timezone))}.")
 
 
+@bp.post("/<int:appointment_id>/lembrete")
+@hide
+@panel_login_required
+async def remind_now(appointment_id: int) -> Any:
+    """ "Enviar lembrete agora" (G5): written and queued at once, through the same dispatcher
+    as the scheduled reminders."""
+    company = await _company()
+    svc = services()
+    now = datetime.now(UTC)
+    async with svc.engine.begin() as conn:
+        appointment = await store.by_id(await bind_tenant(conn, company.id), appointment_id)
+        if appointment is None:
+            raise NotFound("no such appointment")
+        try:
+            reminder_id = await reminders.manual(conn, company.id, appointment, now)
+        except Conflict as refused:
+            return await _page(error=_REFUSED.get(str(refused), str(refused)))
+    done = await reminders.Dispatcher(svc.engine, svc.directory, svc.settings).run(
+        now, 1, only=[reminder_id]
+    )
+    await queues.enqueue_deliveries(
+        svc.router, svc.settings.redis_namespace, done.messages, g.correlation_id
+    )
+    if not done.sent_kinds:
+        return await _page(error="O lembrete não pôde ser enviado (horário muito próximo).")
+    phone = f"+{appointment.phone}" if appointment.phone else ""
+    return await _page(notice=f"Lembrete enviado para {appointment.name or phone}.")
+
+
+_REFUSED = {
+    "a reminder was sent for this appointment moments ago": (
+        "Um lembrete foi enviado há instantes para este agendamento."
+    ),
+    "only a future, active appointment gets a reminder": (
+        "Só agendamentos futuros e ativos recebem lembrete."
+    ),
+}
+
+
+@bp.post("/<int:appointment_id>/presenca")
+@hide
+@panel_login_required
+async def check_in(appointment_id: int) -> Any:
+    """The customer arrived (G6): the appointment happened."""
+    company = await _company()
+    async with services().engine.begin() as conn:
+        tenant = await bind_tenant(conn, company.id)
+        changed = await attendance.check_in(tenant, appointment_id, datetime.now(UTC), _actor())
+    if not changed:
+        return await _page(error="Este agendamento não pode receber check-in.")
+    return await _page(notice="Presença registrada.")
+
+
+@bp.post("/<int:appointment_id>/falta")
+@hide
+@panel_login_required
+async def no_show(appointment_id: int) -> Any:
+    """The customer did not come: a no-show, with the one offer of a new time."""
+    company = await _company()
+    now = datetime.now(UTC)
+    async with services().engine.begin() as conn:
+        tenant = await bind_tenant(conn, company.id)
+        appointment = await store.by_id(tenant, appointment_id)
+        if appointment is None:
+            raise NotFound("no such appointment")
+        # The reminder row before the appointment: the dispatcher's lock order.
+        await reminders.no_show_now(conn, company.id, appointment.id, appointment.start_at, now)
+        changed = await attendance.mark_no_show(tenant, appointment.id, now, _actor(), "painel")
+    if not changed:
+        return await _page(error="Este agendamento não pode ser marcado como falta.")
+    attendance.count_no_shows()
+    return await _page(notice="Falta registrada; o cliente vai receber uma oferta de novo horário.")
+
+
+def _actor() -> str:
+    return f"user:{g.principal.user_id}" if g.principal.user_id else "painel"
+
+
 async def _page(error: str | None = None, notice: str | None = None) -> Any:
     company = await _company()
     zone = ZoneInfo(company.timezone)
@@ -86,20 +168,24 @@ async def _page(error: str | None = None, notice: str | None = None) -> Any:
     span = 7 if request.args.get("view", "week") == "week" else 1
     last = date_arg("to") or first + timedelta(days=span - 1)
     status = request.args.get("status") or None
-    if status is not None and status not in STATUSES:
+    if status is not None and status not in STATUSES and status != UNCONFIRMED:
         raise InvalidField("unknown status", field="status")
+    statuses = ("pending", "scheduled") if status == UNCONFIRMED else status
     client = request.args.get("client") or None
     async with services().engine.connect() as conn:
         tenant = await bind_tenant(conn, company.id)
         token = await _token(tenant)
         if is_htmx() and request.args.get("token") == token and request.method == "GET":
             return Response(status=204)
-        rows = await store.between(
+        since = datetime.combine(first, clock(), zone)
+        until = datetime.combine(last + timedelta(days=1), clock(), zone)
+        rows = await store.between(tenant, since, until, statuses, client)
+        shown = await attendance.attendance(tenant, since, until)
+        today = datetime.now(zone).date()
+        month = await attendance.attendance(
             tenant,
-            datetime.combine(first, clock(), zone),
-            datetime.combine(last + timedelta(days=1), clock(), zone),
-            status,
-            client,
+            datetime.combine(today - timedelta(days=30), clock(), zone),
+            datetime.combine(today + timedelta(days=1), clock(), zone),
         )
     days: dict[date, list[Any]] = {}
     for row in rows:
@@ -112,6 +198,11 @@ async def _page(error: str | None = None, notice: str | None = None) -> Any:
         "status": status,
         "client": client or "",
         "labels": STATUS_LABELS,
+        "shown": shown,
+        "month": month,
+        "today": today,
+        "month_ago": today - timedelta(days=30),
+        "now": datetime.now(UTC),
         "token": token,
         "error": error,
         "notice": notice,

@@ -62,19 +62,27 @@ async def by_uid(conn: AsyncConnection, cal_uid: str) -> Any | None:
     ).first()
 
 
+async def by_id(conn: AsyncConnection, appointment_id: int) -> Any | None:
+    return (
+        await conn.execute(select(_appointments).where(_appointments.c.id == appointment_id))
+    ).first()
+
+
 async def between(
     conn: AsyncConnection,
     first: datetime,
     last: datetime,
-    status: str | None = None,
+    status: str | tuple[str, ...] | None = None,
     client: str | None = None,
 ) -> list[Any]:
-    """Appointments starting in [first, last), by start; optionally one status, or a client
-    matched on name or phone."""
+    """Appointments starting in [first, last), by start; optionally of a status (or any of
+    several), or of a client matched on name or phone."""
     query = select(_appointments).where(
         _appointments.c.start_at >= first, _appointments.c.start_at < last
     )
-    if status:
+    if isinstance(status, tuple):
+        query = query.where(_appointments.c.status.in_(status))
+    elif status:
         query = query.where(_appointments.c.status == status)
     if client:
         like = f"%{client.strip()}%"

@@ -115,3 +115,9 @@ async def test_an_operator_books_an_appointment_in_the_agenda_tab(
     listing = page.locator("#agenda-list")
     await expect(listing).to_contain_text("Marcado para")
     await expect(listing).to_contain_text("Maria Souza")
+    # G5: the operator sends a reminder now; the list says so and the quick filter finds it.
+    await listing.get_by_role("button", name="Enviar lembrete agora").click()
+    await expect(listing).to_contain_text("Lembrete enviado para Maria Souza")
+    await page.get_by_role("link", name="Não confirmados").click()
+    await expect(page.locator("#agenda-list")).to_contain_text("Maria Souza")
+    await expect(page.locator("#attendance")).to_contain_text("Presença no período")

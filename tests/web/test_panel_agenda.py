@@ -62,3 +62,105 @@ async def test_without_an_agenda_the_tab_says_so(client: Any, cast: Cast) -> Non
         as_text=True
     )
     assert "Agenda automática não configurada" in body
+
+
+async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    """G5's "Enviar lembrete agora" and G6's check-in, no-show, presença and quick filters."""
+    company_id = cast.a.company.id
+    await local_agenda(engine, company_id)
+    await log_in(client, cast.member, cast.password)
+    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/agenda")}
+    form = {"name": "Maria Souza", "phone": "11988887777", "start": tomorrow_at_ten()}
+    await client.post("/painel/agenda", form=form, headers=headers)
+    page = await (await client.get("/painel/agenda")).get_data(as_text=True)
+    [appointment_id] = re.findall(r"/painel/agenda/(\d+)/lembrete", page)
+    assert "Check-in" not in page  # tomorrow: nothing to check in yet
+
+    sent = await client.post(f"/painel/agenda/{appointment_id}/lembrete", headers=headers)
+    assert "Lembrete enviado para Maria Souza" in await sent.get_data(as_text=True)
+    async with engine.connect() as conn:
+        [message] = list(
+            await conn.execute(
+                text(
+                    f"SELECT body, status FROM tenant_{company_id}.messages WHERE source = 'reminder'"
+                )
+            )
+        )
+        kind = await conn.scalar(text("SELECT kind FROM public.reminders WHERE status = 'sent'"))
+    assert "Lembrete do seu horário" in message.body and kind == "manual"
+    again = await client.post(f"/painel/agenda/{appointment_id}/lembrete", headers=headers)
+    assert "enviado há instantes" in await again.get_data(as_text=True)
+    metrics_text = (await (await client.get("/metrics")).get_data()).decode()
+    assert 'secretaria_appointment_reminders_sent_total{type="manual"} 1.0' in metrics_text
+
+    # Two appointments today, already over: one arrives, one does not.
+    now = datetime.now(ZoneInfo("America/Sao_Paulo")).replace(microsecond=0)
+    async with engine.begin() as conn:
+        for n, phone in enumerate(("5511900000001", "5511900000002")):
+            start = now.replace(hour=0, minute=n * 30, second=0)
+            await conn.execute(
+                text(
+                    f"INSERT INTO tenant_{company_id}.appointments (cal_uid, phone, name, "
+                    "start_at, end_at, status, source) VALUES (:u, :p, :n, :s, :e, 'scheduled', "
+                    "'panel')"
+                ),
+                {
+                    "u": f"t{n}",
+                    "p": phone,
+                    "n": f"Cliente {n}",
+                    "s": start,
+                    "e": start + timedelta(minutes=30),
+                },
+            )
+        ids = [
+            r.id
+            for r in await conn.execute(
+                text(
+                    f"SELECT id FROM tenant_{company_id}.appointments WHERE cal_uid LIKE 't%' ORDER BY id"
+                )
+            )
+        ]
+    today = await (await client.get("/painel/agenda?view=day")).get_data(as_text=True)
+    assert "Check-in" in today and "Faltou" in today and "Presença no período: —" in today
+    arrived = await client.post(f"/painel/agenda/{ids[0]}/presenca?view=day", headers=headers)
+    assert "Presença registrada" in await arrived.get_data(as_text=True)
+    missed = await client.post(f"/painel/agenda/{ids[1]}/falta?view=day", headers=headers)
+    body = await missed.get_data(as_text=True)
+    assert (
+        "Falta registrada" in body and "Presença no período: <strong>50%</strong> (1 de 2)" in body
+    )
+    async with engine.connect() as conn:
+        statuses = [
+            r[0]
+            for r in await conn.execute(
+                text(
+                    f"SELECT status FROM tenant_{company_id}.appointments WHERE cal_uid LIKE 't%' ORDER BY id"
+                )
+            )
+        ]
+        actions = [
+            r[0]
+            for r in await conn.execute(
+                text(f"SELECT action FROM tenant_{company_id}.audit_logs ORDER BY id")
+            )
+        ]
+        offer = await conn.scalar(
+            text(
+                "SELECT status FROM public.reminders WHERE kind = 'no_show' AND appointment_id = :i"
+            ),
+            {"i": ids[1]},
+        )
+    assert statuses == ["completed", "no_show"] and offer == "pending"  # sent by the dispatcher
+    assert actions[-2:] == ["appointment.checked_in", "appointment.no_show"]
+
+    no_shows = await (
+        await client.get("/painel/agenda?status=no_show&from=" + now.date().isoformat())
+    ).get_data(as_text=True)
+    assert "Cliente 1" in no_shows and "Cliente 0" not in no_shows
+    unconfirmed = await (await client.get("/painel/agenda?status=unconfirmed")).get_data(
+        as_text=True
+    )
+    assert "Maria Souza" in unconfirmed and "Cliente 0" not in unconfirmed
+    assert "Não confirmados" in unconfirmed and "No-show" in unconfirmed
