@@ -100,9 +100,11 @@ def stack_env(
 
 
 @contextlib.asynccontextmanager
-async def product(args: argparse.Namespace, env: dict[str, str]) -> AsyncIterator[Stack]:
+async def product(
+    args: argparse.Namespace, env: dict[str, str], name: str = "bench-pipeline"
+) -> AsyncIterator[Stack]:
     """bench/stack.py's (blocking) start and stop, off the loop that serves the fakes."""
-    started = spawned_stack("bench-pipeline", args.web_workers, env, args.workers)
+    started = spawned_stack(name, args.web_workers, env, args.workers)
     stack = await asyncio.to_thread(started.__enter__)
     try:
         yield stack

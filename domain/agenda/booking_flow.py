@@ -21,7 +21,7 @@ from domain.agenda.choice import best_match, read_choice
 from domain.agenda.local_calendar import LocalCalendar
 from domain.agenda.models import Appointment
 from domain.agenda.reminders import ReminderPolicy, plan
-from domain.agenda.store import upsert_booking
+from domain.agenda.store import booked_at, upsert_booking
 from domain.agenda.wording import when_text
 from domain.db import tenant_engine
 from domain.integrations.calcom import CalcomClient, CalcomConfig, CalcomError
@@ -131,16 +131,26 @@ class BookingFlow:
             )
         start = options[index]
         try:
-            booked = await self.book(agenda, start, phone, name, key=f"message-{message_id}")
+            # A retried job (after a crash past the booking) finds the booking already made,
+            # by our own insert or by Cal.com's BOOKING_CREATED webhook: no second booking.
+            booked = await self._already_booked(agenda, phone, start) or await self.book(
+                agenda, start, phone, name, key=f"message-{message_id}"
+            )
         except CalcomError as error:
             log.warning("agenda_booking_failed", kind=error.kind, company_id=agenda.company_id)
             if error.kind == "conflict":
-                return await self.start(agenda, phone, now)
-            return Turn(
-                "Não consegui acessar a agenda para confirmar. Vou pedir para a equipe "
-                "confirmar esse horário com você.",
-                "agenda_error",
-            )
+                # Taken, perhaps by our own earlier attempt whose answer was lost and whose
+                # webhook has arrived since; else someone else took it: offer the others.
+                found = await self._already_booked(agenda, phone, start)
+                if found is None:
+                    return await self.start(agenda, phone, now)
+                booked = found
+            else:
+                return Turn(
+                    "Não consegui acessar a agenda para confirmar. Vou pedir para a equipe "
+                    "confirmar esse horário com você.",
+                    "agenda_error",
+                )
         await self._redis.delete(self.key(agenda.company_id, phone))
         metrics.inc(APPOINTMENTS, source="chat")
         log.info("agenda_booking_created", company_id=agenda.company_id, appointment=booked)
@@ -149,6 +159,13 @@ class BookingFlow:
             f"Pronto! Seu horário na {agenda.company_name} está marcado para "
             f"{when_text(start, zone)}.{link}\nSe precisar remarcar ou cancelar, é só me avisar."
         )
+
+    async def _already_booked(
+        self, agenda: Agenda, phone: str, start: datetime
+    ) -> dict[str, Any] | None:
+        async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
+            row = await booked_at(conn, phone, start)
+        return dict(row._mapping) if row is not None else None
 
     async def free_slots(self, agenda: Agenda, now: datetime) -> list[datetime]:
         zone = ZoneInfo(agenda.timezone)

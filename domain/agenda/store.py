@@ -137,3 +137,13 @@ async def missed_recently(conn: AsyncConnection, phone: str, since: datetime) ->
         .limit(1)
     )
     return (await conn.execute(query)).first()
+
+
+async def booked_at(conn: AsyncConnection, phone: str, start: datetime) -> Any | None:
+    """The contact's active appointment starting at `start`, if there is one."""
+    query = select(_appointments).where(
+        _appointments.c.phone == phone,
+        _appointments.c.start_at == start,
+        _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
+    )
+    return (await conn.execute(query.limit(1))).first()

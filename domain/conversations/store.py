@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -372,3 +373,74 @@ async def insert_outbound(
         .returning(_messages.c.id)
     )
     return int(created.scalar_one())
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A message to send to someone who may not have written yet (a reminder)."""
+
+    phone: str
+    name: str | None
+    body: str
+    status: str
+    source: str
+    correlation_id: str | None = None
+
+
+async def insert_outbound_many(
+    conn: AsyncConnection, items: list[Outbound], now: datetime
+) -> list[int]:
+    """Many outbound messages in a handful of statements (contacts, their open
+    conversations, the messages): the message ids, in the order of `items`."""
+    if not items:
+        return []
+    names: dict[str, str | None] = {}
+    for item in items:
+        names[item.phone] = names.get(item.phone) or item.name
+    contacts = insert(_contacts).values(
+        [{"phone": p, "name": n, "last_message_at": now} for p, n in names.items()]
+    )
+    rows = await conn.execute(
+        contacts.on_conflict_do_update(
+            index_elements=[_contacts.c.phone],
+            set_={"name": func.coalesce(_contacts.c.name, contacts.excluded.name)},
+        ).returning(_contacts.c.id, _contacts.c.phone)
+    )
+    contact_of = {row.phone: int(row.id) for row in rows}
+    await conn.execute(
+        insert(_conversations)
+        .values(
+            [
+                {"contact_id": c, "status": "open", "started_at": now, "last_message_at": now}
+                for c in contact_of.values()
+            ]
+        )
+        .on_conflict_do_nothing(
+            index_elements=["contact_id"], index_where=text("status <> 'closed'")
+        )
+    )
+    open_rows = await conn.execute(
+        select(_conversations.c.id, _conversations.c.contact_id).where(
+            _conversations.c.contact_id.in_(list(contact_of.values())),
+            _conversations.c.status != "closed",
+        )
+    )
+    conversation_of = {row.contact_id: int(row.id) for row in open_rows}
+    created = await conn.execute(
+        insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "direction": "outbound",
+                "status": item.status,
+                "kind": "text",
+                "body": item.body,
+                "phone": item.phone,
+                "contact_id": contact_of[item.phone],
+                "conversation_id": conversation_of[contact_of[item.phone]],
+                "source": item.source,
+                "correlation_id": item.correlation_id,
+            }
+            for item in items
+        ],
+    )
+    return [int(row.id) for row in created]

@@ -196,3 +196,30 @@ async def test_a_cal_com_booking_is_rescheduled_there_with_a_new_uid(
         assert rows["scheduled"].start_at == start + timedelta(hours=1)
         assert rows["scheduled"].cal_uid != rows["rescheduled"].cal_uid
         assert rows["scheduled"].cal_uid in {b.uid for b in fake.bookings.values()}
+
+
+async def test_a_retry_after_a_lost_booking_answer_does_not_book_twice(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    """The first attempt booked in Cal.com and the worker died before our insert; Cal.com's
+    BOOKING_CREATED webhook brought the booking in meanwhile. The retried pick confirms it
+    instead of booking again (Cal.com would refuse the taken time, or double-book)."""
+    start = in_two_days()
+    async with on_cal_com(make_company, engine, settings, {start, start + timedelta(hours=1)}) as (
+        acme,
+        ctx,
+        fake,
+    ):
+        await say(client, engine, ctx, acme, 1, "quero agendar")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    f"INSERT INTO tenant_{acme}.appointments (cal_uid, phone, start_at, end_at, "
+                    "status, source) VALUES ('cal-lost', :p, :s, :e, 'scheduled', 'calcom')"
+                ),
+                {"p": PHONE, "s": start, "e": start + timedelta(minutes=30)},
+            )
+        confirmation = await say(client, engine, ctx, acme, 2, "1")
+        assert "Pronto!" in confirmation
+        assert [r for r in fake.requests if r["method"] == "POST"] == []
+        assert [r.cal_uid for r in await appointments(engine, acme)] == ["cal-lost"]
