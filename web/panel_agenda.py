@@ -106,7 +106,7 @@ async def remind_now(appointment_id: int) -> Any:
     await queues.enqueue_deliveries(
         svc.router, svc.settings.redis_namespace, done.messages, g.correlation_id
     )
-    if not done.sent_kinds:
+    if done.claimed and not done.sent_kinds:  # (claimed 0: the scheduler sent it first)
         return await _page(error="O lembrete não pôde ser enviado (horário muito próximo).")
     phone = f"+{appointment.phone}" if appointment.phone else ""
     return await _page(notice=f"Lembrete enviado para {appointment.name or phone}.")

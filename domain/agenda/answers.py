@@ -22,14 +22,19 @@ from domain.agenda.wording import when_text
 from domain.db import tenant_engine
 from domain.secretary.nlu import fold
 
-CONFIRM = re.compile(
-    r"^\s*(1|sim|s|confirmo|confirmado|confirmada|confirmar|confirma|pode confirmar|"
-    r"confirmar presenca|ok|certo|combinado|estarei (ai|la)|vou sim|com certeza)\b"
+# A confirmation is the whole message, made only of these (in any order): "Sim, estarei lá!"
+# confirms, "Ok, pode cancelar" or "1 dúvida: posso levar meu filho?" does not.
+_CONFIRM_WORDS = (
+    r"1|sim|s|confirmo|confirmado|confirmada|confirmar|confirma|pode confirmar|"
+    r"confirmar presenca|presenca confirmada|ok|certo|combinado|estarei (?:ai|la)|vou sim|"
+    r"com certeza|claro|perfeito|beleza|obrigad[oa]|ate la|ate mais"
 )
+CONFIRM = re.compile(rf"^(?:(?:{_CONFIRM_WORDS})\b\s*)+$")
 RESCHEDULE = re.compile(
-    r"^\s*2\b|remarc|reagend|nao vou poder|nao poderei|nao posso|nao vou conseguir|"
+    r"^2$|remarc|reagend|nao vou poder|nao poderei|nao posso|nao vou conseguir|"
     r"nao consigo ir|outro horario|outro dia|mudar (o )?horario|trocar (o )?horario"
 )
+_PUNCTUATION = re.compile(r"[^\w\s]")
 # Longer than this, a message is a conversation, not an answer to a reminder.
 MAX_ANSWER = 80
 # A reminder's answer counts this long after it was sent; a no-show offer, this long.
@@ -48,8 +53,10 @@ class ReminderAnswers:
         plain = fold(text).strip()
         if not plain or len(plain) > MAX_ANSWER:
             return None
-        wants_change = RESCHEDULE.search(plain) is not None
-        agrees = not wants_change and CONFIRM.match(plain) is not None
+        words = " ".join(_PUNCTUATION.sub(" ", plain).split())
+        wants_change = RESCHEDULE.search(words) is not None
+        # A question is never a confirmation ("confirma o endereço?").
+        agrees = not wants_change and "?" not in plain and CONFIRM.match(words) is not None
         if not (wants_change or agrees):
             return None
         tenant = tenant_engine(self._engine, agenda.company_id)

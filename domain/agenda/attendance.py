@@ -30,11 +30,18 @@ async def _move(
     actor: str,
     action: str,
     reason: str | None = None,
+    *conditions: Any,
 ) -> bool:
-    """Change the appointment if its status allows; audited. True when it changed."""
+    """Change the appointment if its status (and `conditions`) allow; audited. True when it
+    changed: the check and the change are one statement, so a concurrent change wins or
+    loses cleanly."""
     changed = await conn.execute(
         update(_appointments)
-        .where(_appointments.c.id == appointment_id, _appointments.c.status.in_(allowed_from))
+        .where(
+            _appointments.c.id == appointment_id,
+            _appointments.c.status.in_(allowed_from),
+            *conditions,
+        )
         .values(**values)
         .returning(_appointments.c.id)
     )
@@ -99,17 +106,31 @@ async def attended(conn: AsyncConnection, appointment: Any, now: datetime) -> bo
 async def mark_no_show(
     conn: AsyncConnection, appointment_id: int, now: datetime, actor: str, reason: str
 ) -> bool:
-    """Ended without confirmation or check-in, or marked by Cal.com or the operator.
-    Counted by the caller after commit (count_no_shows)."""
+    """Marked by Cal.com or the operator, whatever we believed. Counted by the caller after
+    commit (count_no_shows)."""
     return await _move(
         conn,
         appointment_id,
-        # Cal.com's own mark may come after its MEETING_ENDED (completed).
         ("pending", "scheduled", "confirmed", "completed"),
         {"status": "no_show"},
         actor,
         "appointment.no_show",
         reason,
+    )
+
+
+async def missed(conn: AsyncConnection, appointment_id: int) -> bool:
+    """The no-show check: still neither confirmed nor checked in after its end. A check-in
+    committed meanwhile makes this a no-op (False)."""
+    return await _move(
+        conn,
+        appointment_id,
+        ("pending", "scheduled"),
+        {"status": "no_show"},
+        "sistema",
+        "appointment.no_show",
+        "sem confirmação nem check-in",
+        _appointments.c.checked_in_at.is_(None),
     )
 
 

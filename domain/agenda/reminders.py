@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -87,7 +87,9 @@ def kind_for(minutes: int) -> str:
 
 
 def _row(company_id: int, appointment_id: int, kind: str, starts: datetime, due: datetime) -> dict:
-    key = f"{kind}:{appointment_id}:{starts.isoformat()}"
+    # The instant, not its text: the same start read in the company's zone or in UTC (Cal.com's
+    # webhook, the database) must give the same key, or one appointment gets two sets.
+    key = f"{kind}:{appointment_id}:{int(starts.timestamp())}"
     return {
         "company_id": company_id,
         "appointment_id": appointment_id,
@@ -146,8 +148,10 @@ async def no_show_now(
     await conn.execute(
         statement.on_conflict_do_update(
             index_elements=[_reminders.c.company_id, _reminders.c.key],
-            set_={"due_at": func.least(_reminders.c.due_at, now)},
-            where=_reminders.c.status == "pending",
+            # Also a check already settled (dropped when the meeting "ended"): once sent, never
+            # again.
+            set_={"due_at": func.least(_reminders.c.due_at, now), "status": "pending"},
+            where=_reminders.c.status != "sent",
         )
     )
 
@@ -169,9 +173,18 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
     if recent:
         raise Conflict("a reminder was sent for this appointment moments ago")
     row = _row(company_id, appointment.id, MANUAL, appointment.start_at, now)
-    row["key"] = f"{MANUAL}:{appointment.id}:{now.timestamp()}"
-    created = await conn.execute(insert(_reminders).values(row).returning(_reminders.c.id))
-    return int(created.scalar_one())
+    # One per appointment per spacing window, also for two clicks racing past the count.
+    row["key"] = f"{MANUAL}:{appointment.id}:{int(now.timestamp() // MANUAL_SPACING.seconds)}"
+    created = await conn.execute(
+        insert(_reminders)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=[_reminders.c.company_id, _reminders.c.key])
+        .returning(_reminders.c.id)
+    )
+    reminder_id = created.scalar()
+    if reminder_id is None:
+        raise Conflict("a reminder was sent for this appointment moments ago")
+    return int(reminder_id)
 
 
 @dataclass(frozen=True)
@@ -182,7 +195,8 @@ class Outcome:
 
 def decide(reminder: Any, appointment: Any | None, now: datetime, latest_due: datetime) -> Outcome:
     """What a due reminder becomes, given its appointment as it is now. `latest_due`: the
-    latest due time among the same appointment's claimed reminders (one message is enough)."""
+    latest due time among the appointment's due reminders, claimed here or already settled
+    elsewhere (one message is enough)."""
     if appointment is None:
         return Outcome("drop", "gone")
     if appointment.start_at != reminder.starts_at:
@@ -211,7 +225,8 @@ def reminder_text(appointment: Any, company: Any, now: datetime) -> str:
     start = appointment.start_at.astimezone(zone)
     days = (start.date() - now.astimezone(zone).date()).days
     relative = {0: "hoje", 1: "amanhã"}.get(days)
-    greeting = f"Olá, {appointment.name.split()[0]}!" if appointment.name else "Olá!"
+    first = (appointment.name or "").split()[:1]
+    greeting = f"Olá, {first[0]}!" if first else "Olá!"
     when = f"{relative}, {when_text(start, zone)}" if relative else when_text(start, zone)
     link = f"\nLink: {appointment.meeting_url}" if appointment.meeting_url else ""
     if appointment.status == "confirmed":
@@ -227,7 +242,8 @@ def reminder_text(appointment: Any, company: Any, now: datetime) -> str:
 
 def no_show_text(appointment: Any, company: Any) -> str:
     zone = ZoneInfo(company.timezone)
-    greeting = f"Olá, {appointment.name.split()[0]}." if appointment.name else "Olá."
+    first = (appointment.name or "").split()[:1]
+    greeting = f"Olá, {first[0]}." if first else "Olá."
     return (
         f"{greeting} Sentimos sua falta no horário de {when_text(appointment.start_at, zone)} "
         f"na {company.name}. Quer marcar um novo horário? Responda *sim* e eu mostro os "
@@ -246,6 +262,14 @@ class Dispatched:
     sent_kinds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     no_shows: int = 0
 
+    def merge(self, part: Dispatched) -> None:
+        self.messages += part.messages
+        for key, count in part.counts.items():
+            self.counts[key] += count
+        for kind, count in part.sent_kinds.items():
+            self.sent_kinds[kind] += count
+        self.no_shows += part.no_shows
+
 
 class Dispatcher:
     def __init__(self, engine: AsyncEngine, companies: Any, settings: Settings) -> None:
@@ -260,7 +284,10 @@ class Dispatcher:
         async with self._engine.begin() as conn:
             query = (
                 select(_reminders)
-                .where(_reminders.c.status == "pending", _reminders.c.due_at <= now)
+                # A literal, not a parameter: a generic plan could not use the partial index.
+                .where(
+                    _reminders.c.status == literal_column("'pending'"), _reminders.c.due_at <= now
+                )
                 .order_by(_reminders.c.due_at)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -273,7 +300,18 @@ class Dispatcher:
             for reminder in claimed:
                 by_company[reminder.company_id].append(reminder)
             for company_id, reminders in by_company.items():
-                await self._company(conn, company_id, reminders, now, done)
+                # One company's bad data must not hold back everyone's reminders: its part of
+                # the batch is undone and its rows set aside, the others go on.
+                part = Dispatched()
+                try:
+                    async with conn.begin_nested():
+                        await self._company(conn, company_id, reminders, now, part)
+                except Exception:
+                    log.exception("reminders_failed", company_id=company_id, count=len(reminders))
+                    await _settle(conn, [r.id for r in reminders], "skipped", now, "error")
+                    done.counts["error"] += len(reminders)
+                    continue
+                done.merge(part)
         for kind, count in done.sent_kinds.items():
             metrics.inc(REMINDERS_SENT, count, type=kind)
         if done.no_shows:
@@ -301,10 +339,7 @@ class Dispatcher:
                 select(_appointments).where(_appointments.c.id.in_(ids))
             )
         }
-        latest: dict[int, datetime] = {}
-        for r in reminders:
-            if r.kind not in (MANUAL, NO_SHOW):
-                latest[r.appointment_id] = max(r.due_at, latest.get(r.appointment_id, r.due_at))
+        latest = await _latest_due(conn, company_id, ids, now)
         status = first_status(whaticket_config(company, self._settings).configured, "")
         settled: dict[tuple[str, str], list[int]] = defaultdict(list)
         sends: list[tuple[Any, Any, str]] = []  # (reminder, appointment, body)
@@ -322,7 +357,9 @@ class Dispatcher:
                 done.counts["attended"] += 1
                 continue
             if outcome.action == "no_show":
-                await attendance.mark_no_show(tenant, appointment.id, now, "sistema", "no_show")
+                if not await attendance.missed(tenant, appointment.id):
+                    settled["skipped", "changed"].append(r.id)  # checked in meanwhile
+                    continue
                 done.no_shows += 1
                 if not appointment.phone:
                     settled["skipped", "no_phone"].append(r.id)
@@ -378,6 +415,25 @@ class Dispatcher:
         done.counts["sent"] += len(sends)
         if status == "pending":
             done.messages += [(company_id, m) for m in message_ids]
+
+
+async def _latest_due(
+    conn: AsyncConnection, company_id: int, appointment_ids: set[int], now: datetime
+) -> dict[int, datetime]:
+    """Per appointment, the latest scheduled reminder already due, wherever it was claimed
+    (another scheduler's batch may hold the 1 h one while this one holds the 24 h one)."""
+    rows = await conn.execute(
+        select(_reminders.c.appointment_id, func.max(_reminders.c.due_at))
+        .where(
+            _reminders.c.company_id == company_id,
+            _reminders.c.appointment_id.in_(appointment_ids),
+            _reminders.c.kind.not_in((MANUAL, NO_SHOW)),
+            _reminders.c.due_at <= now,
+            _reminders.c.status.in_(("pending", "sent")),
+        )
+        .group_by(_reminders.c.appointment_id)
+    )
+    return {int(row[0]): row[1] for row in rows}
 
 
 async def _settle(

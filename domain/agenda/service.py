@@ -93,12 +93,17 @@ async def _cancelled(conn: AsyncConnection, event: CalEvent, policy: ReminderPol
 
 
 async def _ended(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
-    if await store.by_uid(conn, event.uid) is None:  # booked before the webhook existed
+    """Cal.com says the meeting's time is over, not that anyone came: a confirmed or
+    checked-in appointment is done; any other waits for the no-show check (G6)."""
+    current = await store.by_uid(conn, event.uid)
+    if current is None:  # booked before the webhook existed: nothing to judge it by
         values = await _values(conn, event.payload, "calcom")
         await store.upsert_booking(conn, {**values, "status": "completed"})
         return "completed"
-    await store.set_status(conn, event.uid, "completed", unless=FINAL)
-    return "completed"
+    if current.status == "confirmed" or current.checked_in_at is not None:
+        await store.set_status(conn, event.uid, "completed", unless=FINAL)
+        return "completed"
+    return "ended"
 
 
 async def _no_show(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:

@@ -398,7 +398,8 @@ async def insert_outbound_many(
     for item in items:
         names[item.phone] = names.get(item.phone) or item.name
     contacts = insert(_contacts).values(
-        [{"phone": p, "name": n, "last_message_at": now} for p, n in names.items()]
+        # In phone order: two batches upserting the same contacts lock them in the same order.
+        [{"phone": p, "name": names[p], "last_message_at": now} for p in sorted(names)]
     )
     rows = await conn.execute(
         contacts.on_conflict_do_update(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -114,9 +115,12 @@ async def test_a_late_booking_gets_only_what_still_makes_sense(clinic: Clinic) -
 async def test_a_late_scheduler_sends_only_the_latest_reminder(clinic: Clinic) -> None:
     start = hour()
     await clinic.book(start)
-    # The scheduler was down for a day: both reminders are due; one message is enough.
+    # The scheduler was down for a day: both reminders are due; one message is enough, even
+    # when the two are claimed in different batches (or by different schedulers).
+    first = await clinic.dispatch(start - timedelta(minutes=30), limit=1)
+    assert first.counts == {"skipped": 1}
     done = await clinic.dispatch(start - timedelta(minutes=30))
-    assert done.counts == {"sent": 1, "skipped": 1} and done.sent_kinds == {"1h": 1}
+    assert done.counts == {"sent": 1} and done.sent_kinds == {"1h": 1}
     assert [(r.kind, r.status, r.reason) for r in await clinic.reminders()][:2] == [
         ("24h", "skipped", "superseded"),
         ("1h", "sent", None),
@@ -374,3 +378,102 @@ async def test_a_yes_to_the_no_show_offer_shows_free_times(client: Any, clinic: 
     assert "Tenho estes horários livres" in offer
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
     assert "secretaria_appointment_no_show_total 1.0" in metrics_text
+
+
+async def test_planning_again_from_a_utc_start_adds_nothing(clinic: Clinic) -> None:
+    """Our booking plans with the start in the company's zone; Cal.com's BOOKING_CREATED for
+    the same booking (or a read from the database) gives it in UTC: still one set."""
+    from domain.agenda.reminders import plan
+
+    start = hour().astimezone(ZoneInfo("America/Sao_Paulo"))
+    await clinic.book(start)
+    agenda = await clinic.agenda()
+    [appointment] = await clinic.rows("SELECT id, start_at, end_at FROM {t}.appointments")
+    async with clinic.engine.begin() as conn:
+        await plan(
+            conn,
+            agenda.reminders,
+            appointment.id,
+            start.astimezone(UTC),
+            appointment.end_at,
+            datetime.now(UTC),
+        )
+    assert len(await clinic.reminders()) == 3
+    assert (await clinic.dispatch(start - timedelta(minutes=59))).counts == {
+        "sent": 1,
+        "skipped": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Ok, pode cancelar",
+        "Sim, quero cancelar",
+        "1 dúvida: posso levar meu filho?",
+        "Confirma o endereço pra mim?",
+        "certo, mas não vou",
+        "2 pessoas vão",
+    ],
+)
+async def test_answers_that_are_not_confirmations(client: Any, clinic: Clinic, words: str) -> None:
+    await reminded(clinic, hour())
+    await say(client, clinic.engine, clinic.ctx, clinic.id, 1, words)
+    [row] = await clinic.rows("SELECT status FROM {t}.appointments")
+    assert row.status == "scheduled"
+
+
+async def test_a_check_in_wins_over_the_no_show_check(clinic: Clinic) -> None:
+    from domain.agenda import attendance
+
+    start = hour()
+    await clinic.book(start)
+    [row] = await clinic.rows("SELECT id FROM {t}.appointments")
+    async with clinic.engine.begin() as conn:
+        tenant = await conn.execution_options(schema_translate_map={None: f"tenant_{clinic.id}"})
+        assert await attendance.check_in(tenant, row.id, datetime.now(UTC), "user:1")
+        # The dispatcher read the appointment before the check-in committed: its update
+        # finds it checked in and changes nothing.
+        assert not await attendance.missed(tenant, row.id)
+    done = await clinic.dispatch(start + timedelta(hours=2))
+    assert done.no_shows == 0 and not [m for m in await clinic.sent()]
+
+
+async def test_one_company_with_bad_data_does_not_hold_back_the_others(
+    clinic: Clinic, make_company: MakeCompany
+) -> None:
+    start = hour()
+    await clinic.book(start)
+    other = (await make_company("beta")).company.id
+    await configure(clinic.engine, other, {"agenda": {"local": True}})
+    beta = Clinic(clinic.engine, clinic.settings, other)
+    await beta.book(start, phone="5511900000009")
+    async with clinic.engine.begin() as conn:  # a zone that no longer exists
+        await conn.execute(
+            text("UPDATE companies SET timezone = 'Mars/Olympus' WHERE id = :c"), {"c": clinic.id}
+        )
+    done = await Dispatcher(clinic.engine, CompanyDirectory(clinic.engine), clinic.settings).run(
+        start - timedelta(hours=24), 500
+    )
+    assert done.counts == {"error": 1, "sent": 1}
+    assert len(await beta.sent()) == 1 and await clinic.sent() == []
+    assert next((r.status, r.reason) for r in await clinic.reminders()) == ("skipped", "error")
+
+
+async def test_two_clicks_on_send_now_send_one_reminder(clinic: Clinic) -> None:
+    from domain.agenda import reminders
+    from domain.errors import Conflict
+
+    await clinic.book(hour())
+    [appointment] = await clinic.rows("SELECT * FROM {t}.appointments")
+    now = datetime.now(UTC)
+
+    async def click() -> int | None:
+        async with clinic.engine.begin() as conn:
+            try:
+                return await reminders.manual(conn, clinic.id, appointment, now)
+            except Conflict:
+                return None
+
+    made = await asyncio.gather(click(), click())
+    assert sorted(m is None for m in made) == [False, True]

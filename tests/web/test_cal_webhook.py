@@ -99,6 +99,47 @@ async def test_created_rescheduled_cancelled_and_ended_keep_appointments_in_step
     assert rows[cancelled].status == "cancelled"
 
 
+async def test_a_meeting_that_ended_is_only_done_when_confirmed_or_checked_in(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    """MEETING_ENDED says the time is over, not that the customer came (G6): an unconfirmed
+    appointment stays for the no-show check, which then offers a new time once."""
+    from datetime import UTC, datetime, timedelta
+
+    from domain.agenda.reminders import Dispatcher
+    from domain.settings import Settings
+    from domain.tenancy.directory import CompanyDirectory
+
+    a = cast.a.company.id
+    await with_secret(engine, a)
+    await post(client, "webhook_booking_created.json")
+    ended = json.loads((CAL / "webhook_booking_created.json").read_text())
+    ended = {
+        "triggerEvent": "MEETING_ENDED",
+        "createdAt": "2026-03-10T12:00:00Z",
+        "payload": ended["payload"],
+    }
+    body = json.dumps(ended, separators=(",", ":")).encode()
+    response = await client.post("/api/agenda/webhook/cal", data=body, headers=signed(body))
+    assert (await response.get_json())["outcome"] == "ended"
+    [row] = await appointments(engine, a)
+    assert row.status == "scheduled"
+    dispatcher = Dispatcher(engine, CompanyDirectory(engine), Settings())
+    done = await dispatcher.run(datetime.now(UTC) + timedelta(days=3650), 100)
+    assert done.no_shows == 1
+    [row] = await appointments(engine, a)
+    assert row.status == "no_show"
+    # Cal.com marking it a no-show later does not send a second offer.
+    no_show = {
+        "triggerEvent": "BOOKING_NO_SHOW_UPDATED",
+        "createdAt": "2026-03-10T13:00:00Z",
+        "payload": {"attendees": [{"noShow": True}], "bookingUid": row.cal_uid},
+    }
+    body = json.dumps(no_show, separators=(",", ":")).encode()
+    await client.post("/api/agenda/webhook/cal", data=body, headers=signed(body))
+    assert (await dispatcher.run(datetime.now(UTC) + timedelta(days=3650), 100)).counts == {}
+
+
 async def test_no_show_updates_mark_the_appointment(
     client: Any, engine: AsyncEngine, cast: Cast
 ) -> None:
