@@ -39,6 +39,9 @@ class ConfigurationForm(BaseModel):
     secretary_name: str | None = Field(default=None, max_length=80)
     secretary_tone: Literal["cordial", "formal", "descontraido"] = "cordial"
     alert_url: HttpUrl | None = None
+    # Agenda (G5, G6): hours before the start ("24, 1"); minutes after the end for a no-show.
+    reminder_hours: str | None = Field(default=None, pattern=r"^\d{1,3}(\s*,\s*\d{1,3})*$")
+    no_show_grace_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     clear: list[str] = Field(default_factory=list)  # secrets to remove, as "section.key"
 
 
@@ -73,12 +76,22 @@ def apply(settings: dict[str, Any], form: ConfigurationForm) -> tuple[dict[str, 
         ("secretary", "name"): form.secretary_name,
         ("secretary", "tone"): form.secretary_tone,
         ("secretary", "business_hours"): form.business_hours,
+        ("agenda", "reminders"): (
+            sorted({int(h) * 60 for h in form.reminder_hours.split(",")}, reverse=True)
+            if form.reminder_hours
+            else None
+        ),
+        ("agenda", "no_show_grace_minutes"): form.no_show_grace_minutes,
     }
     for (section, key), value in values.items():
         if (section, key) in SECRETS and not value:
             continue  # write-only: an empty field keeps the secret
-        if new.get(section, {}).get(key) != (value or None):
-            new.setdefault(section, {})[key] = value or None
+        if value == 0 and key == "no_show_grace_minutes":
+            pass  # zero is a value here, not "unset"
+        elif not value:
+            value = None
+        if new.get(section, {}).get(key) != value:
+            new.setdefault(section, {})[key] = value
             changed.append(f"{section}.{key}")
     for name in form.clear:
         section, _, key = name.partition(".")

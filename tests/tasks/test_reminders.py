@@ -18,7 +18,7 @@ from domain.agenda.config import agenda_for
 from domain.agenda.reminders import Dispatcher
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
-from tests.conftest import MakeCompany, job_context
+from tests.conftest import MakeCompany, eventually, job_context
 from tests.tasks.test_booking_flow import PHONE as SAY_PHONE
 from tests.tasks.test_booking_flow import configure, say
 
@@ -477,3 +477,81 @@ async def test_two_clicks_on_send_now_send_one_reminder(clinic: Clinic) -> None:
 
     made = await asyncio.gather(click(), click())
     assert sorted(m is None for m in made) == [False, True]
+
+
+async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    settings: Settings,
+    worker: Any,
+    whaticket: Any,
+) -> None:
+    """The scheduler's job, with a real SAQ worker delivering to the fake Whaticket."""
+    from domain import queues
+    from tasks.agenda import dispatch_reminders
+
+    acme = (await make_company("acme")).company.id
+    wt = {"base_url": whaticket.url, "token": whaticket.token}
+    await configure(engine, acme, {"agenda": {"local": True}, "whaticket": wt})
+    clinic = Clinic(engine, settings, acme)
+    await clinic.book(hour())
+    async with engine.begin() as conn:
+        await conn.execute(text("UPDATE public.reminders SET due_at = now() WHERE kind = '24h'"))
+    ctx = clinic.ctx
+    ctx["router"] = queues.QueueRouter(
+        ctx["redis"],
+        settings.redis_namespace,
+        ctx["inbound_queue"],
+        None,  # type: ignore[arg-type]
+    )
+    assert await dispatch_reminders(ctx) == {"sent": 1, "unqueued": 0}
+    assert await dispatch_reminders(ctx) == {"unqueued": 0}
+    await eventually(lambda: _sent(whaticket))
+    [payload] = whaticket.sent
+    assert payload["number"] == PHONE and "Lembrete do seu horário" in payload["body"]
+    [delivered] = await eventually(
+        lambda: _rows_when(clinic, "SELECT status FROM {t}.messages WHERE status = 'sent'")
+    )
+    assert delivered.status == "sent"
+    await asyncio.sleep(0.5)  # a second send would have arrived by now
+    assert len(whaticket.sent) == 1
+
+
+async def _sent(fake: Any) -> bool:
+    return bool(fake.sent)
+
+
+async def _rows_when(clinic: Clinic, sql: str) -> list[Any] | None:
+    return await clinic.rows(sql) or None
+
+
+async def test_a_reminder_answer_reschedules_in_cal_com_with_fresh_availability(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    from tests.tasks.test_booking_flow import in_two_days, on_cal_com
+
+    start = in_two_days()
+    later = start + timedelta(hours=3)
+    async with on_cal_com(make_company, engine, settings, {start}) as (acme, ctx, fake):
+        await say(client, engine, ctx, acme, 1, "quero agendar")
+        assert "Pronto!" in await say(client, engine, ctx, acme, 2, "1")
+        clinic = Clinic(engine, settings, acme)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE public.reminders SET due_at = now() WHERE kind = '24h'")
+            )
+        assert (await clinic.dispatch(datetime.now(UTC))).sent_kinds == {"24h": 1}
+        fake.free.add(later)  # a time freed since the booking: availability is asked again
+        offer = await say(client, engine, ctx, acme, 3, "não vou poder")
+        assert "Seu horário atual é" in offer and "1. " in offer
+        assert (await say(client, engine, ctx, acme, 4, "1")).startswith("Confirma a troca")
+        assert (await say(client, engine, ctx, acme, 5, "sim")).startswith("Remarcado!")
+        rows = await clinic.rows(
+            "SELECT cal_uid, status, start_at FROM {t}.appointments ORDER BY id"
+        )
+        assert [r.status for r in rows] == ["rescheduled", "scheduled"]
+        assert rows[1].start_at == later and rows[1].cal_uid in {
+            b.uid for b in fake.bookings.values()
+        }
+        assert rows[1].cal_uid != rows[0].cal_uid
+        assert len([r for r in fake.requests if "reschedule" in r["path"]]) == 1

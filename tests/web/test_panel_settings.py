@@ -148,3 +148,27 @@ def test_the_view_hides_payment_secrets_and_a_rotated_out_webhook_secret() -> No
         "whaticket": {"base_url": "https://w.example.com", "token": True},
         "alert_url": "https://a.example.com",
     }
+
+
+async def test_reminder_offsets_and_no_show_grace_are_per_company(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    """G5: "24, 2" hours in Configurações become the company's reminder offsets."""
+    from domain.agenda.reminders import policy_for
+    from domain.settings import Settings
+    from domain.tenancy.directory import CompanyDirectory
+
+    await log_in(client, cast.owner, cast.password)
+    token = await csrf(client, "/painel/configuracoes")
+    form = {"csrf_token": token, "reminder_hours": "2, 24", "no_show_grace_minutes": "0"}
+    page = await (await client.post("/painel/configuracoes", form=form)).get_data(as_text=True)
+    assert "agenda.reminders" in page and 'value="24, 2"' in page
+    stored = await settings_of(engine, cast.a.company.id)
+    assert stored["agenda"] == {"reminders": [1440, 120], "no_show_grace_minutes": 0}
+    company = await CompanyDirectory(engine).profile(cast.a.company.id)
+    policy = policy_for(company, Settings())
+    assert policy.offsets == (1440, 120) and policy.no_show_grace.total_seconds() == 0
+    bad = await client.post(
+        "/painel/configuracoes", form={"csrf_token": token, "reminder_hours": "amanhã"}
+    )
+    assert bad.status_code == 422 and "reminder_hours" in await bad.get_data(as_text=True)
