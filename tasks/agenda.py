@@ -12,7 +12,7 @@ from domain.agenda.reminders import Dispatcher
 from domain.observability.logging import get_logger
 
 log = get_logger(__name__)
-# One run stops claiming after this long; the next tick (10 s later) goes on.
+# One run stops claiming after this long; the next tick (5 s later) goes on.
 BUDGET_SECONDS = 45
 
 
