@@ -8,10 +8,12 @@ from datetime import time as clock
 from zoneinfo import ZoneInfo
 
 import orjson
-from quart import Blueprint, Response, jsonify, request
+from quart import Blueprint, Response, g, jsonify, request
 from quart_schema import document_querystring, security_scheme
 
-from domain.agenda import store
+from domain import queues
+from domain.agenda import attendance, reminders, store
+from domain.agenda.models import STATUSES
 from domain.agenda.reminders import policy_for
 from domain.agenda.service import apply_cal_event
 from domain.agenda.webhooks import parse_event, verify_cal_signature
@@ -84,15 +86,28 @@ async def appointments() -> Response:
     if last < first:
         raise InvalidField("to must not be before from", field="to")
     status = request.args.get("status") or None
+    if status is not None and status not in STATUSES and status != "unconfirmed":
+        raise InvalidField(
+            f"status must be one of {', '.join(STATUSES)} or unconfirmed", field="status"
+        )
+    since = datetime.combine(first, clock(), zone)
+    until = datetime.combine(last + timedelta(days=1), clock(), zone)
     async with services().engine.connect() as conn:
+        tenant = await bind_tenant(conn, company_id)
         rows = await store.between(
-            await bind_tenant(conn, company_id),
-            datetime.combine(first, clock(), zone),
-            datetime.combine(last + timedelta(days=1), clock(), zone),
-            status,
+            tenant,
+            since,
+            until,
+            ("pending", "scheduled") if status == "unconfirmed" else status,
             request.args.get("client") or None,
         )
+        presence = await attendance.attendance(tenant, since, until)
     return jsonify(
+        attendance={
+            "attended": presence.attended,
+            "missed": presence.missed,
+            "rate": presence.rate,
+        },
         appointments=[
             {
                 "id": r.id,
@@ -105,7 +120,30 @@ async def appointments() -> Response:
                 "source": r.source,
                 "title": r.title,
                 "meeting_url": r.meeting_url,
+                "confirmed_at": _iso(r.confirmed_at, zone),
+                "checked_in_at": _iso(r.checked_in_at, zone),
+                "reminded_at": _iso(r.reminded_at, zone),
             }
             for r in rows
-        ]
+        ],
     )
+
+
+def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return moment.astimezone(zone).isoformat() if moment else None
+
+
+@bp.post("/appointments/<int:appointment_id>/remind")
+@authenticated("operator")
+async def remind(appointment_id: int) -> tuple[Response, int]:
+    """Send a reminder of a future appointment now (G5's "Enviar lembrete agora"): 202 when
+    queued; 409 when one went out moments ago or the appointment is past or inactive."""
+    company_id = await acting_company()
+    svc = services()
+    _, done = await reminders.send_now(
+        svc.engine, svc.directory, svc.settings, company_id, appointment_id
+    )
+    unqueued = await queues.enqueue_deliveries(
+        svc.router, svc.settings.redis_namespace, done.messages, g.correlation_id
+    )
+    return jsonify(sent=bool(done.sent_kinds) or not done.claimed, queued=not unqueued), 202

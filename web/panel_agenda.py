@@ -91,23 +91,15 @@ async def remind_now(appointment_id: int) -> Any:
     as the scheduled reminders."""
     company = await _company()
     svc = services()
-    now = datetime.now(UTC)
-    async with svc.engine.begin() as conn:
-        appointment = await store.by_id(await bind_tenant(conn, company.id), appointment_id)
-        if appointment is None:
-            raise NotFound("no such appointment")
-        try:
-            reminder_id = await reminders.manual(conn, company.id, appointment, now)
-        except Conflict as refused:
-            return await _page(error=_REFUSED.get(str(refused), str(refused)))
-    done = await reminders.Dispatcher(svc.engine, svc.directory, svc.settings).run(
-        now, 1, only=[reminder_id]
-    )
+    try:
+        appointment, done = await reminders.send_now(
+            svc.engine, svc.directory, svc.settings, company.id, appointment_id
+        )
+    except Conflict as refused:
+        return await _page(error=_REFUSED.get(str(refused), str(refused)))
     await queues.enqueue_deliveries(
         svc.router, svc.settings.redis_namespace, done.messages, g.correlation_id
     )
-    if done.claimed and not done.sent_kinds:  # (claimed 0: the scheduler sent it first)
-        return await _page(error="O lembrete não pôde ser enviado (horário muito próximo).")
     phone = f"+{appointment.phone}" if appointment.phone else ""
     return await _page(notice=f"Lembrete enviado para {appointment.name or phone}.")
 
@@ -118,6 +110,9 @@ _REFUSED = {
     ),
     "only a future, active appointment gets a reminder": (
         "Só agendamentos futuros e ativos recebem lembrete."
+    ),
+    "too close to the start for a reminder": (
+        "O lembrete não pôde ser enviado (horário muito próximo)."
     ),
 }
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -26,12 +26,12 @@ from sqlalchemy import Table, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.agenda import attendance
+from domain.agenda import attendance, store
 from domain.agenda.models import Appointment, Reminder
 from domain.agenda.wording import when_text
 from domain.conversations.store import Outbound, insert_outbound_many
 from domain.db import bind_tenant
-from domain.errors import Conflict
+from domain.errors import Conflict, NotFound
 from domain.observability.logging import get_logger
 from domain.observability.metrics import REMINDERS_SENT, metrics
 from domain.secretary.config import whaticket_config
@@ -457,3 +457,21 @@ async def for_appointment(conn: AsyncConnection, company_id: int, appointment_id
         .order_by(_reminders.c.due_at, _reminders.c.id)
     )
     return list(await conn.execute(query))
+
+
+async def send_now(
+    engine: AsyncEngine, companies: Any, settings: Settings, company_id: int, appointment_id: int
+) -> tuple[Any, Dispatched]:
+    """ "Enviar lembrete agora" (panel and API): a manual reminder, settled at once by the same
+    dispatcher as the scheduled ones. (the appointment, what the dispatch did); the caller
+    queues `messages`. Raises NotFound, or Conflict when it is not sendable now."""
+    now = datetime.now(UTC)
+    async with engine.begin() as conn:
+        appointment = await store.by_id(await bind_tenant(conn, company_id), appointment_id)
+        if appointment is None:
+            raise NotFound("no such appointment")
+        reminder_id = await manual(conn, company_id, appointment, now)
+    done = await Dispatcher(engine, companies, settings).run(now, 1, only=[reminder_id])
+    if done.claimed and not done.sent_kinds:  # (claimed 0: the scheduler took it first)
+        raise Conflict("too close to the start for a reminder")
+    return appointment, done

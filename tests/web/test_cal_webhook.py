@@ -227,3 +227,48 @@ async def test_appointments_api_filters_by_date_status_and_client(
             f"/api/agenda/appointments?company_id={cast.a.company.id}", headers=outsider
         )
     ).status_code == 403
+
+
+async def test_api_users_filter_unconfirmed_see_attendance_and_send_a_reminder(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    """The API's side of G5/G6: the same quick filter, the attendance and "send now"."""
+    from datetime import UTC, datetime, timedelta
+
+    a = cast.a.company.id
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                f"INSERT INTO tenant_{a}.appointments (cal_uid, phone, name, start_at, end_at, "
+                "status, source) VALUES ('api-1', '5511900000001', 'Ana', :s, :e, 'scheduled', "
+                "'panel'), ('api-2', '5511900000002', 'Bia', :s, :e, 'completed', 'panel')"
+            ),
+            {"s": start, "e": start + timedelta(minutes=30)},
+        )
+    headers = await bearer(client, cast.member, cast.password)
+    listed = await (
+        await client.get("/api/agenda/appointments?status=unconfirmed", headers=headers)
+    ).get_json()
+    assert [x["name"] for x in listed["appointments"]] == ["Ana"]
+    assert listed["attendance"] == {"attended": 1, "missed": 0, "rate": 1.0}
+    assert listed["appointments"][0]["reminded_at"] is None
+    bad = await client.get("/api/agenda/appointments?status=perdido", headers=headers)
+    assert (bad.status_code, (await bad.get_json())["field"]) == (422, "status")
+
+    ana = listed["appointments"][0]["id"]
+    sent = await client.post(f"/api/agenda/appointments/{ana}/remind", headers=headers)
+    assert sent.status_code == 202 and (await sent.get_json())["sent"] is True
+    again = await client.post(f"/api/agenda/appointments/{ana}/remind", headers=headers)
+    assert again.status_code == 409
+    done = await client.post(f"/api/agenda/appointments/{ana + 1}/remind", headers=headers)
+    assert done.status_code == 409  # completed: nothing to remind of
+    other = await bearer(client, cast.outsider, cast.password)
+    foreign = await client.post(
+        f"/api/agenda/appointments/{ana}/remind?company_id={a}", headers=other
+    )
+    assert foreign.status_code == 403
+    mine = await (
+        await client.get("/api/agenda/appointments?status=unconfirmed", headers=headers)
+    ).get_json()
+    assert mine["appointments"][0]["reminded_at"] is not None
