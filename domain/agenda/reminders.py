@@ -446,19 +446,6 @@ async def _settle(
     )
 
 
-async def for_appointment(conn: AsyncConnection, company_id: int, appointment_id: int) -> list[Any]:
-    """The appointment's reminders, by due time (the panel and tests)."""
-    query = (
-        select(_reminders)
-        .where(
-            _reminders.c.company_id == company_id,
-            _reminders.c.appointment_id == appointment_id,
-        )
-        .order_by(_reminders.c.due_at, _reminders.c.id)
-    )
-    return list(await conn.execute(query))
-
-
 async def send_now(
     engine: AsyncEngine, companies: Any, settings: Settings, company_id: int, appointment_id: int
 ) -> tuple[Any, Dispatched]:
