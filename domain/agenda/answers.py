@@ -61,7 +61,7 @@ class ReminderAnswers:
             return None
         tenant = tenant_engine(self._engine, agenda.company_id)
         async with tenant.connect() as conn:
-            reminded = await store.reminded_next(conn, phone, now, now - REMINDER_WINDOW)
+            reminded = await store.next_for_phone(conn, phone, now, now - REMINDER_WINDOW)
             missed = (
                 None if reminded else await store.missed_recently(conn, phone, now - NO_SHOW_WINDOW)
             )

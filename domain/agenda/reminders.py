@@ -340,7 +340,7 @@ class Dispatcher:
             )
         }
         latest = await _latest_due(conn, company_id, ids, now)
-        status = first_status(whaticket_config(company, self._settings).configured, "")
+        configured = whaticket_config(company, self._settings).configured
         settled: dict[tuple[str, str], list[int]] = defaultdict(list)
         sends: list[tuple[Any, Any, str]] = []  # (reminder, appointment, body)
         for r in reminders:
@@ -372,7 +372,7 @@ class Dispatcher:
             await _settle(conn, settled_ids, state, now, reason)
             if reason != "attended":
                 done.counts[state] += len(settled_ids)
-        await self._send(conn, tenant, company_id, sends, status, now, done)
+        await self._send(conn, tenant, company_id, sends, configured, now, done)
 
     async def _send(
         self,
@@ -380,7 +380,7 @@ class Dispatcher:
         tenant: AsyncConnection,
         company_id: int,
         sends: list[tuple[Any, Any, str]],
-        status: str,
+        whaticket_configured: bool,
         now: datetime,
         done: Dispatched,
     ) -> None:
@@ -388,11 +388,14 @@ class Dispatcher:
         minute must not cost 60,000 round trips)."""
         if not sends:
             return
+        # Per message, as for replies: a simulator "customer" (who may have booked from the
+        # panel's simulator) is never sent anything; without Whaticket it waits in the outbox.
+        statuses = [first_status(whaticket_configured, a.phone) for _, a, _ in sends]
         message_ids = await insert_outbound_many(
             tenant,
             [
                 Outbound(a.phone, a.name, body, status, "reminder", f"reminder-{r.id}")
-                for r, a, body in sends
+                for (r, a, body), status in zip(sends, statuses, strict=True)
             ],
             now,
         )
@@ -413,8 +416,11 @@ class Dispatcher:
             if r.kind != NO_SHOW:
                 done.sent_kinds[r.kind] += 1
         done.counts["sent"] += len(sends)
-        if status == "pending":
-            done.messages += [(company_id, m) for m in message_ids]
+        done.messages += [
+            (company_id, m)
+            for m, status in zip(message_ids, statuses, strict=True)
+            if status == "pending"
+        ]
 
 
 async def _latest_due(

@@ -90,38 +90,19 @@ async def between(
     return list(await conn.execute(query.order_by(_appointments.c.start_at)))
 
 
-async def next_for_phone(conn: AsyncConnection, phone: str, now: datetime) -> Any | None:
-    """The contact's next appointment still to happen."""
-    query = (
-        select(_appointments)
-        .where(
-            _appointments.c.phone == phone,
-            _appointments.c.start_at > now,
-            _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
-        )
-        .order_by(_appointments.c.start_at)
-        .limit(1)
-    )
-    return (await conn.execute(query)).first()
-
-
-async def reminded_next(
-    conn: AsyncConnection, phone: str, now: datetime, since: datetime
+async def next_for_phone(
+    conn: AsyncConnection, phone: str, now: datetime, reminded_since: datetime | None = None
 ) -> Any | None:
-    """The contact's next appointment that a reminder went out for since `since`: a "1" or
-    "sim" now is an answer to that reminder."""
-    query = (
-        select(_appointments)
-        .where(
-            _appointments.c.phone == phone,
-            _appointments.c.start_at > now,
-            _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
-            _appointments.c.reminded_at >= since,
-        )
-        .order_by(_appointments.c.start_at)
-        .limit(1)
+    """The contact's next appointment still to happen; with `reminded_since`, only one a
+    reminder went out for since then (a "1" or "sim" now answers that reminder)."""
+    query = select(_appointments).where(
+        _appointments.c.phone == phone,
+        _appointments.c.start_at > now,
+        _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
     )
-    return (await conn.execute(query)).first()
+    if reminded_since is not None:
+        query = query.where(_appointments.c.reminded_at >= reminded_since)
+    return (await conn.execute(query.order_by(_appointments.c.start_at).limit(1))).first()
 
 
 async def missed_recently(conn: AsyncConnection, phone: str, since: datetime) -> Any | None:

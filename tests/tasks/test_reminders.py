@@ -555,3 +555,21 @@ async def test_a_reminder_answer_reschedules_in_cal_com_with_fresh_availability(
         }
         assert rows[1].cal_uid != rows[0].cal_uid
         assert len([r for r in fake.requests if "reschedule" in r["path"]]) == 1
+
+
+async def test_a_simulator_customer_gets_its_reminder_in_the_panel_never_sent(
+    make_company: MakeCompany, engine: AsyncEngine, settings: Settings, whaticket: Any
+) -> None:
+    """Someone who booked from the panel's simulator has a "sim…" phone: even with Whaticket
+    configured, the reminder is written as simulated and never queued for delivery."""
+    acme = (await make_company("acme")).company.id
+    wt = {"base_url": whaticket.url, "token": whaticket.token}
+    await configure(engine, acme, {"agenda": {"local": True}, "whaticket": wt})
+    clinic = Clinic(engine, settings, acme)
+    start = hour()
+    await clinic.book(start, phone="sim7")
+    await clinic.book(start, phone=PHONE, key="message-2")
+    done = await clinic.dispatch(start - timedelta(hours=24))
+    assert done.sent_kinds == {"24h": 2} and len(done.messages) == 1
+    sent = {m.phone: m.status for m in await clinic.sent()}
+    assert sent == {"sim7": "simulated", PHONE: "pending"}
