@@ -251,6 +251,19 @@ def no_show_text(appointment: Any, company: Any) -> str:
     )
 
 
+def due_query(now: datetime, limit: int) -> Any:
+    """The claim: pending reminders due by `now`, oldest first, rows another scheduler holds
+    skipped. Answered from the partial index ix_reminders_due."""
+    return (
+        select(_reminders)
+        # A literal, not a parameter: a generic plan could not use the partial index.
+        .where(_reminders.c.status == literal_column("'pending'"), _reminders.c.due_at <= now)
+        .order_by(_reminders.c.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
 @dataclass
 class Dispatched:
     """One batch: the messages written (to deliver once committed) and what became of each
@@ -282,16 +295,7 @@ class Dispatcher:
         transaction; metrics are counted once it has committed."""
         done = Dispatched()
         async with self._engine.begin() as conn:
-            query = (
-                select(_reminders)
-                # A literal, not a parameter: a generic plan could not use the partial index.
-                .where(
-                    _reminders.c.status == literal_column("'pending'"), _reminders.c.due_at <= now
-                )
-                .order_by(_reminders.c.due_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+            query = due_query(now, limit)
             if only is not None:
                 query = query.where(_reminders.c.id.in_(only))
             claimed = list(await conn.execute(query))
