@@ -24,7 +24,9 @@ REQUIRED = (
 async def test_healthz_is_200_when_postgres_redis_and_a_worker_answer(
     client: Any, worker: Any
 ) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
     response = await eventually(lambda: _healthy(client))
+    after = datetime.now(UTC)
     body = await response.get_json()
     assert body["status"] == "ok"
     for component in ("postgres", "redis", "worker"):
@@ -32,7 +34,7 @@ async def test_healthz_is_200_when_postgres_redis_and_a_worker_answer(
         assert isinstance(body["components"][component]["latency_ms"], float)
     assert body["workers"] >= 1
     stamp = datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00"))
-    assert abs((datetime.now(UTC) - stamp).total_seconds()) < 5
+    assert before <= stamp <= after  # the time of the check, however slow the machine
 
 
 async def _healthy(client: Any) -> Any:
