@@ -11,30 +11,7 @@ from quart import Quart, Response, g, request
 
 from domain.observability.logging import configure_logging, get_logger
 from domain.settings import Settings
-from web import (
-    agenda,
-    api_analytics,
-    api_auth,
-    api_conversations,
-    api_nlu,
-    api_tenants,
-    billing,
-    csrf,
-    home,
-    openapi,
-    ops,
-    panel_agenda,
-    panel_analytics,
-    panel_auth,
-    panel_companies,
-    panel_conversations,
-    panel_queues,
-    panel_settings,
-    panel_simulator,
-    queues_dashboard,
-    sessions,
-    webhooks,
-)
+from web import api, hooks, openapi, panel
 from web.errors import register_error_handlers
 from web.services import Services
 
@@ -50,27 +27,11 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # backstop; the webhook enforces 64 KiB
     app.config["SETTINGS"] = settings
 
-    app.register_blueprint(home.bp)
-    app.register_blueprint(ops.bp)
-    app.register_blueprint(webhooks.bp)
-    app.register_blueprint(billing.bp)
-    app.register_blueprint(agenda.bp)
-    app.register_blueprint(panel_auth.bp)
-    app.register_blueprint(panel_conversations.bp)
-    app.register_blueprint(panel_agenda.bp)
-    app.register_blueprint(panel_simulator.bp)
-    app.register_blueprint(panel_analytics.bp)
-    app.register_blueprint(panel_queues.bp)
-    app.register_blueprint(panel_companies.bp)
-    app.register_blueprint(panel_settings.bp)
-    app.register_blueprint(api_auth.bp)
-    app.register_blueprint(api_analytics.bp)
-    app.register_blueprint(api_conversations.bp)
-    app.register_blueprint(api_nlu.bp)
-    app.register_blueprint(api_tenants.bp)
+    app.register_blueprint(hooks.bp)
+    app.register_blueprint(api.bp)
+    panel.install(app, settings)
     register_error_handlers(app)
     openapi.install(app)
-    csrf.install(app, sessions.install(app, settings))
 
     @app.before_serving
     async def open_services() -> None:
@@ -104,6 +65,4 @@ def create_app(settings: Settings | None = None) -> Quart:
             )
         return response
 
-    # SAQ's dashboard under /painel/filas/saq, behind the panel login (a foreign ASGI app).
-    app.asgi_app = queues_dashboard.QueueDashboard(app)  # type: ignore[method-assign]
     return app

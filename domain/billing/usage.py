@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.billing.models import UsageDaily
 from domain.billing.quotas import Limits
+from domain.settings import Settings
 
 _usage = cast(Table, UsageDaily.__table__)
 
@@ -25,6 +26,11 @@ _usage = cast(Table, UsageDaily.__table__)
 class Prices:
     per_message: Decimal
     per_thousand_tokens: Decimal
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Prices:
+        """The platform's prices (BILLING_COST_*), the same for the panel, the API and reports."""
+        return cls(settings.billing_cost_per_message, settings.billing_cost_per_thousand_tokens)
 
 
 @dataclass(frozen=True)

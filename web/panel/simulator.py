@@ -13,11 +13,11 @@ from domain.conversations import simulator, store
 from domain.db import bind_tenant
 from domain.errors import InvalidField
 from domain.secretary.memory import Memory
-from web.panel import is_htmx, render_panel
+from web.panel.layout import is_htmx, render_panel
+from web.panel.sessions import panel_login_required
 from web.services import services
-from web.sessions import panel_login_required
 
-bp = Blueprint("panel_simulator", __name__, url_prefix="/painel/simulador")
+bp = Blueprint("simulator", __name__, url_prefix="/painel/simulador")
 
 
 @bp.get("")

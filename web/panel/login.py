@@ -14,11 +14,11 @@ from domain.auth.principal import Principal
 from domain.db import public_session
 from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.tenancy.models import Company, Membership, User
-from web.panel import TABS
+from web.panel.layout import TABS
+from web.panel.sessions import end_session, panel_login_required, start_session
 from web.services import services
-from web.sessions import end_session, panel_login_required, start_session
 
-bp = Blueprint("panel_auth", __name__, url_prefix="/painel")
+bp = Blueprint("login", __name__, url_prefix="/painel")
 
 
 @bp.get("/login")

@@ -19,11 +19,11 @@ from domain.db import public_session
 from domain.errors import DomainError, Forbidden, NotFound
 from domain.tenancy.models import Company, Plan, Subscription
 from domain.tenancy.provisioning import ProvisionRequest, provision
-from web.panel import render_panel
+from web.panel.layout import render_panel
+from web.panel.sessions import panel_login_required
 from web.services import Services, services
-from web.sessions import panel_login_required
 
-bp = Blueprint("panel_companies", __name__, url_prefix="/painel/empresas")
+bp = Blueprint("companies", __name__, url_prefix="/painel/empresas")
 STEPS = (
     ("plan", "Plano"),
     ("schema", "Empresa, assinatura e schema do banco"),

@@ -13,11 +13,11 @@ from domain.db import bind_tenant
 from domain.errors import InvalidField, NotFound
 from domain.secretary.config import whaticket_config
 from domain.secretary.memory import Memory, Turn
-from web.panel import is_htmx, render_panel
+from web.panel.layout import is_htmx, render_panel
+from web.panel.sessions import panel_login_required
 from web.services import services
-from web.sessions import panel_login_required
 
-bp = Blueprint("panel_conversations", __name__, url_prefix="/painel/conversas")
+bp = Blueprint("conversations", __name__, url_prefix="/painel/conversas")
 REASONS = {
     "customer_request": "o cliente pediu uma pessoa",
     "unsupported_request": "cliente insatisfeito",

@@ -42,7 +42,7 @@ async def _principal(session: bool = False) -> Principal:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if session and not token:
-        from web.sessions import panel_principal
+        from web.panel.sessions import panel_principal
 
         found = await panel_principal()
         if found is not None:

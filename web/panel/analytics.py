@@ -11,13 +11,13 @@ from quart import Blueprint, g, render_template, request
 from quart_schema import hide
 
 from domain.billing import analytics, charts
+from domain.billing.usage import Prices
 from domain.errors import NotFound
-from web.api_analytics import prices
-from web.panel import is_htmx, render_panel
+from web.panel.layout import is_htmx, render_panel
+from web.panel.sessions import panel_login_required
 from web.services import services
-from web.sessions import panel_login_required
 
-bp = Blueprint("panel_analytics", __name__, url_prefix="/painel/analytics")
+bp = Blueprint("analytics", __name__, url_prefix="/painel/analytics")
 
 
 @bp.get("")
@@ -31,7 +31,7 @@ async def index() -> Any:
     if company is None:
         raise NotFound("no such company")
     today = datetime.now(ZoneInfo(company.timezone)).date()
-    price = prices(svc)
+    price = Prices.from_settings(svc.settings)
     async with svc.engine.connect() as conn:
         summary = await analytics.summary(conn, company.id, today, company.limits, price)
         days = await analytics.last_days(conn, company.id, today, 56)

@@ -21,12 +21,12 @@ from domain.db import bind_tenant
 from domain.errors import Conflict, InvalidField, NotFound
 from domain.integrations.calcom import CalcomClient, CalcomError
 from domain.observability.metrics import APPOINTMENTS, metrics
-from web.panel import is_htmx, render_panel
+from web.panel.layout import is_htmx, render_panel
+from web.panel.sessions import panel_login_required
 from web.services import services
-from web.sessions import panel_login_required
 from web.validation import date_arg
 
-bp = Blueprint("panel_agenda", __name__, url_prefix="/painel/agenda")
+bp = Blueprint("agenda", __name__, url_prefix="/painel/agenda")
 STATUS_LABELS = {
     "pending": "pendente",
     "scheduled": "marcado",

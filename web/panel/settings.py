@@ -15,11 +15,11 @@ from domain.errors import Forbidden, InvalidField
 from domain.operations.audit import record
 from domain.tenancy import configuration
 from domain.tenancy.models import Company
-from web.panel import render_panel
+from web.panel.layout import render_panel
+from web.panel.sessions import panel_login_required
 from web.services import services
-from web.sessions import panel_login_required
 
-bp = Blueprint("panel_settings", __name__, url_prefix="/painel/configuracoes")
+bp = Blueprint("settings", __name__, url_prefix="/painel/configuracoes")
 
 
 @bp.get("")

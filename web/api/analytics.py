@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 from quart import Blueprint, Response, jsonify, request
 from quart_schema import document_querystring
 
-from domain.billing import analytics, reports, usage
+from domain.billing import analytics, reports
+from domain.billing.usage import Prices
 from domain.errors import InvalidField, NotFound
 from domain.tenancy.directory import CompanyProfile
-from web.auth import acting_company, authenticated
-from web.openapi import CompanyQuery, HistoryQuery, ReportQuery
-from web.services import Services, services
+from web.api.auth import acting_company, authenticated
+from web.api.schemas import CompanyQuery, HistoryQuery, ReportQuery
+from web.services import services
 
-bp = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")
+bp = Blueprint("analytics", __name__, url_prefix="/api/analytics")
 HISTORY_DAYS = {"week": 7, "month": 30}
 
 
@@ -28,7 +29,9 @@ async def summary() -> Response:
     svc = services()
     today = datetime.now(ZoneInfo(company.timezone)).date()
     async with svc.engine.connect() as conn:
-        body = await analytics.summary(conn, company.id, today, company.limits, prices(svc))
+        body = await analytics.summary(
+            conn, company.id, today, company.limits, Prices.from_settings(svc.settings)
+        )
     return jsonify(company_id=company.id, date=today.isoformat(), currency="BRL", **body)
 
 
@@ -44,7 +47,7 @@ async def history() -> Response:
     svc = services()
     async with svc.engine.connect() as conn:
         days = await analytics.last_days(conn, company.id, today, HISTORY_DAYS[wanted])
-    price = prices(svc)
+    price = Prices.from_settings(svc.settings)
     return jsonify(
         company_id=company.id,
         period=wanted,
@@ -57,13 +60,6 @@ async def _company() -> CompanyProfile:
     if company is None:
         raise NotFound("no such company")
     return company
-
-
-def prices(svc: Services) -> usage.Prices:
-    settings = svc.settings
-    return usage.Prices(
-        settings.billing_cost_per_message, settings.billing_cost_per_thousand_tokens
-    )
 
 
 @bp.get("/report")
@@ -80,7 +76,9 @@ async def report() -> Response:
     svc = services()
     today = datetime.now(ZoneInfo(company.timezone)).date()
     async with svc.engine.connect() as conn:
-        data = await analytics.usage_report(conn, company, today, days, prices(svc))
+        data = await analytics.usage_report(
+            conn, company, today, days, Prices.from_settings(svc.settings)
+        )
     if wanted == "csv":
         body, mimetype = reports.csv_report(data), "text/csv; charset=utf-8"
     else:  # CPU work: off the event loop

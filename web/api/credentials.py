@@ -20,12 +20,12 @@ from domain.auth.schemas import NewApiKey, TokenRequest
 from domain.auth.service import create_api_key
 from domain.db import public_session
 from domain.errors import NotFound
-from web.auth import acting_company, authenticated
-from web.openapi import CompanyQuery, TokenResponse
+from web.api.auth import acting_company, authenticated
+from web.api.schemas import CompanyQuery, TokenResponse
 from web.services import services
 from web.validation import json_body
 
-bp = Blueprint("api_auth", __name__, url_prefix="/api")
+bp = Blueprint("credentials", __name__, url_prefix="/api")
 
 
 @bp.post("/auth/token")

@@ -1,5 +1,5 @@
 """Filas (O5): the company's backlog, its dedicated worker and its dead letters with replay;
-the platform admin also gets SAQ's own dashboard (web/queues_dashboard.py)."""
+the platform admin also gets SAQ's own dashboard (web/panel/saq_dashboard.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from domain.db import bind_tenant
 from domain.errors import NotFound
 from domain.operations.dead_letters import replay
 from domain.operations.store import list_dead_letters
-from web.panel import is_htmx, render_panel
-from web.queues_dashboard import PREFIX
+from web.panel.layout import is_htmx, render_panel
+from web.panel.saq_dashboard import PREFIX
+from web.panel.sessions import panel_login_required
 from web.services import services
-from web.sessions import panel_login_required
 
-bp = Blueprint("panel_queues", __name__, url_prefix="/painel/filas")
+bp = Blueprint("queues", __name__, url_prefix="/painel/filas")
 
 
 @bp.get("")

@@ -8,12 +8,12 @@ from quart_schema import document_querystring
 from domain.conversations import handoffs
 from domain.db import bind_tenant
 from domain.errors import InvalidField
-from web.auth import acting_company, authenticated
-from web.openapi import CompanyQuery, ConversationsQuery
+from web.api.auth import acting_company, authenticated
+from web.api.schemas import CompanyQuery, ConversationsQuery
 from web.services import services
 from web.validation import int_arg
 
-bp = Blueprint("api_conversations", __name__, url_prefix="/api/conversations")
+bp = Blueprint("conversations", __name__, url_prefix="/api/conversations")
 STATUSES = ("open", "handoff", "closed")
 
 

@@ -16,7 +16,7 @@ from quart import Quart
 from saq.queue.redis import RedisQueue
 
 from domain import queues
-from web.sessions import principal_for
+from web.panel.sessions import principal_for
 
 PREFIX = "/painel/filas/saq"
 Scope = dict[str, Any]

@@ -24,7 +24,7 @@ from domain.webhooks.signatures import verify_signature
 from web.services import Services, services
 from web.validation import read_body
 
-bp = Blueprint("webhooks", __name__)
+bp = Blueprint("whaticket", __name__)
 
 REJECTION_LABEL = {
     Unauthorized: "rejected",

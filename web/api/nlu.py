@@ -8,11 +8,11 @@ from quart_schema import document_request, document_response
 
 from domain.secretary.guardrails import MAX_INPUT_CHARS, is_injection, sanitise
 from domain.secretary.nlu import analyse
-from web.auth import authenticated
-from web.openapi import AnalyzeResponse
+from web.api.auth import authenticated
+from web.api.schemas import AnalyzeResponse
 from web.validation import json_body
 
-bp = Blueprint("api_nlu", __name__, url_prefix="/api/nlu")
+bp = Blueprint("nlu", __name__, url_prefix="/api/nlu")
 
 
 class AnalyzeRequest(BaseModel):

@@ -6,12 +6,12 @@ from quart import Blueprint, Response, jsonify
 from quart_schema import document_request, document_response
 
 from domain.tenancy.provisioning import ProvisionRequest, provision
-from web.auth import authenticated
-from web.openapi import ProvisionResponse
+from web.api.auth import authenticated
+from web.api.schemas import ProvisionResponse
 from web.services import services
 from web.validation import json_body
 
-bp = Blueprint("api_tenants", __name__, url_prefix="/api/tenants")
+bp = Blueprint("tenants", __name__, url_prefix="/api/tenants")
 
 
 @bp.post("/provision")

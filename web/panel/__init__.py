@@ -1,0 +1,36 @@
+"""The panel: people in a browser, logged in with a session cookie and guarded by CSRF.
+
+One module per tab; what they share (the layout, the current company, the actor, form
+errors) lives in `layout.py` and `access.py`, written once."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Quart
+
+from domain.settings import Settings
+from web.panel import (
+    agenda,
+    analytics,
+    companies,
+    conversations,
+    csrf,
+    home,
+    login,
+    queues,
+    saq_dashboard,
+    sessions,
+    settings,
+    simulator,
+)
+
+bp = Blueprint("panel", __name__)
+for area in (home, login, conversations, agenda, simulator, analytics, queues, companies, settings):
+    bp.register_blueprint(area.bp)
+
+
+def install(app: Quart, config: Settings) -> None:
+    """Session cookies, CSRF and SAQ's dashboard: what the panel needs beyond its routes."""
+    app.register_blueprint(bp)
+    csrf.install(app, sessions.install(app, config))
+    # SAQ's dashboard under /painel/filas/saq, behind the panel login (a foreign ASGI app).
+    app.asgi_app = saq_dashboard.QueueDashboard(app)  # type: ignore[method-assign]
