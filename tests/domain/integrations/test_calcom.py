@@ -12,11 +12,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from domain.integrations.calcom import (
-    DEFAULT_CANCEL_REASON,
+from domain.integrations.calcom import DEFAULT_CANCEL_REASON, CalcomClient, CalcomConfig
+from domain.integrations.calcom_payloads import (
     NOT_CONFIGURED,
-    CalcomClient,
-    CalcomConfig,
     CalcomError,
     classify,
     parse_booking,
