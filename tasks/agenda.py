@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain import queues
-from domain.agenda.reminders import Dispatcher
+from domain.agenda.dispatcher import Dispatcher
 from domain.observability.logging import get_logger
 
 log = get_logger(__name__)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.change_flow import ChangeFlow
 from domain.agenda.config import agenda_for
-from domain.agenda.reminders import Dispatcher
+from domain.agenda.dispatcher import Dispatcher
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 from tests.conftest import MakeCompany, eventually, job_context
@@ -262,7 +262,7 @@ async def test_an_unconfirmed_appointment_that_ended_becomes_a_no_show_with_one_
 async def test_the_due_query_uses_the_partial_index(clinic: Clinic) -> None:
     from sqlalchemy.dialects import postgresql
 
-    from domain.agenda.reminders import due_query
+    from domain.agenda.dispatcher import due_query
 
     # The dispatcher's own query, as PostgreSQL receives it.
     claim = due_query(datetime.now(UTC), 500).compile(

@@ -106,7 +106,7 @@ async def test_a_meeting_that_ended_is_only_done_when_confirmed_or_checked_in(
     appointment stays for the no-show check, which then offers a new time once."""
     from datetime import UTC, datetime, timedelta
 
-    from domain.agenda.reminders import Dispatcher
+    from domain.agenda.dispatcher import Dispatcher
     from domain.settings import Settings
     from domain.tenancy.directory import CompanyDirectory
 

@@ -10,7 +10,7 @@ from quart import Blueprint, Response, g, jsonify, request
 from quart_schema import document_querystring
 
 from domain import queues
-from domain.agenda import attendance, reminders, store
+from domain.agenda import attendance, dispatcher, store
 from domain.agenda.models import STATUSES
 from domain.db import bind_tenant
 from domain.errors import InvalidField, NotFound
@@ -90,7 +90,7 @@ async def remind(appointment_id: int) -> tuple[Response, int]:
     queued; 409 when one went out moments ago or the appointment is past or inactive."""
     company_id = await acting_company()
     svc = services()
-    _, done = await reminders.send_now(
+    _, done = await dispatcher.send_now(
         svc.engine, svc.directory, svc.settings, company_id, appointment_id
     )
     unqueued = await queues.enqueue_deliveries(

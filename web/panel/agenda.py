@@ -12,7 +12,7 @@ from quart_schema import hide
 from sqlalchemy import func, select
 
 from domain import queues
-from domain.agenda import attendance, reminders, store
+from domain.agenda import attendance, dispatcher, reminders, store
 from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.config import agenda_for
 from domain.agenda.models import STATUSES, Appointment
@@ -92,7 +92,7 @@ async def remind_now(appointment_id: int) -> Any:
     company = await _company()
     svc = services()
     try:
-        appointment, done = await reminders.send_now(
+        appointment, done = await dispatcher.send_now(
             svc.engine, svc.directory, svc.settings, company.id, appointment_id
         )
     except Conflict as refused:
