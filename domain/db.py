@@ -9,7 +9,8 @@ can only ever reach the schema it was bound to.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -83,3 +84,22 @@ async def public_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """An ORM session for global tables; the caller commits."""
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
         yield session
+
+
+@dataclass(frozen=True)
+class TenantDatabase:
+    """One company's schema, handed by a job or a request handler to a service whose work
+    waits on another system (Cal.com, the model) between database steps. The caller chooses
+    the database and the company; each `transaction()` is short and committed on exit, so no
+    transaction (and no row lock) is ever held while another system answers."""
+
+    engine: AsyncEngine
+    company_id: int
+
+    def transaction(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        """One transaction on the company's schema, committed when the block ends."""
+        return tenant_engine(self.engine, self.company_id).begin()
+
+    def reading(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        """A connection for reads only (nothing written through it is committed)."""
+        return tenant_engine(self.engine, self.company_id).connect()

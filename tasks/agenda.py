@@ -20,11 +20,13 @@ async def dispatch_reminders(ctx: dict[str, Any]) -> dict[str, int]:
     """Settle due reminders a batch (one transaction) at a time, then queue their deliveries.
     Safe to run twice at once: each batch claims its rows with SKIP LOCKED."""
     settings = ctx["settings"]
-    dispatcher = Dispatcher(ctx["engine"], ctx["companies"], settings)
+    dispatcher = Dispatcher(ctx["companies"], settings)
     began = time.monotonic()
     totals: Counter[str] = Counter()
     while True:
-        done = await dispatcher.run(datetime.now(UTC), settings.reminder_batch)
+        async with ctx["engine"].begin() as conn:
+            done = await dispatcher.run(conn, datetime.now(UTC), settings.reminder_batch)
+        done.count()
         totals.update(done.counts)
         totals["unqueued"] += await queues.enqueue_deliveries(
             ctx["router"], settings.redis_namespace, done.messages, "reminders"

@@ -28,6 +28,7 @@ from domain.integrations.whaticket import WhaticketClient
 from domain.observability.logging import configure_logging, get_logger
 from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
 from domain.operations.store import add_dead_letter
+from domain.secretary.service import Secretary
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 from tasks.agenda import dispatch_reminders
@@ -154,6 +155,14 @@ def _startup(
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
         ctx["gemini"] = GeminiClient()
         ctx["calcom"] = CalcomClient(ctx["http"])
+        ctx["secretary"] = Secretary(
+            engine=ctx["engine"],
+            redis=redis,
+            settings=config,
+            companies=ctx["companies"],
+            gemini=ctx["gemini"],
+            calcom=ctx["calcom"],
+        )
         ctx["flusher"] = MetricsFlusher(
             worker.queue.redis, config.redis_namespace, config.metrics_flush_seconds
         )

@@ -333,26 +333,41 @@ def client(app: Any) -> Any:
 _job_redis: dict[str, Redis] = {}
 
 
-def job_context(engine: AsyncEngine, settings: Settings, queue: Any = None) -> dict[str, Any]:
+def job_context(
+    engine: AsyncEngine, settings: Settings, queue: Any = None, calcom: Any = None
+) -> dict[str, Any]:
     """What a worker's startup puts in a job's ctx, for calling job functions directly.
-    Without `queue`, jobs it enqueues wait on the shared queue (no worker runs them)."""
+    Without `queue`, jobs it enqueues wait on the shared queue (no worker runs them); without
+    `calcom` (a CalcomClient), companies book in the local calendar."""
     from saq.queue.redis import RedisQueue
 
     from domain import queues
     from domain.integrations.gemini import GeminiClient
+    from domain.secretary.service import Secretary
     from domain.tenancy.directory import CompanyDirectory
 
     url = settings.redis_url or ""
     redis = queue.redis if queue is not None else _job_redis.setdefault(url, Redis.from_url(url))
     if queue is None:
         queue = RedisQueue(redis, name=queues.queue_name(settings.redis_namespace, queues.SHARED))
+    companies, gemini = CompanyDirectory(engine), GeminiClient()
+    secretary = Secretary(
+        engine=engine,
+        redis=redis,
+        settings=settings,
+        companies=companies,
+        gemini=gemini,
+        calcom=calcom,
+    )
     return {
         "engine": engine,
         "settings": settings,
-        "companies": CompanyDirectory(engine),
+        "companies": companies,
         "inbound_queue": queue,
         "redis": redis,
-        "gemini": GeminiClient(),
+        "gemini": gemini,
+        "calcom": calcom,
+        "secretary": secretary,
     }
 
 

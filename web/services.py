@@ -16,6 +16,7 @@ from domain.auth.principal import Principal
 from domain.auth.service import login
 from domain.auth.throttle import LoginThrottle
 from domain.db import create_engine, public_session
+from domain.integrations.calcom import CalcomClient
 from domain.observability.metrics import MetricsFlusher
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
@@ -37,6 +38,7 @@ class Services:
     flusher: MetricsFlusher
     router: queues.QueueRouter
     http: httpx.AsyncClient  # outgoing calls made while answering a request (Mercado Pago)
+    calcom: CalcomClient  # bookings made from the panel; remembers probed API versions
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -62,8 +64,18 @@ class Services:
         router = queues.QueueRouter(redis, ns, queue, open_queue)
         directory = CompanyDirectory(engine)
         http = httpx.AsyncClient(timeout=10.0)
+        calcom = CalcomClient(http)
         return cls(
-            settings, engine, redis, queue, scheduler_queue, directory, flusher, router, http
+            settings,
+            engine,
+            redis,
+            queue,
+            scheduler_queue,
+            directory,
+            flusher,
+            router,
+            http,
+            calcom,
         )
 
     async def close(self) -> None:

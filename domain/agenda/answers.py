@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from domain.agenda import attendance, store
-from domain.agenda.booking_flow import Agenda, BookingFlow, Turn
+from domain.agenda.booking_flow import BookingFlow, Turn
 from domain.agenda.change_flow import ChangeFlow
+from domain.agenda.config import Agenda
 from domain.agenda.wording import when_text
-from domain.db import tenant_engine
+from domain.db import TenantDatabase
 from domain.secretary.nlu import fold
 
 # A confirmation is the whole message, made only of these (in any order): "Sim, estarei lá!"
@@ -43,8 +42,8 @@ NO_SHOW_WINDOW = timedelta(days=3)
 
 
 class ReminderAnswers:
-    def __init__(self, engine: AsyncEngine, booking: BookingFlow, change: ChangeFlow) -> None:
-        self._engine = engine
+    def __init__(self, db: TenantDatabase, booking: BookingFlow, change: ChangeFlow) -> None:
+        self._db = db
         self._booking = booking
         self._change = change
 
@@ -59,8 +58,7 @@ class ReminderAnswers:
         agrees = not wants_change and "?" not in plain and CONFIRM.match(words) is not None
         if not (wants_change or agrees):
             return None
-        tenant = tenant_engine(self._engine, agenda.company_id)
-        async with tenant.connect() as conn:
+        async with self._db.reading() as conn:
             reminded = await store.next_for_phone(conn, phone, now, now - REMINDER_WINDOW)
             missed = (
                 None if reminded else await store.missed_recently(conn, phone, now - NO_SHOW_WINDOW)
@@ -76,8 +74,7 @@ class ReminderAnswers:
     async def _confirm(self, agenda: Agenda, appointment: Any, now: datetime) -> Turn:
         zone = ZoneInfo(agenda.timezone)
         when = when_text(appointment.start_at, zone)
-        tenant = tenant_engine(self._engine, agenda.company_id)
-        async with tenant.begin() as conn:
+        async with self._db.transaction() as conn:
             changed = await attendance.confirm(conn, appointment.id, now, "cliente (WhatsApp)")
         if changed:
             attendance.count_confirmation()

@@ -2,23 +2,24 @@
 
 "Quero remarcar" offers fresh free slots for the contact's next appointment, then asks to
 confirm the change; "quero cancelar" asks to confirm the cancellation. Cal.com bookings are
-rescheduled (a new uid) or cancelled there first; the appointments follow. The state shares
-the booking flow's Redis key and timeout.
+rescheduled (a new uid) or cancelled there first, through the company's calendar; the
+appointments follow. The state shares the booking flow's Redis key and timeout.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.agenda import reminders, store
-from domain.agenda.booking_flow import Agenda, BookingFlow, Turn
+from domain.agenda.booking_flow import BookingFlow, Turn
 from domain.agenda.choice import best_match, read_choice
+from domain.agenda.config import Agenda
 from domain.agenda.wording import when_text
-from domain.db import tenant_engine
-from domain.integrations.calcom import CalcomError
+from domain.db import TenantDatabase
+from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.logging import get_logger
 from domain.observability.metrics import APPOINTMENTS_CANCELLED, RESCHEDULES, metrics
 from domain.operations.audit import record
@@ -30,10 +31,9 @@ NO = re.compile(r"^\s*(nao|n|nem|2|melhor nao|deixa)\b")
 
 
 class ChangeFlow:
-    def __init__(self, booking: BookingFlow, engine: Any, calcom: Any) -> None:
+    def __init__(self, booking: BookingFlow, db: TenantDatabase) -> None:
         self._booking = booking
-        self._engine = engine
-        self._calcom = calcom
+        self._db = db
 
     async def start(
         self, agenda: Agenda, kind: str, phone: str, now: datetime, current: Any | None = None
@@ -41,7 +41,7 @@ class ChangeFlow:
         """Ask to confirm a cancellation, or offer new times; about `current` (the appointment
         a reminder was about) or else the contact's next appointment."""
         if current is None:
-            async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
+            async with self._db.reading() as conn:
                 current = await store.next_for_phone(conn, phone, now)
         if current is None:
             return Turn("Não encontrei nenhum horário marcado para este número. Quer agendar um?")
@@ -86,7 +86,7 @@ class ChangeFlow:
             return await self._confirm(agenda, state, plain, phone, zone)
         if state["kind"] == "cancel":
             if YES.match(plain):
-                await self._cancel(agenda, state["uid"])
+                await self.cancel(agenda, state["uid"])
                 await self._forget(agenda, phone)
                 return Turn(
                     "Pronto, seu horário foi cancelado. Se quiser marcar outro, é só me avisar."
@@ -123,7 +123,7 @@ class ChangeFlow:
             return Turn("Não entendi. Confirma a troca? Responda *sim* ou *não*.")
         new = datetime.fromisoformat(state["new"])
         try:
-            await self._reschedule(agenda, state["uid"], new)
+            moved = await self.reschedule(agenda, state["uid"], new)
         except CalcomError as error:
             log.warning("agenda_reschedule_failed", kind=error.kind)
             await self._forget(agenda, phone)
@@ -132,13 +132,17 @@ class ChangeFlow:
                 "agenda_error",
             )
         await self._forget(agenda, phone)
+        if not moved:  # erased or gone meanwhile: nothing left to move
+            return Turn("Não encontrei mais esse horário. Quer agendar um novo?")
         return Turn(f"Remarcado! Seu novo horário é {when_text(new, zone)}.")
 
-    async def _cancel(self, agenda: Agenda, uid: str) -> None:
-        if agenda.cal is not None and self._calcom is not None and not uid.startswith("local-"):
-            await self._calcom.cancel(agenda.cal, uid, "Cancelado pelo cliente via WhatsApp")
-        async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
+    async def cancel(self, agenda: Agenda, uid: str) -> None:
+        """Cancel the booking `uid` in the calendar, then here, with its reminders."""
+        async with self._db.reading() as conn:
             current = await store.by_uid(conn, uid)
+        if current is not None:
+            await agenda.calendar.cancel(current)
+        async with self._db.transaction() as conn:
             if current is not None:  # reminders first: the dispatcher locks them first too
                 await reminders.drop_pending(
                     conn, agenda.company_id, current.id, "cancelled", datetime.now(UTC)
@@ -157,31 +161,28 @@ class ChangeFlow:
                 )
         metrics.inc(APPOINTMENTS_CANCELLED)
 
-    async def _reschedule(self, agenda: Agenda, uid: str, new: datetime) -> None:
-        async with tenant_engine(self._engine, agenda.company_id).connect() as conn:
+    async def reschedule(self, agenda: Agenda, uid: str, new: datetime) -> bool:
+        """Move the booking `uid` to `new` in the calendar, then here (a new appointment with
+        its own reminders); False when there is no such booking any more."""
+        async with self._db.reading() as conn:
             old = await store.by_uid(conn, uid)
-        length = (old.end_at - old.start_at) if old else timedelta(minutes=30)
-        if agenda.cal is not None and self._calcom is not None and not uid.startswith("local-"):
-            booking = await self._calcom.reschedule(
-                agenda.cal, uid, new, "Remarcado pelo WhatsApp", old.cal_booking_id if old else None
-            )
-            new_uid, booking_id, end = booking.uid, booking.id, booking.end or new + length
-        else:
-            new_uid, booking_id, end = f"{uid}-r{int(new.timestamp())}", None, new + length
+        if old is None:
+            return False
+        booked = await agenda.calendar.reschedule(old, new)
+        new_uid, booking_id, end = booked.uid, booked.booking_id, booked.end
         now = datetime.now(UTC)
-        async with tenant_engine(self._engine, agenda.company_id).begin() as conn:
+        async with self._db.transaction() as conn:
             # The old time's reminders go first (the dispatcher locks reminders before
             # appointments too, so the two never deadlock); the new time gets its own.
-            if old is not None:
-                await reminders.drop_pending(conn, agenda.company_id, old.id, "moved", now)
+            await reminders.drop_pending(conn, agenda.company_id, old.id, "moved", now)
             new_id = await store.upsert_booking(
                 conn,
                 {
                     "cal_uid": new_uid,
                     "cal_booking_id": booking_id,
-                    "contact_id": old.contact_id if old else None,
-                    "phone": old.phone if old else None,
-                    "name": old.name if old else None,
+                    "contact_id": old.contact_id,
+                    "phone": old.phone,
+                    "name": old.name,
                     "start_at": new,
                     "end_at": end,
                     "status": "scheduled",
@@ -197,13 +198,14 @@ class ChangeFlow:
                 action="appointment.rescheduled",
                 entity="appointment",
                 entity_id=old_id,
-                before={"uid": uid, "start": old.start_at.isoformat() if old else None},
+                before={"uid": uid, "start": old.start_at.isoformat()},
                 after={"uid": new_uid, "start": new.isoformat(), "appointment_id": new_id},
             )
         metrics.inc(RESCHEDULES)
+        return True
 
     async def _save(self, agenda: Agenda, phone: str, state: dict[str, Any]) -> None:
-        await self._booking.remember(agenda.company_id, phone, state)
+        await self._booking.state.save(agenda.company_id, phone, state)
 
     async def _forget(self, agenda: Agenda, phone: str) -> None:
-        await self._booking.forget(agenda.company_id, phone)
+        await self._booking.state.forget(agenda.company_id, phone)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, literal_column, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.agenda import attendance, store
 from domain.agenda.models import Appointment, Reminder
@@ -107,43 +107,46 @@ class Dispatched:
             self.sent_kinds[kind] += count
         self.no_shows += part.no_shows
 
+    def count(self) -> None:
+        """Count what was sent in the metrics: by the caller, once its transaction committed."""
+        for kind, count in self.sent_kinds.items():
+            metrics.inc(REMINDERS_SENT, count, type=kind)
+        if self.no_shows:
+            attendance.count_no_shows(self.no_shows)
+
 
 class Dispatcher:
-    def __init__(self, engine: AsyncEngine, companies: Any, settings: Settings) -> None:
-        self._engine = engine
+    def __init__(self, companies: Any, settings: Settings) -> None:
         self._companies = companies
         self._settings = settings
 
-    async def run(self, now: datetime, limit: int, only: list[int] | None = None) -> Dispatched:
-        """Claim up to `limit` due reminders (or just `only`) and settle them, in one
-        transaction; metrics are counted once it has committed."""
+    async def run(
+        self, conn: AsyncConnection, now: datetime, limit: int, only: list[int] | None = None
+    ) -> Dispatched:
+        """Claim up to `limit` due reminders (or just `only`) and settle them in the caller's
+        transaction; the caller queues `messages` and calls `count()` once it has committed."""
         done = Dispatched()
-        async with self._engine.begin() as conn:
-            query = due_query(now, limit)
-            if only is not None:
-                query = query.where(_reminders.c.id.in_(only))
-            claimed = list(await conn.execute(query))
-            done.claimed = len(claimed)
-            by_company: dict[int, list[Any]] = defaultdict(list)
-            for reminder in claimed:
-                by_company[reminder.company_id].append(reminder)
-            for company_id, reminders in by_company.items():
-                # One company's bad data must not hold back everyone's reminders: its part of
-                # the batch is undone and its rows set aside, the others go on.
-                part = Dispatched()
-                try:
-                    async with conn.begin_nested():
-                        await self._company(conn, company_id, reminders, now, part)
-                except Exception:
-                    log.exception("reminders_failed", company_id=company_id, count=len(reminders))
-                    await _settle(conn, [r.id for r in reminders], "skipped", now, "error")
-                    done.counts["error"] += len(reminders)
-                    continue
-                done.merge(part)
-        for kind, count in done.sent_kinds.items():
-            metrics.inc(REMINDERS_SENT, count, type=kind)
-        if done.no_shows:
-            attendance.count_no_shows(done.no_shows)
+        query = due_query(now, limit)
+        if only is not None:
+            query = query.where(_reminders.c.id.in_(only))
+        claimed = list(await conn.execute(query))
+        done.claimed = len(claimed)
+        by_company: dict[int, list[Any]] = defaultdict(list)
+        for reminder in claimed:
+            by_company[reminder.company_id].append(reminder)
+        for company_id, reminders in by_company.items():
+            # One company's bad data must not hold back everyone's reminders: its part of
+            # the batch is undone and its rows set aside, the others go on.
+            part = Dispatched()
+            try:
+                async with conn.begin_nested():
+                    await self._company(conn, company_id, reminders, now, part)
+            except Exception:
+                log.exception("reminders_failed", company_id=company_id, count=len(reminders))
+                await _settle(conn, [r.id for r in reminders], "skipped", now, "error")
+                done.counts["error"] += len(reminders)
+                continue
+            done.merge(part)
         return done
 
     async def _company(
@@ -281,18 +284,19 @@ async def _settle(
 
 
 async def send_now(
-    engine: AsyncEngine, companies: Any, settings: Settings, company_id: int, appointment_id: int
+    conn: AsyncConnection, companies: Any, settings: Settings, company_id: int, appointment_id: int
 ) -> tuple[Any, Dispatched]:
-    """ "Enviar lembrete agora" (panel and API): a manual reminder, settled at once by the same
-    dispatcher as the scheduled ones. (the appointment, what the dispatch did); the caller
-    queues `messages`. Raises NotFound, or Conflict when it is not sendable now."""
+    """ "Enviar lembrete agora" (panel and API): a manual reminder, settled at once in the
+    caller's transaction by the same dispatcher as the scheduled ones. (the appointment, what
+    the dispatch did); the caller queues `messages` and counts once committed. Raises NotFound,
+    or Conflict when it is not sendable now (the caller's rollback then undoes the row)."""
     now = datetime.now(UTC)
-    async with engine.begin() as conn:
-        appointment = await store.by_id(await bind_tenant(conn, company_id), appointment_id)
-        if appointment is None:
-            raise NotFound("no such appointment")
-        reminder_id = await manual(conn, company_id, appointment, now)
-    done = await Dispatcher(engine, companies, settings).run(now, 1, only=[reminder_id])
-    if done.claimed and not done.sent_kinds:  # (claimed 0: the scheduler took it first)
-        raise Conflict("too close to the start for a reminder")
+    appointment = await store.by_id(await bind_tenant(conn, company_id), appointment_id)
+    if appointment is None:
+        raise NotFound("no such appointment")
+    reminder_id = await manual(conn, company_id, appointment, now)
+    # Not yet committed, so no scheduler can claim it first: this dispatch settles it.
+    done = await Dispatcher(companies, settings).run(conn, now, 1, only=[reminder_id])
+    if not done.sent_kinds:
+        raise Conflict("too close to the start for a reminder", code="reminder_too_late")
     return appointment, done

@@ -141,7 +141,9 @@ async def no_show_now(
 async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: datetime) -> int:
     """ "Enviar lembrete agora": a reminder due at once; its id."""
     if appointment.status not in ACTIVE or appointment.start_at <= now:
-        raise Conflict("only a future, active appointment gets a reminder")
+        raise Conflict(
+            "only a future, active appointment gets a reminder", code="reminder_not_sendable"
+        )
     recent = await conn.scalar(
         select(func.count())
         .select_from(_reminders)
@@ -153,7 +155,9 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
         )
     )
     if recent:
-        raise Conflict("a reminder was sent for this appointment moments ago")
+        raise Conflict(
+            "a reminder was sent for this appointment moments ago", code="reminder_sent_recently"
+        )
     row = _row(company_id, appointment.id, MANUAL, appointment.start_at, now)
     # One per appointment per spacing window, also for two clicks racing past the count.
     row["key"] = f"{MANUAL}:{appointment.id}:{int(now.timestamp() // MANUAL_SPACING.seconds)}"
@@ -165,5 +169,7 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
     )
     reminder_id = created.scalar()
     if reminder_id is None:
-        raise Conflict("a reminder was sent for this appointment moments ago")
+        raise Conflict(
+            "a reminder was sent for this appointment moments ago", code="reminder_sent_recently"
+        )
     return int(reminder_id)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from domain.conversations import store
-from domain.db import tenant_engine
+from domain.db import TenantDatabase
 from domain.integrations.whaticket import WhaticketClient, WhaticketConfig, WhaticketError
 from domain.observability.metrics import (
     WHATICKET_ERRORS,
@@ -35,30 +33,29 @@ class Attempt:
 
 
 async def deliver(
-    engine: AsyncEngine,
+    db: TenantDatabase,
     client: WhaticketClient,
     config: WhaticketConfig,
-    company_id: int,
     message_id: int,
     attempt: Attempt,
 ) -> str:
     """ "sent", "outbox" (Whaticket not configured), or "already" (nothing left to do);
-    raises DeliveryFailed after logging the failed attempt."""
-    tenant = tenant_engine(engine, company_id)
-    async with tenant.connect() as conn:
+    raises DeliveryFailed after logging the failed attempt. Each step is its own short
+    transaction on `db`: none is held while Whaticket answers."""
+    async with db.reading() as conn:
         row = await store.message(conn, message_id)
     if row is None or row.direction != "outbound" or row.status != "pending":
         return "already"  # a retried job after success, or erased meanwhile
     if not config.configured:
-        async with tenant.begin() as conn:
+        async with db.transaction() as conn:
             await store.set_outbound_status(conn, message_id, "outbox")
         return "outbox"
     try:
-        sent = await client.send_text(config, company_id, row.phone, row.body)
+        sent = await client.send_text(config, db.company_id, row.phone, row.body)
     except WhaticketError as error:
         permanent = not error.retryable or attempt.last
         metrics.inc(WHATICKET_ERRORS, kind=error.kind)
-        async with tenant.begin() as conn:
+        async with db.transaction() as conn:
             await store.add_delivery_log(
                 conn,
                 message_id=message_id,
@@ -73,7 +70,7 @@ async def deliver(
         raise DeliveryFailed(error, permanent) from error
     metrics.inc(WHATICKET_SUCCESS)
     metrics.observe(WHATICKET_LATENCY, sent.latency_ms / 1000)
-    async with tenant.begin() as conn:
+    async with db.transaction() as conn:
         await store.add_delivery_log(
             conn,
             message_id=message_id,

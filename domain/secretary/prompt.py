@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from domain.secretary.handoff import MODEL_HANDOFF_MARKER
+from domain.secretary.escalation import MODEL_HANDOFF_MARKER
 
 
 def canary_for(company_id: int, secret: str) -> str:

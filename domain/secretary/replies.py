@@ -1,13 +1,12 @@
-"""The secretary's reply to an inbound message: context -> guardrails -> intent -> handoff
-rules -> LLM -> output check -> persist. Database work happens in the caller's transactions on
-a connection bound to the company's schema; the LLM call happens between them, so no
-transaction (and no row lock) is held while the model thinks.
+"""The secretary's reply to an inbound message, as stored: what composing needs (`Context`),
+what it made (`Composed`) and the saved reply (`Reply`). Every function here runs in the
+caller's transaction on a connection bound to the company's schema; composing happens between
+those transactions (domain/secretary/service.py), so none is held while the model thinks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,26 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.conversations import store
 from domain.conversations.handoffs import hand_over
 from domain.conversations.simulator import is_simulated
-from domain.integrations.gemini import LLMReply, LLMUnavailable
-from domain.observability.logging import get_logger
-from domain.observability.metrics import INJECTION_BLOCKED, metrics
-from domain.secretary import handoff
-from domain.secretary.guardrails import (
-    SAFE_INJECTION_REPLY,
-    is_injection,
-    leaks,
-    sanitise,
-    whatsapp_text,
-)
+from domain.secretary.guardrails import sanitise, whatsapp_text
 from domain.secretary.memory import Turn
 from domain.secretary.nlu import Analysis, analyse
-from domain.secretary.offline import offline_reply
 from domain.secretary.profile import learn
-
-log = get_logger(__name__)
-
-# (system prompt, turns as (role, text) oldest first) -> the model's reply
-Generate = Callable[[str, list[tuple[str, str]]], Awaitable[LLMReply]]
 
 
 @dataclass(frozen=True)
@@ -102,87 +85,6 @@ async def load_history(conn: AsyncConnection, inbound: Any, limit: int) -> list[
         else:
             turns.append(Turn(row.id, "model", row.body or "", source=row.source))
     return turns
-
-
-async def compose(
-    context: Context,
-    company: str,
-    generate: Generate | None,
-    system: str = "",
-    secrets: tuple[str, ...] = (),
-    canary: str = "",
-) -> Composed:
-    """No database here: this may wait on the model."""
-    inbound = context.inbound
-    text = sanitise(inbound.body)
-    analysis = context.analysis or analyse(text)
-    if is_injection(text):
-        metrics.inc(INJECTION_BLOCKED)
-        log.warning("prompt_injection_blocked", message_id=inbound.id)
-        return Composed(SAFE_INJECTION_REPLY, "guardrail", analysis=analysis)
-    log.info(
-        "nlu",
-        intent=analysis.intent,
-        confidence=analysis.confidence,
-        sentiment=analysis.sentiment,
-        message_id=inbound.id,
-    )
-    going = handoff.before_reply(analysis, context.history)
-    if going:
-        return _handoff(context, company, analysis, *going)
-    source = "offline"
-    if generate is not None and text:
-        try:
-            reply = await generate(system, [*_turns(context.history), ("user", text)])
-        except LLMUnavailable as unavailable:
-            log.warning("llm_unavailable", reason=unavailable.reason, message_id=inbound.id)
-            if handoff.model_keeps_failing(context.history):
-                return _handoff(context, company, analysis, "tool_failure", unavailable.reason)
-            source = "fallback"
-        else:
-            return _checked(context, company, analysis, reply, system, secrets, canary)
-    stuck = handoff.offline_gives_up(analysis, context.history)
-    if stuck:
-        return _handoff(context, company, analysis, *stuck)
-    body = offline_reply(text, inbound.kind, context.contact_name, company)
-    return Composed(body, source, analysis=analysis)
-
-
-def _turns(history: list[Turn]) -> list[tuple[str, str]]:
-    return [(turn.role, turn.text) for turn in history if turn.text]
-
-
-def _checked(
-    context: Context,
-    company: str,
-    analysis: Analysis,
-    reply: LLMReply,
-    system: str,
-    secrets: tuple[str, ...],
-    canary: str,
-) -> Composed:
-    """The model's reply if it is safe to send; its own "call a person" signal honoured."""
-    tokens = (reply.prompt_tokens, reply.output_tokens)
-    if not reply.text or leaks(reply.text, system, secrets, canary):
-        log.warning("llm_output_rejected", message_id=context.inbound.id, empty=not reply.text)
-        return Composed(SAFE_INJECTION_REPLY, "guardrail", tokens=tokens, analysis=analysis)
-    if handoff.MODEL_HANDOFF_MARKER in reply.text:
-        going = _handoff(context, company, analysis, "missing_knowledge", "model_declined")
-        return replace(going, tokens=tokens)
-    return Composed(reply.text, "llm", tokens=tokens, analysis=analysis)
-
-
-def over_quota(context: Context, company: str) -> Composed:
-    """The plan's quota ran out on a plan that blocks: a person takes over (P7, P8)."""
-    analysis = context.analysis or analyse(sanitise(context.inbound.body or ""))
-    return _handoff(context, company, analysis, "usage_limit", "plan_quota")
-
-
-def _handoff(
-    context: Context, company: str, analysis: Analysis, reason: str, trigger: str
-) -> Composed:
-    body = handoff.message(reason, company, context.contact_name)
-    return Composed(body, "handoff", reason, trigger, analysis=analysis)
 
 
 async def save_reply(

@@ -68,7 +68,7 @@ async def on_cal_com(
         acme = (await make_company("acme")).company.id
         cal = {"base_url": f"{url}/v2", "api_key": fake.api_key, "event_type_id": 1234}
         await configure(engine, acme, {"cal": cal})
-        yield acme, {**job_context(engine, settings), "calcom": CalcomClient(http)}, fake
+        yield acme, job_context(engine, settings, calcom=CalcomClient(http)), fake
 
 
 async def appointments(engine: AsyncEngine, company_id: int) -> list[Any]:

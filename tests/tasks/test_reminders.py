@@ -16,6 +16,8 @@ from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.change_flow import ChangeFlow
 from domain.agenda.config import agenda_for
 from domain.agenda.dispatcher import Dispatcher
+from domain.agenda.flow_state import FlowState
+from domain.db import TenantDatabase
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 from tests.conftest import MakeCompany, eventually, job_context
@@ -31,19 +33,24 @@ class Clinic:
     def __init__(self, engine: AsyncEngine, settings: Settings, company_id: int) -> None:
         self.engine, self.settings, self.id = engine, settings, company_id
         self.ctx = job_context(engine, settings)
-        self.flow = BookingFlow(self.ctx["redis"], settings.redis_namespace, engine, None)
+        self.db = TenantDatabase(engine, company_id)
+        self.flow = BookingFlow(FlowState(self.ctx["redis"], settings.redis_namespace), self.db)
         self.directory = CompanyDirectory(engine)
 
     async def agenda(self) -> Any:
         company = await self.directory.profile(self.id)
-        return agenda_for(company, self.settings)
+        return agenda_for(company, self.settings, None)
 
     async def book(self, start: datetime, phone: str = PHONE, key: str = "message-1") -> str:
         booked = await self.flow.book(await self.agenda(), start, phone, "Maria Souza", key=key)
         return str(booked["cal_uid"])
 
     async def dispatch(self, now: datetime, limit: int = 500) -> Any:
-        return await Dispatcher(self.engine, self.directory, self.settings).run(now, limit)
+        """One scheduler batch, committed, as tasks/agenda.py runs it."""
+        async with self.engine.begin() as conn:
+            done = await Dispatcher(self.directory, self.settings).run(conn, now, limit)
+        done.count()
+        return done
 
     async def rows(self, sql: str, **params: Any) -> list[Any]:
         async with self.engine.connect() as conn:
@@ -167,8 +174,8 @@ async def test_a_rescheduled_appointment_drops_old_reminders_and_gets_new_ones(
 ) -> None:
     start = hour()
     uid = await clinic.book(start)
-    change = ChangeFlow(clinic.flow, clinic.engine, None)
-    await change._reschedule(await clinic.agenda(), uid, start + timedelta(days=1))
+    change = ChangeFlow(clinic.flow, clinic.db)
+    await change.reschedule(await clinic.agenda(), uid, start + timedelta(days=1))
     rows = await clinic.reminders()
     old = [r for r in rows if r.due_at < start - timedelta(hours=2)]
     assert [(r.kind, r.status, r.reason) for r in rows if r.status == "dropped"] == [
@@ -188,8 +195,8 @@ async def test_a_rescheduled_appointment_drops_old_reminders_and_gets_new_ones(
 async def test_a_cancelled_appointment_gets_no_reminder(clinic: Clinic) -> None:
     start = hour()
     uid = await clinic.book(start)
-    change = ChangeFlow(clinic.flow, clinic.engine, None)
-    await change._cancel(await clinic.agenda(), uid)
+    change = ChangeFlow(clinic.flow, clinic.db)
+    await change.cancel(await clinic.agenda(), uid)
     assert {r.status for r in await clinic.reminders()} == {"dropped"}
     for at in (start - timedelta(hours=24), start - timedelta(hours=1), start + timedelta(hours=2)):
         assert (await clinic.dispatch(at)).counts == {}
@@ -205,12 +212,12 @@ async def test_reschedule_and_cancel_racing_the_dispatcher_never_deadlock_or_dou
         for n in range(30)
     ]
     agenda = await clinic.agenda()
-    change = ChangeFlow(clinic.flow, clinic.engine, None)
+    change = ChangeFlow(clinic.flow, clinic.db)
     now = start - timedelta(hours=23)
     moves = [
-        change._reschedule(agenda, uid, start + timedelta(days=2, minutes=n))
+        change.reschedule(agenda, uid, start + timedelta(days=2, minutes=n))
         if n % 2
-        else change._cancel(agenda, uid)
+        else change.cancel(agenda, uid)
         for n, uid in enumerate(uids)
     ]
     await asyncio.gather(clinic.dispatch(now, limit=10), *moves, clinic.dispatch(now, limit=10))
@@ -452,9 +459,8 @@ async def test_one_company_with_bad_data_does_not_hold_back_the_others(
         await conn.execute(
             text("UPDATE companies SET timezone = 'Mars/Olympus' WHERE id = :c"), {"c": clinic.id}
         )
-    done = await Dispatcher(clinic.engine, CompanyDirectory(clinic.engine), clinic.settings).run(
-        start - timedelta(hours=24), 500
-    )
+    clinic.directory.forget()  # the dispatcher reads the company as it is now
+    done = await clinic.dispatch(start - timedelta(hours=24), 500)
     assert done.counts == {"error": 1, "sent": 1}
     assert len(await beta.sent()) == 1 and await clinic.sent() == []
     assert next((r.status, r.reason) for r in await clinic.reminders()) == ("skipped", "error")

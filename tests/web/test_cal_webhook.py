@@ -124,8 +124,13 @@ async def test_a_meeting_that_ended_is_only_done_when_confirmed_or_checked_in(
     assert (await response.get_json())["outcome"] == "ended"
     [row] = await appointments(engine, a)
     assert row.status == "scheduled"
-    dispatcher = Dispatcher(engine, CompanyDirectory(engine), Settings())
-    done = await dispatcher.run(datetime.now(UTC) + timedelta(days=3650), 100)
+    dispatcher = Dispatcher(CompanyDirectory(engine), Settings())
+
+    async def dispatch() -> Any:
+        async with engine.begin() as conn:
+            return await dispatcher.run(conn, datetime.now(UTC) + timedelta(days=3650), 100)
+
+    done = await dispatch()
     assert done.no_shows == 1
     [row] = await appointments(engine, a)
     assert row.status == "no_show"
@@ -137,7 +142,7 @@ async def test_a_meeting_that_ended_is_only_done_when_confirmed_or_checked_in(
     }
     body = json.dumps(no_show, separators=(",", ":")).encode()
     await client.post("/api/agenda/webhook/cal", data=body, headers=signed(body))
-    assert (await dispatcher.run(datetime.now(UTC) + timedelta(days=3650), 100)).counts == {}
+    assert (await dispatch()).counts == {}
 
 
 async def test_no_show_updates_mark_the_appointment(

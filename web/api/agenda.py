@@ -90,9 +90,11 @@ async def remind(appointment_id: int) -> tuple[Response, int]:
     queued; 409 when one went out moments ago or the appointment is past or inactive."""
     company_id = await acting_company()
     svc = services()
-    _, done = await dispatcher.send_now(
-        svc.engine, svc.directory, svc.settings, company_id, appointment_id
-    )
+    async with svc.engine.begin() as conn:
+        _, done = await dispatcher.send_now(
+            conn, svc.directory, svc.settings, company_id, appointment_id
+        )
+    done.count()
     unqueued = await queues.enqueue_deliveries(
         svc.router, svc.settings.redis_namespace, done.messages, g.correlation_id
     )

@@ -15,11 +15,12 @@ from domain import queues
 from domain.agenda import attendance, dispatcher, reminders, store
 from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.config import agenda_for
+from domain.agenda.flow_state import FlowState
 from domain.agenda.models import STATUSES, Appointment
 from domain.agenda.wording import when_text
-from domain.db import bind_tenant
+from domain.db import TenantDatabase, bind_tenant
 from domain.errors import Conflict, InvalidField, NotFound
-from domain.integrations.calcom import CalcomClient, CalcomError
+from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.metrics import APPOINTMENTS, metrics
 from web.panel.layout import is_htmx, render_panel
 from web.panel.sessions import panel_login_required
@@ -64,12 +65,13 @@ async def create() -> Any:
     if not name or len(phone) < 10:
         raise InvalidField("name and a phone with area code are required", field="phone")
     svc = services()
-    agenda = agenda_for(company, svc.settings)
+    agenda = agenda_for(company, svc.settings, svc.calcom)
     if agenda is None:
         return await _page(
             error="Agenda automática não configurada: configure o Cal.com ou ative a agenda local."
         )
-    flow = BookingFlow(svc.redis, svc.settings.redis_namespace, svc.engine, CalcomClient(svc.http))
+    ns = svc.settings.redis_namespace
+    flow = BookingFlow(FlowState(svc.redis, ns), TenantDatabase(svc.engine, company.id))
     try:
         await flow.book(agenda, start, phone, name, key=f"panel-{g.correlation_id}")
     except CalcomError as error:
@@ -92,11 +94,13 @@ async def remind_now(appointment_id: int) -> Any:
     company = await _company()
     svc = services()
     try:
-        appointment, done = await dispatcher.send_now(
-            svc.engine, svc.directory, svc.settings, company.id, appointment_id
-        )
+        async with svc.engine.begin() as conn:
+            appointment, done = await dispatcher.send_now(
+                conn, svc.directory, svc.settings, company.id, appointment_id
+            )
     except Conflict as refused:
-        return await _page(error=_REFUSED.get(str(refused), str(refused)))
+        return await _page(error=_REFUSED.get(refused.code, refused.message))
+    done.count()
     await queues.enqueue_deliveries(
         svc.router, svc.settings.redis_namespace, done.messages, g.correlation_id
     )
@@ -105,15 +109,9 @@ async def remind_now(appointment_id: int) -> Any:
 
 
 _REFUSED = {
-    "a reminder was sent for this appointment moments ago": (
-        "Um lembrete foi enviado há instantes para este agendamento."
-    ),
-    "only a future, active appointment gets a reminder": (
-        "Só agendamentos futuros e ativos recebem lembrete."
-    ),
-    "too close to the start for a reminder": (
-        "O lembrete não pôde ser enviado (horário muito próximo)."
-    ),
+    "reminder_sent_recently": "Um lembrete foi enviado há instantes para este agendamento.",
+    "reminder_not_sendable": "Só agendamentos futuros e ativos recebem lembrete.",
+    "reminder_too_late": ("O lembrete não pôde ser enviado (horário muito próximo)."),
 }
 
 

@@ -1,5 +1,6 @@
-"""The local calendar (G, without Cal.com): free slots from the company's business hours,
-slot length and holidays, minus the appointments already booked, so the demo books end to end.
+"""Opening hours of the local calendar (G, without Cal.com): free slots from the company's
+business hours, slot length and holidays, minus the appointments already booked, so the demo
+books end to end (`domain/agenda/calendars.py` puts it behind the calendar interface).
 
 Configuration (`companies.settings["agenda"]`, all optional):
 `{"hours": {"mon": ["08:00-12:00", "13:00-18:00"], ..., "sun": []}, "slot_minutes": 30,
@@ -26,7 +27,7 @@ DEFAULT_HOURS: dict[str, list[str]] = {
 
 
 @dataclass(frozen=True)
-class LocalCalendar:
+class OpeningHours:
     zone: ZoneInfo
     hours: dict[str, list[tuple[time, time]]]
     slot: timedelta
@@ -35,7 +36,7 @@ class LocalCalendar:
     lead: timedelta
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], timezone: str) -> LocalCalendar:
+    def from_settings(cls, settings: dict[str, Any], timezone: str) -> OpeningHours:
         own = settings.get("agenda") or {}
         hours = {
             day: [_span(span) for span in (own.get("hours") or DEFAULT_HOURS).get(day, [])]

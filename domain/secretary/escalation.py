@@ -1,8 +1,9 @@
-"""When the secretary hands a customer to a person (P7), and what it tells them.
+"""When the secretary escalates a customer to a person (P7), and what it tells them.
 
-Pure rules over this message's analysis and the remembered turns. The conversation is
-marked in the same transaction as the reply (see replies.save_reply), so the customer is
-told exactly once and the bot then stays quiet until an operator gives it back.
+Pure rules over this message's analysis and the remembered turns. The conversation itself is
+handed over (domain/conversations/handoffs.py) in the same transaction as the reply (see
+replies.save_reply), so the customer is told exactly once and the bot then stays quiet until
+an operator gives it back.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""The local calendar: business hours, slot length, holidays, lead time, booked slots."""
+"""Opening hours of the local calendar: business hours, slot length, holidays, lead time, booked slots."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.agenda.local_calendar import LocalCalendar
+from domain.agenda.opening_hours import OpeningHours
 
 SP = ZoneInfo("America/Sao_Paulo")
 MONDAY = date(2026, 11, 30)
@@ -13,7 +13,7 @@ EARLY = datetime(2026, 11, 29, 8, 0, tzinfo=SP)
 
 
 def test_default_hours_give_half_hour_slots_on_weekdays() -> None:
-    calendar = LocalCalendar.from_settings({}, "America/Sao_Paulo")
+    calendar = OpeningHours.from_settings({}, "America/Sao_Paulo")
     slots = calendar.slots(MONDAY, MONDAY, [], EARLY)
     assert len(slots) == 18  # 08-12 and 13-18 in 30-minute steps
     assert slots[0] == datetime(2026, 11, 30, 8, 0, tzinfo=SP)
@@ -23,7 +23,7 @@ def test_default_hours_give_half_hour_slots_on_weekdays() -> None:
 
 
 def test_booked_slots_holidays_and_the_lead_time_are_left_out() -> None:
-    calendar = LocalCalendar.from_settings(
+    calendar = OpeningHours.from_settings(
         {
             "agenda": {
                 "slot_minutes": 60,
@@ -45,7 +45,7 @@ def test_booked_slots_holidays_and_the_lead_time_are_left_out() -> None:
 
 
 def test_national_holidays_close_the_day() -> None:
-    calendar = LocalCalendar.from_settings({}, "America/Sao_Paulo")
+    calendar = OpeningHours.from_settings({}, "America/Sao_Paulo")
     christmas = date(2026, 12, 25)  # a Friday
     assert calendar.is_closed(christmas)
     assert calendar.slots(christmas, christmas, [], EARLY) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.secretary import handoff
+from domain.secretary import escalation
 from domain.secretary.memory import Turn
 from domain.secretary.nlu import analyse
 
@@ -17,7 +17,7 @@ def ours(i: int, source: str) -> Turn:
 
 
 def test_asking_for_a_person_hands_over_at_once() -> None:
-    assert handoff.before_reply(analyse("quero falar com um atendente"), []) == (
+    assert escalation.before_reply(analyse("quero falar com um atendente"), []) == (
         "customer_request",
         "asked_for_a_person",
     )
@@ -26,30 +26,33 @@ def test_asking_for_a_person_hands_over_at_once() -> None:
 def test_one_complaint_is_answered_two_are_handed_over() -> None:
     upset = analyse("que absurdo, isso nao funciona")
     assert upset.sentiment == "negative"
-    assert handoff.before_reply(upset, []) is None
+    assert escalation.before_reply(upset, []) is None
     history = [customer(1, "isso é um absurdo, péssimo atendimento"), ours(2, "llm")]
-    assert handoff.before_reply(upset, history) == ("unsupported_request", "repeated_frustration")
+    assert escalation.before_reply(upset, history) == (
+        "unsupported_request",
+        "repeated_frustration",
+    )
     calm = [customer(1, "oi"), ours(2, "llm"), customer(3, "ok"), ours(4, "llm")]
-    assert handoff.before_reply(upset, calm) is None
+    assert escalation.before_reply(upset, calm) is None
 
 
 def test_three_messages_not_understood_offline_go_to_a_person() -> None:
     unclear = analyse("blablabla xyz")
     assert unclear.intent == "other"
     two = [customer(1, "asdf"), ours(2, "offline"), customer(3, "qwerty"), ours(4, "offline")]
-    assert handoff.offline_gives_up(unclear, two) == ("pending_clarification", "not_understood")
-    assert handoff.offline_gives_up(unclear, two[2:]) is None
+    assert escalation.offline_gives_up(unclear, two) == ("pending_clarification", "not_understood")
+    assert escalation.offline_gives_up(unclear, two[2:]) is None
     understood = [customer(1, "quero marcar"), ours(2, "offline"), customer(3, "qwerty")]
-    assert handoff.offline_gives_up(unclear, understood) is None
+    assert escalation.offline_gives_up(unclear, understood) is None
 
 
 def test_a_second_model_failure_in_a_row_is_a_tool_failure() -> None:
-    assert not handoff.model_keeps_failing([])
-    assert not handoff.model_keeps_failing([customer(1, "oi"), ours(2, "llm")])
-    assert handoff.model_keeps_failing([customer(1, "oi"), ours(2, "fallback")])
+    assert not escalation.model_keeps_failing([])
+    assert not escalation.model_keeps_failing([customer(1, "oi"), ours(2, "llm")])
+    assert escalation.model_keeps_failing([customer(1, "oi"), ours(2, "fallback")])
 
 
 def test_every_reason_has_a_message_that_names_the_company_and_the_customer() -> None:
-    for reason in handoff.OPENINGS:
-        text = handoff.message(reason, "Clínica Sorriso", "Maria Souza")
+    for reason in escalation.OPENINGS:
+        text = escalation.message(reason, "Clínica Sorriso", "Maria Souza")
         assert "Clínica Sorriso" in text and "Maria" in text and "Souza" not in text

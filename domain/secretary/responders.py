@@ -1,0 +1,139 @@
+"""The secretary's own responders: the injection guard first, the handoff rules and the model
+(or the offline responder) last. No database here: the model may take its time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from domain.integrations.gemini import GeminiClient, GeminiConfig, LLMReply, LLMUnavailable
+from domain.observability.logging import get_logger
+from domain.observability.metrics import (
+    INJECTION_BLOCKED,
+    LLM_CALLS,
+    LLM_ERRORS,
+    LLM_LATENCY,
+    metrics,
+)
+from domain.secretary import escalation
+from domain.secretary.chain import Ask
+from domain.secretary.config import gemini_config
+from domain.secretary.guardrails import SAFE_INJECTION_REPLY, is_injection, leaks
+from domain.secretary.memory import Turn
+from domain.secretary.offline import offline_reply
+from domain.secretary.profile import describe
+from domain.secretary.prompt import canary_for, system_prompt
+from domain.secretary.replies import Composed, Context
+from domain.settings import Settings
+
+log = get_logger(__name__)
+
+
+def handoff_reply(ask: Ask, reason: str, trigger: str) -> Composed:
+    """The one message a customer gets when the conversation goes to a person."""
+    body = escalation.message(reason, ask.company.name, ask.context.contact_name)
+    return Composed(body, "handoff", reason, trigger, analysis=ask.analysis)
+
+
+class InjectionGuard:
+    """A prompt-injection attempt gets the safe reply; nothing after it sees the message."""
+
+    always = True
+
+    async def respond(self, ask: Ask) -> Composed | None:
+        if not is_injection(ask.text):
+            return None
+        metrics.inc(INJECTION_BLOCKED)
+        log.warning("prompt_injection_blocked", message_id=ask.context.inbound.id)
+        return Composed(SAFE_INJECTION_REPLY, "guardrail", analysis=ask.analysis)
+
+
+class Escalation:
+    """A customer who asks for a person, or is upset again, goes to one before any reply."""
+
+    always = True
+
+    async def respond(self, ask: Ask) -> Composed | None:
+        going = escalation.before_reply(ask.analysis, ask.context.history)
+        return handoff_reply(ask, *going) if going else None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    system: str
+    secrets: tuple[str, ...]  # never to appear in a reply
+    canary: str
+
+
+class ModelReply:
+    """The model's answer inside the guardrails; the offline responder when the company has no
+    model or the model is unreachable (a person is called when it keeps failing)."""
+
+    always = True
+
+    def __init__(self, gemini: GeminiClient, settings: Settings) -> None:
+        self._gemini = gemini
+        self._settings = settings
+
+    async def respond(self, ask: Ask) -> Composed:
+        config = gemini_config(ask.company, self._settings)
+        source = "offline"
+        if config.configured and ask.text:
+            prompt = self._prompt(ask, config.api_key)
+            try:
+                reply = await self._generate(config, prompt.system, ask.context, ask.text)
+            except LLMUnavailable as unavailable:
+                log.warning(
+                    "llm_unavailable", reason=unavailable.reason, message_id=ask.context.inbound.id
+                )
+                if escalation.model_keeps_failing(ask.context.history):
+                    return handoff_reply(ask, "tool_failure", unavailable.reason)
+                source = "fallback"
+            else:
+                return _checked(ask, reply, prompt)
+        stuck = escalation.offline_gives_up(ask.analysis, ask.context.history)
+        if stuck:
+            return handoff_reply(ask, *stuck)
+        inbound = ask.context.inbound
+        body = offline_reply(ask.text, inbound.kind, ask.context.contact_name, ask.company.name)
+        return Composed(body, source, analysis=ask.analysis)
+
+    def _prompt(self, ask: Ask, api_key: str | None) -> Prompt:
+        settings = self._settings
+        key = settings.secret_key.get_secret_value() if settings.secret_key else None
+        canary = canary_for(ask.company.id, key or settings.redis_namespace)
+        system = system_prompt(
+            ask.company.name,
+            describe(ask.context.profile, ask.context.contact_name),
+            canary,
+            (ask.company.settings or {}).get("secretary"),
+        )
+        return Prompt(system, tuple(s for s in (api_key,) if s), canary)
+
+    async def _generate(
+        self, config: GeminiConfig, system: str, context: Context, text: str
+    ) -> LLMReply:
+        metrics.inc(LLM_CALLS)
+        try:
+            reply = await self._gemini.generate(
+                config, system, [*_turns(context.history), ("user", text)], max_tokens=400
+            )
+        except LLMUnavailable:
+            metrics.inc(LLM_ERRORS)
+            raise
+        metrics.observe(LLM_LATENCY, reply.latency_ms / 1000)
+        return reply
+
+
+def _turns(history: list[Turn]) -> list[tuple[str, str]]:
+    return [(turn.role, turn.text) for turn in history if turn.text]
+
+
+def _checked(ask: Ask, reply: LLMReply, prompt: Prompt) -> Composed:
+    """The model's reply if it is safe to send; its own "call a person" signal honoured."""
+    tokens = (reply.prompt_tokens, reply.output_tokens)
+    if not reply.text or leaks(reply.text, prompt.system, prompt.secrets, prompt.canary):
+        log.warning("llm_output_rejected", message_id=ask.context.inbound.id, empty=not reply.text)
+        return Composed(SAFE_INJECTION_REPLY, "guardrail", tokens=tokens, analysis=ask.analysis)
+    if escalation.MODEL_HANDOFF_MARKER in reply.text:
+        return replace(handoff_reply(ask, "missing_knowledge", "model_declined"), tokens=tokens)
+    return Composed(reply.text, "llm", tokens=tokens, analysis=ask.analysis)
