@@ -17,8 +17,8 @@ from domain.agenda.config import agenda_for
 from domain.billing import usage
 from domain.billing.alerts import AlertRecorder
 from domain.billing.quotas import Quotas, period
+from domain.conversations.messages import mark_failed
 from domain.conversations.service import file_inbound_message
-from domain.conversations.store import mark_failed
 from domain.db import bind_tenant
 from domain.integrations.gemini import LLMReply, LLMUnavailable
 from domain.observability.logging import get_logger
