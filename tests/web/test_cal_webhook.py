@@ -229,6 +229,20 @@ async def test_appointments_api_filters_by_date_status_and_client(
     ).status_code == 403
 
 
+async def test_appointments_api_refuses_ranges_it_cannot_list(client: Any, cast: Cast) -> None:
+    headers = await bearer(client, cast.member, cast.password)
+    for query, field in (
+        ("from=2026-03-10&to=2026-03-09", "to"),  # ends before it starts
+        ("from=9999-12-31", "from"),  # past the documented range (was a 500: date overflow)
+        ("to=1999-12-31", "to"),
+        ("status=unconfirmed&client=Ana&company_id=zero", "company_id"),
+    ):
+        bad = await client.get(f"/api/agenda/appointments?{query}", headers=headers)
+        assert (bad.status_code, (await bad.get_json())["field"]) == (422, field), query
+    empty = await client.get("/api/agenda/appointments?from=&to=&status=", headers=headers)
+    assert (await empty.get_json())["appointments"] == []
+
+
 async def test_api_users_filter_unconfirmed_see_attendance_and_send_a_reminder(
     client: Any, engine: AsyncEngine, cast: Cast
 ) -> None:
