@@ -198,6 +198,26 @@ async def test_signatures_and_companies_are_checked(
     assert await appointments(engine, cast.b.company.id) == []  # B saw nothing
 
 
+async def test_an_addressee_that_names_no_company_is_404_whatever_it_looks_like(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    body = compact("webhook_booking_created.json")
+    await with_secret(engine, cast.a.company.id)
+    for who in ("99999999999999999999999", "²", "0", "acme-não"):
+        response = await client.post(
+            "/api/agenda/webhook/cal", data=body, headers=signed(body, company=who)
+        )
+        assert (response.status_code, (await response.get_json())["error"]) == (
+            404,
+            "unknown_company",
+        ), who
+    missing = await client.post(
+        "/api/agenda/webhook/cal", data=body, headers=signed(body, company=" ")
+    )
+    assert (missing.status_code, (await missing.get_json())["error"]) == (400, "missing_company")
+    assert await appointments(engine, cast.a.company.id) == []
+
+
 async def test_appointments_api_filters_by_date_status_and_client(
     client: Any, engine: AsyncEngine, cast: Cast
 ) -> None:
