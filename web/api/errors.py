@@ -2,16 +2,16 @@
 other API error: 422 `{error: "invalid_field", message, field}` naming the first bad field,
 or 400 `{error: "invalid_json", message}` when the body is not a JSON object at all.
 
-quart-schema raises its own exceptions (answered as bare 400 pages by default); here they
-become the domain errors that web/errors.py already maps to JSON, so there is still one
-place that turns an error into a response."""
+quart-schema raises its own exceptions (a bare 400 bad_request, no field, by default);
+here they become the domain errors that web/errors.py already maps to JSON, so there is
+still one place that turns an error into a response."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import ValidationError
-from quart import Blueprint, current_app
+from quart import Blueprint, current_app, request
 from quart_schema.validation import QuerystringValidationError, RequestSchemaValidationError
 from werkzeug.exceptions import BadRequest
 
@@ -22,8 +22,8 @@ def install(bp: Blueprint) -> None:
     """Answer the blueprint's refused input as the API's JSON errors."""
     bp.register_error_handler(RequestSchemaValidationError, _refused)
     # Quart raises a plain BadRequest when a JSON content type carries something that does
-    # not parse (an empty body included); no other API input raises it.
-    bp.register_error_handler(BadRequest, _not_json)
+    # not parse (an empty body included).
+    bp.register_error_handler(BadRequest, _bad_request)
 
 
 async def _refused(error: RequestSchemaValidationError) -> Any:
@@ -39,8 +39,10 @@ async def _refused(error: RequestSchemaValidationError) -> Any:
     return await _answer(InvalidField(f"{field}: {first['msg']}", field=field))
 
 
-async def _not_json(error: BadRequest) -> Any:
-    return await _answer(_not_an_object())
+async def _bad_request(error: BadRequest) -> Any:
+    if request.is_json:
+        return await _answer(_not_an_object())
+    return await _answer(InvalidInput(error.description or "bad request", code="bad_request"))
 
 
 def _not_an_object() -> InvalidInput:

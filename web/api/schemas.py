@@ -61,9 +61,13 @@ class ReportQuery(CompanyQuery):
 
 class AppointmentsQuery(CompanyQuery):
     from_: Day | None = Field(
-        default=None, alias="from", description="YYYY-MM-DD; default: today, company time"
+        default=None,
+        alias="from",
+        description="YYYY-MM-DD, 2000 to 2099; default: today where the company is",
     )
-    to: Day | None = Field(default=None, description="YYYY-MM-DD, inclusive; default: from + 7")
+    to: Day | None = Field(
+        default=None, description="YYYY-MM-DD, 2000 to 2099, inclusive; default: from + 7 days"
+    )
     status: StatusFilter | None = Field(
         default=None, description="unconfirmed: pending or scheduled"
     )
