@@ -9,9 +9,8 @@ import asyncio
 import os
 import sys
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from domain.billing import analytics, reports
 from domain.billing.usage import Prices
@@ -20,33 +19,35 @@ from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 from scripts.run import start_infrastructure
 
-DAYS = {"week": 7, "month": 30}
 
-
-async def build(settings: Settings, company_id: int, fmt: str, period: str) -> tuple[str, bytes]:
+async def build(
+    settings: Settings, company_id: int, fmt: reports.Format, period: analytics.Period
+) -> tuple[str, bytes]:
     """(file name, contents)."""
     engine = create_engine(settings.async_database_url, pool_size=1, max_overflow=0)
     try:
         company = await CompanyDirectory(engine).profile(company_id)
         if company is None:
             raise SystemExit(f"no company with id {company_id}")
-        today = datetime.now(ZoneInfo(company.timezone)).date()
-        prices = Prices(
-            settings.billing_cost_per_message, settings.billing_cost_per_thousand_tokens
-        )
         async with engine.connect() as conn:
-            data = await analytics.usage_report(conn, company, today, DAYS[period], prices)
+            data = await analytics.period_report(
+                conn,
+                company,
+                period,
+                Prices.from_settings(settings),
+                datetime.now(UTC),
+            )
     finally:
         await engine.dispose()
-    body = reports.csv_report(data) if fmt == "csv" else reports.pdf_report(data)
-    return f"consumo-{company.slug}-{today.isoformat()}.{fmt}", body
+    file = await reports.report_file(data, company.slug, fmt)
+    return file.name, file.body
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--company-id", type=int, required=True)
     parser.add_argument("--format", choices=("csv", "pdf"), default="csv")
-    parser.add_argument("--period", choices=tuple(DAYS), default="month")
+    parser.add_argument("--period", choices=tuple(analytics.PERIOD_DAYS), default="month")
     parser.add_argument("--out", type=Path, default=Path("reports"))
     args = parser.parse_args(argv)
     with ExitStack() as stack:

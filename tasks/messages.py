@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
-from domain.conversations.store import mark_failed
+from domain.conversations.messages import mark_failed
 from domain.db import TenantDatabase, bind_tenant
 from domain.observability.logging import get_logger
 from domain.observability.metrics import WHATICKET_RETRY, metrics

@@ -28,7 +28,7 @@ from domain.observability.metrics import metrics
 from domain.settings import Settings, to_asyncpg_url
 from domain.tenancy.models import Membership, Plan, User
 from domain.tenancy.passwords import hash_password
-from domain.tenancy.schemas import tenant_schemas
+from domain.tenancy.pg_schemas import tenant_schemas
 from domain.tenancy.service import NewCompany, create_company
 from domain.webhooks.signatures import sign
 from scripts.embedded import EmbeddedPostgres, EmbeddedRedis

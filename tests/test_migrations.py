@@ -14,7 +14,7 @@ from sqlalchemy import text
 from domain.db import create_engine, public_session
 from domain.settings import to_asyncpg_url
 from domain.tenancy.models import Plan
-from domain.tenancy.schemas import MIGRATIONS_DIR, migration_head
+from domain.tenancy.pg_schemas import MIGRATIONS_DIR, migration_head
 from domain.tenancy.service import create_company
 
 

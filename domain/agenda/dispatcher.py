@@ -28,7 +28,7 @@ from domain.agenda.reminders import (
     manual,
 )
 from domain.agenda.wording import no_show_text, reminder_text
-from domain.conversations.store import Outbound, insert_outbound_many
+from domain.conversations.outbox import Outbound, insert_outbound_many
 from domain.db import bind_tenant
 from domain.errors import Conflict, NotFound
 from domain.observability.logging import get_logger

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.agenda import attendance, reminders, store
 from domain.agenda.reminders import ReminderPolicy
 from domain.agenda.webhooks import CalEvent, attendee, meeting_url, phones, when
-from domain.conversations.store import upsert_contact
+from domain.conversations.contacts import upsert_contact
 from domain.observability.metrics import (
     APPOINTMENTS,
     APPOINTMENTS_CANCELLED,

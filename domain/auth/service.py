@@ -6,6 +6,7 @@ import asyncio
 import functools
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,6 +111,15 @@ async def create_api_key(
     await session.flush()
     await session.refresh(key)  # server defaults (created_at), loaded while we can await
     return IssuedKey(key, plaintext)
+
+
+async def revoke_api_key(session: AsyncSession, company_id: int, key_id: int) -> datetime:
+    """Revoke the company's key (again is fine): when it was revoked. NotFound when the
+    company has no such key, whoever else might."""
+    revoked_at = await store.revoke_key(session, company_id, key_id)
+    if revoked_at is None:
+        raise NotFound("no such API key")
+    return revoked_at
 
 
 def looks_like_api_key(token: str) -> bool:

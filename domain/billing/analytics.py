@@ -1,10 +1,12 @@
 """What the analytics API and the panel's Analytics e Consumo tab show: the summary with the
-plan's alerts of this period, and the daily series (from the real-time aggregates)."""
+plan's alerts of this period, and the daily series (from the real-time aggregates). Days are
+the company's days: "today" is read in its time zone."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -12,10 +14,19 @@ from domain.billing import alerts, usage
 from domain.billing.quotas import Limits, period
 from domain.billing.reports import Report
 
+Period = Literal["week", "month"]
+PERIOD_DAYS: dict[str, int] = {"week": 7, "month": 30}
+
+
+def company_today(company: Any, now: datetime) -> date:
+    """The date at `now` where the company (a CompanyProfile) is."""
+    return now.astimezone(ZoneInfo(company.timezone)).date()
+
 
 async def summary(
     conn: AsyncConnection, company_id: int, today: date, limits: Limits, prices: usage.Prices
 ) -> dict[str, Any]:
+    """Today, this week and this month, with the plan's usage and this period's alerts."""
     body = await usage.summary(conn, company_id, today, limits, prices)
     body["plan"]["alerts"] = [
         {
@@ -34,6 +45,7 @@ async def summary(
 async def last_days(
     conn: AsyncConnection, company_id: int, today: date, days: int
 ) -> list[tuple[date, usage.Totals]]:
+    """The totals of each of the last `days` days through `today`, oldest first."""
     return await usage.daily(conn, company_id, today - timedelta(days=days - 1), today)
 
 
@@ -43,3 +55,33 @@ async def usage_report(
     """The last `days` days of a company (a CompanyProfile) for a CSV or PDF report."""
     series = await last_days(conn, company.id, today, days)
     return Report(company.name, series[0][0], today, series, prices)
+
+
+async def usage_summary(
+    conn: AsyncConnection, company: Any, prices: usage.Prices, now: datetime
+) -> dict[str, Any]:
+    """The API's summary of a company (a CompanyProfile) on its today."""
+    today = company_today(company, now)
+    body = await summary(conn, company.id, today, company.limits, prices)
+    return {"company_id": company.id, "date": today.isoformat(), "currency": "BRL", **body}
+
+
+async def usage_history(
+    conn: AsyncConnection, company: Any, wanted: Period, prices: usage.Prices, now: datetime
+) -> dict[str, Any]:
+    """The API's daily series of the last week or month through the company's today."""
+    days = await last_days(conn, company.id, company_today(company, now), PERIOD_DAYS[wanted])
+    return {
+        "company_id": company.id,
+        "period": wanted,
+        "days": [{"date": day.isoformat(), **totals.as_json(prices)} for day, totals in days],
+    }
+
+
+async def period_report(
+    conn: AsyncConnection, company: Any, wanted: Period, prices: usage.Prices, now: datetime
+) -> Report:
+    """The report of the last week or month through the company's today."""
+    return await usage_report(
+        conn, company, company_today(company, now), PERIOD_DAYS[wanted], prices
+    )

@@ -3,16 +3,18 @@
 CSV for a Brazilian spreadsheet: UTF-8 with a BOM (so Excel reads the accents), `;` between
 fields, dates as dd/mm/aaaa and decimals with a comma. PDF with ReportLab (no HTML printing):
 title, period, the table and a bar chart of messages per day. Building a PDF is CPU work:
-callers run `pdf_report` in a thread.
+callers run `pdf_report` in a thread (`report_file` does).
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing
@@ -140,3 +142,25 @@ def _chart(report: Report) -> Drawing:
     chart.bars[0].fillColor = colors.HexColor("#0b6e4f")
     drawing.add(chart)
     return drawing
+
+
+Format = Literal["csv", "pdf"]
+MIMETYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    name: str
+    mimetype: str
+    body: bytes
+
+
+async def report_file(report: Report, slug: str, fmt: Format) -> ReportFile:
+    """The report as a download named consumo-<slug>-<last day>.<fmt>. The PDF is CPU work,
+    built in a thread so the event loop keeps serving."""
+    if fmt == "pdf":
+        body = await asyncio.to_thread(pdf_report, report)
+    else:
+        body = csv_report(report)
+    name = f"consumo-{slug}-{report.last.isoformat()}.{fmt}"
+    return ReportFile(name, MIMETYPES[fmt], body)

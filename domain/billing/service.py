@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import httpx
 import orjson
@@ -16,14 +16,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.billing import providers
 from domain.billing.models import BillingEvent
 from domain.billing.providers import Event
-from domain.errors import InvalidInput, Unauthorized
-from domain.integrations.mercadopago import MercadoPagoConfig, resource_status
+from domain.errors import InvalidInput, NotFound, ServiceUnavailable, Unauthorized
+from domain.integrations.mercadopago import (
+    MercadoPagoConfig,
+    MercadoPagoUnavailable,
+    resource_status,
+)
 from domain.settings import Settings
 from domain.tenancy.company_settings import picker
+from domain.tenancy.directory import CompanyDirectory
 from domain.tenancy.models import Subscription
 from domain.webhooks.signatures import verify_signature
 
 _events = cast(Table, BillingEvent.__table__)
+
+
+class Headers(Protocol):
+    """Request headers, looked up without regard to case (werkzeug's Headers)."""
+
+    def get(self, key: str) -> str | None: ...
+    def __contains__(self, key: str) -> bool: ...
+    def __getitem__(self, key: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A payment provider's request as it came: headers, query arguments, the exact body."""
+
+    headers: Headers
+    query: Mapping[str, str]
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -47,7 +69,7 @@ def billing_secrets(company: Any, webhook_secret: str | None, settings: Settings
 
 
 def read_event(
-    headers: Mapping[str, str],
+    headers: Headers,
     query: Mapping[str, str],
     body: bytes,
     secrets: BillingSecrets,
@@ -81,6 +103,34 @@ def read_event(
         "sign with Stripe-Signature, x-signature (Mercado Pago) or X-Signature",
         code="missing_signature",
     )
+
+
+async def verified_event(
+    directory: CompanyDirectory,
+    settings: Settings,
+    http: httpx.AsyncClient,
+    delivery: Delivery,
+    now: float,
+) -> tuple[int, Event]:
+    """(company id, event) of a payment provider's delivery to the company of its
+    X-Company-Domain, verified with that company's secrets; a Mercado Pago status is read
+    from its API (ServiceUnavailable when it does not answer: nothing is recorded, and the
+    provider retries the notification later)."""
+    domain = delivery.headers.get("X-Company-Domain")
+    if not domain:
+        raise InvalidInput("X-Company-Domain is required", code="missing_company")
+    auth = await directory.by_domain(domain)
+    company = await directory.profile(auth.id) if auth else None
+    if auth is None or company is None:
+        raise NotFound(f"no company for domain {domain!r}", code="unknown_company")
+    secrets = billing_secrets(company, auth.webhook_secret, settings)
+    event = read_event(delivery.headers, delivery.query, delivery.body, secrets, now)
+    try:
+        return company.id, await resolve_status(event, http, secrets)
+    except MercadoPagoUnavailable as error:
+        raise ServiceUnavailable(
+            f"Mercado Pago API: {error}", code="provider_unavailable"
+        ) from None
 
 
 async def resolve_status(event: Event, http: httpx.AsyncClient, secrets: BillingSecrets) -> Event:

@@ -9,8 +9,8 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.conversations.models import Contact, Conversation
+from domain.conversations.outbox import insert_operator_message
 from domain.conversations.simulator import PREFIX as SIMULATOR_PREFIX
-from domain.conversations.store import insert_operator_message
 from domain.errors import Conflict, NotFound
 from domain.operations.audit import record
 

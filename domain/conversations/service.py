@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.conversations import store
+from domain.conversations import contacts, messages, store
 from domain.errors import InvalidInput
 from domain.webhooks.payloads import InboundMessage, parse_webhook
 
@@ -28,17 +28,17 @@ async def file_inbound_message(conn: AsyncConnection, message_id: int) -> Filed:
     The message row is locked for the transaction and its status checked first, so a
     retried or duplicated job finds `processed` and changes nothing.
     """
-    row = await store.lock_message(conn, message_id)
+    row = await messages.lock_message(conn, message_id)
     if row is None:
         return Filed("missing")  # erased (LGPD) between accept and processing
     if row.status != "received":
         return Filed("already_processed", row.contact_id, row.conversation_id)
     seen_at = row.wa_timestamp or row.received_at or datetime.now(UTC)
-    contact_id = await store.upsert_contact(
+    contact_id = await contacts.upsert_contact(
         conn, row.phone, row.push_name, _lid_of(row.payload), seen_at
     )
     conversation_id = await store.active_conversation(conn, contact_id, seen_at)
-    await store.mark_filed(conn, message_id, contact_id, conversation_id)
+    await messages.mark_filed(conn, message_id, contact_id, conversation_id)
     message = SimpleNamespace(
         **{
             **row._mapping,

@@ -13,7 +13,7 @@ from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
-from domain.conversations import store
+from domain.conversations import messages
 from domain.conversations.models import Contact, Conversation, Message
 from domain.db import tenant_engine
 
@@ -37,7 +37,7 @@ async def simulate_inbound(
     """Store a simulated customer message exactly as the webhook stores a real one; the
     caller enqueues it like any other."""
     async with tenant_engine(engine, company_id).begin() as conn:
-        message_id = await store.insert_inbound(
+        message_id = await messages.insert_inbound(
             conn,
             external_id=f"sim-{uuid.uuid4().hex}",
             phone=simulator_phone(user_id),

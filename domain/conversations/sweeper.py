@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.conversations import store
+from domain.conversations import messages
 from domain.db import bind_tenant
 from domain.tenancy.store import company_ids
 
@@ -26,7 +26,7 @@ async def requeue_unqueued(
         for company_id in await company_ids(conn):
             tenant = await bind_tenant(conn, company_id)
             for status, enqueue in enqueuers.items():
-                rows = await store.waiting_messages(tenant, status, older_than, limit)
+                rows = await messages.waiting_messages(tenant, status, older_than, limit)
                 for row in rows:
                     result = await enqueue(company_id, row.id, row.correlation_id or "")
                     if result is False:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.conversations import store
+from domain.conversations import messages
 from domain.db import bind_tenant
 from domain.observability.metrics import DEAD_LETTER_SIZE, QUEUE_SIZE
 from domain.operations.store import dead_letter_size
@@ -17,7 +17,7 @@ async def database_gauges(engine: AsyncEngine) -> dict[str, Series]:
     async with engine.connect() as conn:
         backlogs: Series = []
         for company_id in await company_ids(conn):
-            count = await store.backlog(await bind_tenant(conn, company_id))
+            count = await messages.backlog(await bind_tenant(conn, company_id))
             backlogs.append(((str(company_id),), float(count)))
         dead = await dead_letter_size(conn)
     return {QUEUE_SIZE.name: backlogs, DEAD_LETTER_SIZE.name: [((), float(dead))]}

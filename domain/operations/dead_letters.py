@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
-from domain.conversations.store import revive
+from domain.conversations.messages import revive
 from domain.db import bind_tenant
 from domain.operations import store
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.conversations import store
+from domain.conversations import messages, outbox
 from domain.db import TenantDatabase
 from domain.integrations.whaticket import WhaticketClient, WhaticketConfig, WhaticketError
 from domain.observability.metrics import (
@@ -43,12 +43,12 @@ async def deliver(
     raises DeliveryFailed after logging the failed attempt. Each step is its own short
     transaction on `db`: none is held while Whaticket answers."""
     async with db.reading() as conn:
-        row = await store.message(conn, message_id)
+        row = await messages.message(conn, message_id)
     if row is None or row.direction != "outbound" or row.status != "pending":
         return "already"  # a retried job after success, or erased meanwhile
     if not config.configured:
         async with db.transaction() as conn:
-            await store.set_outbound_status(conn, message_id, "outbox")
+            await outbox.set_outbound_status(conn, message_id, "outbox")
         return "outbox"
     try:
         sent = await client.send_text(config, db.company_id, row.phone, row.body)
@@ -56,7 +56,7 @@ async def deliver(
         permanent = not error.retryable or attempt.last
         metrics.inc(WHATICKET_ERRORS, kind=error.kind)
         async with db.transaction() as conn:
-            await store.add_delivery_log(
+            await outbox.add_delivery_log(
                 conn,
                 message_id=message_id,
                 attempt=attempt.number,
@@ -66,12 +66,12 @@ async def deliver(
                 latency_ms=None,
             )
             if permanent:
-                await store.set_outbound_status(conn, message_id, "failed", error.message)
+                await outbox.set_outbound_status(conn, message_id, "failed", error.message)
         raise DeliveryFailed(error, permanent) from error
     metrics.inc(WHATICKET_SUCCESS)
     metrics.observe(WHATICKET_LATENCY, sent.latency_ms / 1000)
     async with db.transaction() as conn:
-        await store.add_delivery_log(
+        await outbox.add_delivery_log(
             conn,
             message_id=message_id,
             attempt=attempt.number,
@@ -80,5 +80,5 @@ async def deliver(
             error=None,
             latency_ms=sent.latency_ms,
         )
-        await store.set_outbound_status(conn, message_id, "sent")
+        await outbox.set_outbound_status(conn, message_id, "sent")
     return "sent"

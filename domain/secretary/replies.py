@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.conversations import store
+from domain.conversations import contacts, messages, outbox, store
 from domain.conversations.handoffs import hand_over
 from domain.conversations.simulator import is_simulated
 from domain.secretary.guardrails import sanitise, whatsapp_text
@@ -61,10 +61,10 @@ async def load_context(
     to a person, or the message is gone). `filed_now`: the message just filed in this
     transaction, which cannot have a reply yet (the hot path skips two reads)."""
     if filed_now is None:
-        existing = await store.reply_for(conn, inbound_id)
+        existing = await outbox.reply_for(conn, inbound_id)
         if existing is not None:
             return Reply(int(existing.id), existing.status)
-    inbound = filed_now or await store.message(conn, inbound_id)
+    inbound = filed_now or await messages.message(conn, inbound_id)
     if inbound is None or inbound.conversation_id is None:
         return None
     state = await store.conversation_with_contact(conn, inbound.conversation_id)
@@ -104,7 +104,7 @@ async def save_reply(
         )
     if composed.analysis is not None:
         await _learn(conn, inbound, composed.analysis)
-    reply_id, created = await store.insert_reply(
+    reply_id, created = await outbox.insert_reply(
         conn,
         inbound,
         whatsapp_text(composed.body),
@@ -118,10 +118,10 @@ async def save_reply(
 
 async def _learn(conn: AsyncConnection, inbound: Any, analysis: Analysis) -> None:
     # The row lock serialises two messages of one contact handled by two jobs at once.
-    contact = await store.contact(conn, inbound.contact_id, lock=True)
+    contact = await contacts.contact(conn, inbound.contact_id, lock=True)
     if contact is None:
         return
     before = dict(contact.profile or {})
     after = learn(before, inbound.id, sanitise(inbound.body or ""), analysis)
     if after is not before:
-        await store.save_profile(conn, inbound.contact_id, after)
+        await contacts.save_profile(conn, inbound.contact_id, after)

@@ -11,7 +11,7 @@ from domain.tenancy import store
 from domain.tenancy.directory import DEMO_SLUG
 from domain.tenancy.models import Company, Membership, Plan, Subscription, User
 from domain.tenancy.passwords import hash_password, verify_password
-from domain.tenancy.schemas import create_tenant_schema
+from domain.tenancy.pg_schemas import create_tenant_schema
 from domain.tenancy.tokens import digest, new_secret
 
 

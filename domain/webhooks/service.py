@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.conversations import store
+from domain.conversations import messages
 from domain.db import tenant_engine
 from domain.errors import InvalidInput
 from domain.webhooks.payloads import Ignored, parse_webhook
@@ -58,7 +58,7 @@ async def accept_message(
         return Outcome("ignored", message.reason)
     external_id = message.external_id or _derived_id(timestamp, body)
     async with _ingest_engine(engine, company_id).connect() as conn:
-        message_id = await store.insert_inbound(
+        message_id = await messages.insert_inbound(
             conn,
             external_id=external_id,
             phone=message.phone,

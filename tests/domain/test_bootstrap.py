@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.db import public_session
 from domain.tenancy.models import Company, Membership, User
 from domain.tenancy.passwords import verify_password
-from domain.tenancy.schemas import migration_head
+from domain.tenancy.pg_schemas import migration_head
 from domain.tenancy.service import ensure_demo
 from tests.conftest import fixture_bytes, signed_headers
 

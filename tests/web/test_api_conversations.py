@@ -80,3 +80,19 @@ async def test_bad_filters_are_named(client: Any, cast: Cast) -> None:
     assert (bad.status_code, (await bad.get_json())["field"]) == (422, "limit")
     missing = await client.post("/api/conversations/42/release", headers=operator)
     assert missing.status_code == 404
+
+
+async def test_a_limit_past_500_is_refused_not_clamped(
+    client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
+) -> None:
+    """The documented `limit` (1 to 500) is what the API enforces; it used to clamp."""
+    await a_conversation(client, engine, settings, cast)
+    operator = await bearer(client, cast.member, cast.password)
+    for limit in ("501", "0"):
+        bad = await client.get(f"/api/conversations?limit={limit}", headers=operator)
+        assert (bad.status_code, (await bad.get_json())["field"]) == (422, "limit")
+    most = await client.get("/api/conversations?limit=500", headers=operator)
+    assert len((await most.get_json())["conversations"]) == 1
+    # An empty value is a filter not given, as a form sends it.
+    blank = await client.get("/api/conversations?status=&limit=", headers=operator)
+    assert len((await blank.get_json())["conversations"]) == 1

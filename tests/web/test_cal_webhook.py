@@ -203,6 +203,26 @@ async def test_signatures_and_companies_are_checked(
     assert await appointments(engine, cast.b.company.id) == []  # B saw nothing
 
 
+async def test_an_addressee_that_names_no_company_is_404_whatever_it_looks_like(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    body = compact("webhook_booking_created.json")
+    await with_secret(engine, cast.a.company.id)
+    for who in ("99999999999999999999999", "²", "0", "acme-não"):
+        response = await client.post(
+            "/api/agenda/webhook/cal", data=body, headers=signed(body, company=who)
+        )
+        assert (response.status_code, (await response.get_json())["error"]) == (
+            404,
+            "unknown_company",
+        ), who
+    missing = await client.post(
+        "/api/agenda/webhook/cal", data=body, headers=signed(body, company=" ")
+    )
+    assert (missing.status_code, (await missing.get_json())["error"]) == (400, "missing_company")
+    assert await appointments(engine, cast.a.company.id) == []
+
+
 async def test_appointments_api_filters_by_date_status_and_client(
     client: Any, engine: AsyncEngine, cast: Cast
 ) -> None:
@@ -232,6 +252,20 @@ async def test_appointments_api_filters_by_date_status_and_client(
             f"/api/agenda/appointments?company_id={cast.a.company.id}", headers=outsider
         )
     ).status_code == 403
+
+
+async def test_appointments_api_refuses_ranges_it_cannot_list(client: Any, cast: Cast) -> None:
+    headers = await bearer(client, cast.member, cast.password)
+    for query, field in (
+        ("from=2026-03-10&to=2026-03-09", "to"),  # ends before it starts
+        ("from=9999-12-31", "from"),  # past the documented range (was a 500: date overflow)
+        ("to=1999-12-31", "to"),
+        ("status=unconfirmed&client=Ana&company_id=zero", "company_id"),
+    ):
+        bad = await client.get(f"/api/agenda/appointments?{query}", headers=headers)
+        assert (bad.status_code, (await bad.get_json())["field"]) == (422, field), query
+    empty = await client.get("/api/agenda/appointments?from=&to=&status=", headers=headers)
+    assert (await empty.get_json())["appointments"] == []
 
 
 async def test_api_users_filter_unconfirmed_see_attendance_and_send_a_reminder(

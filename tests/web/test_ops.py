@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.queues import queue_name
 from domain.settings import Settings
 from tests.conftest import MakeCompany, eventually, fixture_bytes, post_webhook
 
@@ -65,6 +66,19 @@ async def test_metrics_expose_help_and_type_for_required_metrics(
         assert f"# TYPE {family}" in text_, name
     assert f'secretaria_queue_size{{company_id="{acme.company.id}"}} 0.0' in text_
     assert "secretaria_dead_letter_queue_size 0.0" in text_
+
+
+async def test_metrics_show_each_queue_s_waiting_jobs_and_its_workers(
+    client: Any, settings: Settings, make_company: MakeCompany
+) -> None:
+    await make_company("acme")
+    assert (await post_webhook(client, fixture_bytes("inbound_text.json"))).status_code == 202
+    shared = queue_name(settings.redis_namespace)
+    text_ = await _metrics(client)
+    # No worker runs in this test: the accepted message waits on the shared queue.
+    assert f'secretaria_queue_jobs{{queue="{shared}",state="queued"}} 1.0' in text_
+    assert f'secretaria_queue_jobs{{queue="{shared}",state="active"}} 0.0' in text_
+    assert f'secretaria_workers{{queue="{shared}"}} 0.0' in text_
 
 
 async def test_counters_from_a_worker_in_another_process_reach_the_web_metrics(

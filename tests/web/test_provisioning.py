@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from domain.tenancy.schemas import migration_head
+from domain.tenancy.pg_schemas import migration_head
 from tests.conftest import Cast, bearer, post_webhook, text_body
 
 NEW = {

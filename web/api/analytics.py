@@ -1,89 +1,64 @@
-"""Analytics API (N2): usage summary and daily history from the real-time aggregates."""
+"""Analytics API (N2, N3): usage summary, daily history and reports from the real-time
+aggregates."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
-from quart import Blueprint, Response, jsonify, request
-from quart_schema import document_querystring
+from quart import Blueprint, Response, jsonify
+from quart_schema import validate_querystring
 
 from domain.billing import analytics, reports
 from domain.billing.usage import Prices
-from domain.errors import InvalidField, NotFound
-from domain.tenancy.directory import CompanyProfile
-from web.api.auth import acting_company, authenticated
+from web.api.auth import acting_profile, authenticated
 from web.api.schemas import CompanyQuery, HistoryQuery, ReportQuery
 from web.services import services
 
 bp = Blueprint("analytics", __name__, url_prefix="/api/analytics")
-HISTORY_DAYS = {"week": 7, "month": 30}
 
 
 @bp.get("/summary")
-@document_querystring(CompanyQuery)
 @authenticated("operator")
-async def summary() -> Response:
-    company = await _company()
+@validate_querystring(CompanyQuery)
+async def summary(query_args: CompanyQuery) -> Response:
+    """Today, this week and this month, with the plan's usage and alerts."""
+    company = await acting_profile(query_args.company_id)
     svc = services()
-    today = datetime.now(ZoneInfo(company.timezone)).date()
     async with svc.engine.connect() as conn:
-        body = await analytics.summary(
-            conn, company.id, today, company.limits, Prices.from_settings(svc.settings)
+        body = await analytics.usage_summary(
+            conn, company, Prices.from_settings(svc.settings), datetime.now(UTC)
         )
-    return jsonify(company_id=company.id, date=today.isoformat(), currency="BRL", **body)
+    return jsonify(body)
 
 
 @bp.get("/history")
-@document_querystring(HistoryQuery)
 @authenticated("operator")
-async def history() -> Response:
-    wanted = request.args.get("period", "week")
-    if wanted not in HISTORY_DAYS:
-        raise InvalidField("period must be week or month", field="period")
-    company = await _company()
-    today = datetime.now(ZoneInfo(company.timezone)).date()
+@validate_querystring(HistoryQuery)
+async def history(query_args: HistoryQuery) -> Response:
+    """The totals of each day of the last week or month."""
+    company = await acting_profile(query_args.company_id)
     svc = services()
     async with svc.engine.connect() as conn:
-        days = await analytics.last_days(conn, company.id, today, HISTORY_DAYS[wanted])
-    price = Prices.from_settings(svc.settings)
-    return jsonify(
-        company_id=company.id,
-        period=wanted,
-        days=[{"date": day.isoformat(), **totals.as_json(price)} for day, totals in days],
-    )
-
-
-async def _company() -> CompanyProfile:
-    company = await services().directory.profile(await acting_company())
-    if company is None:
-        raise NotFound("no such company")
-    return company
+        body = await analytics.usage_history(
+            conn, company, query_args.period, Prices.from_settings(svc.settings), datetime.now(UTC)
+        )
+    return jsonify(body)
 
 
 @bp.get("/report")
-@document_querystring(ReportQuery)
 @authenticated("operator", session=True)
-async def report() -> Response:
-    wanted = request.args.get("format", "csv")
-    if wanted not in ("csv", "pdf"):
-        raise InvalidField("format must be csv or pdf", field="format")
-    days = HISTORY_DAYS.get(request.args.get("period", "month"))
-    if days is None:
-        raise InvalidField("period must be week or month", field="period")
-    company = await _company()
+@validate_querystring(ReportQuery)
+async def report(query_args: ReportQuery) -> Response:
+    """The last week or month as a CSV or PDF download."""
+    company = await acting_profile(query_args.company_id)
     svc = services()
-    today = datetime.now(ZoneInfo(company.timezone)).date()
     async with svc.engine.connect() as conn:
-        data = await analytics.usage_report(
-            conn, company, today, days, Prices.from_settings(svc.settings)
+        data = await analytics.period_report(
+            conn, company, query_args.period, Prices.from_settings(svc.settings), datetime.now(UTC)
         )
-    if wanted == "csv":
-        body, mimetype = reports.csv_report(data), "text/csv; charset=utf-8"
-    else:  # CPU work: off the event loop
-        body, mimetype = await asyncio.to_thread(reports.pdf_report, data), "application/pdf"
-    name = f"consumo-{company.slug}-{today.isoformat()}.{wanted}"
+    file = await reports.report_file(data, company.slug, query_args.format)
     return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        file.body,
+        mimetype=file.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
     )

@@ -13,8 +13,8 @@ from domain.auth.principal import Principal
 from domain.auth.service import looks_like_api_key, principal_for_key
 from domain.db import public_session
 from domain.errors import NotFound, Unauthorized
+from domain.tenancy.directory import CompanyProfile
 from web.services import services
-from web.validation import int_arg
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
 
@@ -51,18 +51,27 @@ async def _principal(session: bool = False) -> Principal:
         raise Unauthorized("send Authorization: Bearer <token>", code="missing_token")
     svc = services()
     if looks_like_api_key(token):
-        async with public_session(svc.engine) as session:
-            principal = await principal_for_key(session, token)
-            await session.commit()
+        async with public_session(svc.engine) as db:
+            principal = await principal_for_key(db, token)
+            await db.commit()
         return principal
     return read_access_token(token, svc.settings.signing_key)
 
 
-async def acting_company() -> int:
-    """The company this request acts on: the credential's own, or any existing one named by
-    `?company_id=` for a platform admin (others get 403 for a company not theirs)."""
-    company_id = g.principal.company(int_arg("company_id"))
+async def acting_company(requested: int | None) -> int:
+    """The company this request acts on: the credential's own, or any existing one
+    `requested` (`?company_id=`) by a platform admin (others get 403 for a company not
+    theirs)."""
+    company_id = g.principal.company(requested)
     foreign = company_id != g.principal.company_id
     if foreign and await services().directory.profile(company_id) is None:
         raise NotFound("no such company")
     return company_id
+
+
+async def acting_profile(requested: int | None) -> CompanyProfile:
+    """The profile (time zone, settings, plan limits) of the company this request acts on."""
+    company = await services().directory.profile(await acting_company(requested))
+    if company is None:
+        raise NotFound("no such company")
+    return company

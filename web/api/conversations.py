@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, g, jsonify, request
-from quart_schema import document_querystring
+from quart import Blueprint, Response, g, jsonify
+from quart_schema import validate_querystring
 
 from domain.conversations import handoffs
 from domain.db import bind_tenant
-from domain.errors import InvalidField
 from web.api.auth import acting_company, authenticated
 from web.api.schemas import CompanyQuery, ConversationsQuery
 from web.services import services
-from web.validation import int_arg
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/conversations")
-STATUSES = ("open", "handoff", "closed")
 
 
 @bp.get("")
-@document_querystring(ConversationsQuery)
 @authenticated("operator")
-async def list_conversations() -> Response:
-    company_id = await acting_company()
-    status = request.args.get("status") or None
-    if status is not None and status not in STATUSES:
-        raise InvalidField(f"status must be one of {', '.join(STATUSES)}", field="status")
-    limit = min(max(int_arg("limit") or 50, 1), 500)
+@validate_querystring(ConversationsQuery)
+async def list_conversations(query_args: ConversationsQuery) -> Response:
+    """The latest conversations, optionally of one status, with their contact."""
+    company_id = await acting_company(query_args.company_id)
     async with services().engine.connect() as conn:
-        rows = await handoffs.conversations(await bind_tenant(conn, company_id), status, limit)
+        rows = await handoffs.conversations(
+            await bind_tenant(conn, company_id), query_args.status, query_args.limit
+        )
     return jsonify(
         conversations=[
             {
@@ -44,24 +40,24 @@ async def list_conversations() -> Response:
 
 
 @bp.post("/<int:conversation_id>/handoff")
-@document_querystring(CompanyQuery)
 @authenticated("operator")
-async def take_over(conversation_id: int) -> Response:
-    company_id = await acting_company()
+@validate_querystring(CompanyQuery)
+async def take_over(conversation_id: int, query_args: CompanyQuery) -> Response:
+    """A person takes the conversation from the bot."""
+    company_id = await acting_company(query_args.company_id)
     async with services().engine.begin() as conn:
-        tenant = await bind_tenant(conn, company_id)
-        await handoffs.take_over(tenant, conversation_id, _actor())
+        await handoffs.take_over(await bind_tenant(conn, company_id), conversation_id, _actor())
     return jsonify(id=conversation_id, status="handoff")
 
 
 @bp.post("/<int:conversation_id>/release")
-@document_querystring(CompanyQuery)
 @authenticated("operator")
-async def release(conversation_id: int) -> Response:
-    company_id = await acting_company()
+@validate_querystring(CompanyQuery)
+async def release(conversation_id: int, query_args: CompanyQuery) -> Response:
+    """The bot answers the conversation again."""
+    company_id = await acting_company(query_args.company_id)
     async with services().engine.begin() as conn:
-        tenant = await bind_tenant(conn, company_id)
-        await handoffs.release(tenant, conversation_id, _actor())
+        await handoffs.release(await bind_tenant(conn, company_id), conversation_id, _actor())
     return jsonify(id=conversation_id, status="open")
 
 

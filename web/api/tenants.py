@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from quart import Blueprint, Response, jsonify
-from quart_schema import document_request, document_response
+from quart_schema import document_response, validate_request
 
 from domain.tenancy.provisioning import ProvisionRequest, provision
 from web.api.auth import authenticated
 from web.api.schemas import ProvisionResponse
 from web.services import services
-from web.validation import json_body
 
 bp = Blueprint("tenants", __name__, url_prefix="/api/tenants")
 
 
 @bp.post("/provision")
-@document_request(ProvisionRequest)
 @document_response(ProvisionResponse, 201)
 @authenticated("platform_admin")
-async def provision_tenant() -> tuple[Response, int]:
-    body = await json_body(ProvisionRequest)
+@validate_request(ProvisionRequest)
+async def provision_tenant(data: ProvisionRequest) -> tuple[Response, int]:
+    """A company ready to receive messages: plan, schema, queue, API token, webhook."""
     svc = services()
-    done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, body)
+    done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, data)
     base = svc.settings.public_base_url.rstrip("/")
     return (
         jsonify(

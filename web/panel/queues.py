@@ -9,7 +9,7 @@ from quart import Blueprint, g, redirect, render_template
 from quart_schema import hide
 
 from domain import queues
-from domain.conversations.store import backlog
+from domain.conversations.messages import backlog
 from domain.db import bind_tenant
 from domain.errors import NotFound
 from domain.operations.dead_letters import replay

@@ -1,4 +1,5 @@
-"""Creating and dropping a company's schema, always at the current migration head."""
+"""PostgreSQL schemas per tenant (`tenant_<id>`): creating and dropping one, always at the
+migration head, and listing them. Not `schemas.py`: that name is for validated models."""
 
 from __future__ import annotations
 
@@ -55,10 +56,12 @@ async def create_tenant_schema(conn: AsyncConnection, company_id: int) -> str:
 
 
 async def drop_tenant_schema(conn: AsyncConnection, company_id: int) -> None:
+    """Drop the company's schema and everything in it (nothing when it is already gone)."""
     await conn.execute(text(f'DROP SCHEMA IF EXISTS "{tenant_schema(company_id)}" CASCADE'))
 
 
 async def tenant_schemas(conn: AsyncConnection) -> list[str]:
+    """The names of every tenant schema in the database, sorted."""
     rows = await conn.execute(
         text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^tenant_[0-9]+$' ORDER BY 1")
     )

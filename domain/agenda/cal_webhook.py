@@ -1,0 +1,85 @@
+"""Receiving a Cal.com webhook delivery (G2) for the company it names (X-Cal-Company: its id
+or slug): checked with that company's own secret, then applied once to its appointments.
+The signature and the envelope are read in webhooks.py; what each trigger does is in
+service.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.agenda.reminders import policy_for
+from domain.agenda.service import apply_cal_event
+from domain.agenda.webhooks import CalEvent, parse_event, verify_cal_signature
+from domain.db import bind_tenant
+from domain.errors import InvalidInput, NotFound, Unauthorized
+from domain.observability.logging import get_logger
+from domain.settings import Settings
+from domain.tenancy.company_settings import picker
+from domain.tenancy.directory import CompanyDirectory, CompanyProfile
+
+log = get_logger(__name__)
+MAX_ID = 2**63 - 1  # companies.id is a bigint: a longer number names no company
+
+
+@dataclass(frozen=True)
+class Delivery:
+    company: CompanyProfile
+    event: CalEvent
+
+
+async def verified_delivery(
+    directory: CompanyDirectory,
+    settings: Settings,
+    addressee: str | None,
+    signature: str | None,
+    raw: bytes,
+) -> Delivery:
+    """The delivery's event for the company `addressee` names, once its signature over the
+    exact bytes `raw` is checked with that company's Cal.com secret."""
+    company = await _addressed(directory, (addressee or "").strip())
+    secret = picker(company, "cal")("webhook_secret", settings.cal_webhook_secret)
+    if not secret:
+        log.warning("agenda_not_configured", reason="no Cal.com webhook secret")
+        raise Unauthorized(
+            "Agenda automática não configurada: this company has no Cal.com webhook secret",
+            code="no_secret",
+        )
+    verify_cal_signature(secret, signature, raw)
+    # Parsed only once the signature holds: nothing unauthenticated reaches the parser.
+    return Delivery(company, parse_event(_json(raw)))
+
+
+async def apply_delivery(conn: AsyncConnection, delivery: Delivery, settings: Settings) -> str:
+    """What the delivery did to the company's appointments, in the caller's transaction:
+    see service.apply_cal_event."""
+    company = delivery.company
+    tenant = await bind_tenant(conn, company.id)
+    return await apply_cal_event(tenant, delivery.event, policy_for(company, settings))
+
+
+async def _addressed(directory: CompanyDirectory, who: str) -> CompanyProfile:
+    if not who:
+        raise InvalidInput("X-Cal-Company (company id or slug) is required", code="missing_company")
+    # isascii: "²".isdigit() is True, and int() refuses it.
+    by_id = who.isascii() and who.isdigit()
+    if by_id and int(who) > MAX_ID:
+        auth = None
+    else:
+        auth = await (directory.by_id(int(who)) if by_id else directory.by_slug(who))
+    company = await directory.profile(auth.id) if auth else None
+    if company is None:
+        raise NotFound(f"no company {who!r}", code="unknown_company")
+    return company
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise InvalidInput(
+            "body is not JSON (custom payload templates are not supported)", code="invalid_json"
+        ) from None
