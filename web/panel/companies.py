@@ -12,14 +12,13 @@ import orjson
 from pydantic import ValidationError
 from quart import Blueprint, current_app, g, render_template, request
 from quart_schema import hide
-from sqlalchemy import func, select
 
-from domain.billing.models import UsageDaily
-from domain.db import public_session
-from domain.errors import DomainError, Forbidden, NotFound
-from domain.tenancy.models import Company, Plan, Subscription
+from domain.billing.store import companies_with_usage
+from domain.errors import DomainError, NotFound
 from domain.tenancy.provisioning import ProvisionRequest, provision
+from web.panel.access import form_error
 from web.panel.layout import render_panel
+from web.panel.messages import message_for
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
 
@@ -66,14 +65,12 @@ async def create() -> Any:
             }
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
         page = await render_panel(
             "panel/companies.html",
             "empresas",
             company_rows=await _companies(),
             form=form,
-            error=f"Campo {field}: {first['msg']}",
+            error=form_error(error).message,
         )
         return page, 422
     job = secrets.token_urlsafe(12)
@@ -94,7 +91,7 @@ async def progress(job: str) -> Any:
     key = _key(svc, job)
     raw = await svc.redis.get(key)
     if raw is None:
-        raise NotFound("no such provisioning (results are shown once)")
+        raise NotFound("no such provisioning (results are shown once)", code="provisioning_gone")
     state = orjson.loads(raw)
     if state.get("done"):
         await svc.redis.delete(key)  # the token and secrets are shown this once
@@ -111,7 +108,7 @@ async def _provision(svc: Services, job: str, wanted: ProvisionRequest) -> None:
     try:
         done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, wanted, step)
     except DomainError as error:
-        await _save(svc, job, {"steps": steps, "done": True, "error": error.message})
+        await _save(svc, job, {"steps": steps, "done": True, "error": message_for(error)})
         return
     base = svc.settings.public_base_url.rstrip("/")
     await _save(
@@ -143,40 +140,9 @@ async def _save(svc: Services, job: str, state: dict[str, Any]) -> None:
 
 
 def _require_admin() -> None:
-    if not g.principal.is_platform_admin:
-        raise Forbidden("only the platform admin manages companies")
+    g.principal.require("platform_admin")
 
 
 async def _companies() -> list[Any]:
-    month_start = date.today().replace(day=1)
-    usage = (
-        select(UsageDaily.company_id, func.sum(UsageDaily.messages).label("messages"))
-        .where(UsageDaily.day >= month_start)
-        .group_by(UsageDaily.company_id)
-        .subquery()
-    )
-    current = (
-        select(Subscription.company_id, func.max(Subscription.id).label("id"))
-        .group_by(Subscription.company_id)
-        .subquery()
-    )
-    query = (
-        select(
-            Company.id,
-            Company.name,
-            Company.slug,
-            Company.domain,
-            Company.status,
-            Plan.name.label("plan"),
-            Plan.monthly_messages,
-            Subscription.status.label("subscription"),
-            func.coalesce(usage.c.messages, 0).label("messages"),
-        )
-        .outerjoin(current, current.c.company_id == Company.id)
-        .outerjoin(Subscription, Subscription.id == current.c.id)
-        .outerjoin(Plan, Plan.id == Subscription.plan_id)
-        .outerjoin(usage, usage.c.company_id == Company.id)
-        .order_by(Company.name)
-    )
-    async with public_session(services().engine) as session:
-        return list(await session.execute(query))
+    async with services().engine.connect() as conn:
+        return await companies_with_usage(conn, date.today().replace(day=1))
