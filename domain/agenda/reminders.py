@@ -159,7 +159,9 @@ async def no_show_now(
 async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: datetime) -> int:
     """ "Enviar lembrete agora": a reminder due at once; its id."""
     if appointment.status not in ACTIVE or appointment.start_at <= now:
-        raise Conflict("only a future, active appointment gets a reminder")
+        raise Conflict(
+            "only a future, active appointment gets a reminder", code="reminder_inactive"
+        )
     recent = await conn.scalar(
         select(func.count())
         .select_from(_reminders)
@@ -171,7 +173,9 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
         )
     )
     if recent:
-        raise Conflict("a reminder was sent for this appointment moments ago")
+        raise Conflict(
+            "a reminder was sent for this appointment moments ago", code="reminder_too_recent"
+        )
     row = _row(company_id, appointment.id, MANUAL, appointment.start_at, now)
     # One per appointment per spacing window, also for two clicks racing past the count.
     row["key"] = f"{MANUAL}:{appointment.id}:{int(now.timestamp() // MANUAL_SPACING.seconds)}"
@@ -183,7 +187,9 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
     )
     reminder_id = created.scalar()
     if reminder_id is None:
-        raise Conflict("a reminder was sent for this appointment moments ago")
+        raise Conflict(
+            "a reminder was sent for this appointment moments ago", code="reminder_too_recent"
+        )
     return int(reminder_id)
 
 
@@ -470,5 +476,5 @@ async def send_now(
         reminder_id = await manual(conn, company_id, appointment, now)
     done = await Dispatcher(engine, companies, settings).run(now, 1, only=[reminder_id])
     if done.claimed and not done.sent_kinds:  # (claimed 0: the scheduler took it first)
-        raise Conflict("too close to the start for a reminder")
+        raise Conflict("too close to the start for a reminder", code="reminder_too_close")
     return appointment, done
