@@ -126,7 +126,9 @@ async def test_rotating_the_webhook_secret_keeps_the_old_one_for_a_while(
 
 async def test_operators_cannot_change_the_configuration(client: Any, cast: Cast) -> None:
     await log_in(client, cast.member, cast.password)
-    assert (await client.get("/painel/configuracoes")).status_code == 403
+    refused = await client.get("/painel/configuracoes")
+    assert refused.status_code == 403
+    assert "Seu perfil não tem permissão para isso." in await refused.get_data(as_text=True)
     page = await (await client.get("/painel/conversas")).get_data(as_text=True)
     assert "/painel/configuracoes" not in page
 

@@ -1,7 +1,9 @@
 """The panel: people in a browser, logged in with a session cookie and guarded by CSRF.
 
-One module per tab; what they share (the layout, the current company, the actor, form
-errors) lives in `layout.py` and `access.py`, written once."""
+One module per tab; what they share lives in `layout.py` (the page around a tab), `access.py`
+(the current company, the actor, form input) and `messages.py` (what a refusal says, in
+Portuguese), written once. Handlers validate, call one domain function and render; errors
+become responses in `web/errors.py`."""
 
 from __future__ import annotations
 

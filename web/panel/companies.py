@@ -17,7 +17,7 @@ from domain.billing.store import companies_with_usage
 from domain.errors import DomainError, NotFound
 from domain.tenancy.provisioning import ProvisionRequest, provision
 from web.panel.access import form_error
-from web.panel.layout import render_panel
+from web.panel.layout import is_htmx, render_panel
 from web.panel.messages import message_for
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
@@ -65,12 +65,15 @@ async def create() -> Any:
             }
         )
     except ValidationError as error:
+        refused = form_error(error)
+        if is_htmx():
+            raise refused from None  # told where the admin is looking (web/errors.py)
         page = await render_panel(
             "panel/companies.html",
             "empresas",
             company_rows=await _companies(),
             form=form,
-            error=form_error(error).message,
+            error=refused.message,
         )
         return page, 422
     job = secrets.token_urlsafe(12)

@@ -45,7 +45,7 @@ class QueueDashboard:
             )
             return
         if scope["method"] not in ("GET", "HEAD") and _cross_site(scope):
-            await _respond(send, 403, b"cross-site request refused")
+            await _respond(send, 403, b"Pedido vindo de outro site recusado.")
             return
         if path == PREFIX:
             await _respond(send, 307, b"", [(b"location", f"{PREFIX}/".encode())])
