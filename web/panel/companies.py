@@ -4,21 +4,20 @@ token, webhook URLs and worker command once."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 from quart import Blueprint, current_app, g, render_template, request
 from quart_schema import hide
 
 from domain.billing.store import companies_with_usage
-from domain.errors import DomainError, NotFound
-from domain.tenancy.provisioning import ProvisionRequest, provision
+from domain.errors import NotFound
+from domain.tenancy.progress import ProvisioningProgress
+from domain.tenancy.provisioning import ProvisionRequest
 from web.panel.access import form_error
 from web.panel.layout import is_htmx, render_panel
-from web.panel.messages import message_for
+from web.panel.messages import for_code
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
 
@@ -29,7 +28,6 @@ STEPS = (
     ("api_token", "Token de API inicial"),
     ("redis", "Namespace no Redis e fila"),
 )
-STATE_TTL = 600  # the result (with secrets) is kept this long, and shown once
 
 
 @bp.get("")
@@ -76,10 +74,11 @@ async def create() -> Any:
             error=refused.message,
         )
         return page, 422
-    job = secrets.token_urlsafe(12)
     svc = services()
-    await _save(svc, job, {"steps": [], "done": False})
-    current_app.add_background_task(_provision, svc, job, wanted)
+    watched = _progress(svc)
+    job = await watched.start()
+    base = svc.settings.public_base_url
+    current_app.add_background_task(watched.run, job, svc.engine, wanted, base)
     return await render_template(
         "panel/_provisioning.html", job=job, state={"steps": []}, steps=STEPS
     )
@@ -90,56 +89,16 @@ async def create() -> Any:
 @panel_login_required
 async def progress(job: str) -> Any:
     _require_admin()
-    svc = services()
-    key = _key(svc, job)
-    raw = await svc.redis.get(key)
-    if raw is None:
+    state = await _progress(services()).read_once(job)
+    if state is None:
         raise NotFound("no such provisioning (results are shown once)", code="provisioning_gone")
-    state = orjson.loads(raw)
-    if state.get("done"):
-        await svc.redis.delete(key)  # the token and secrets are shown this once
+    if state.get("error"):
+        state["error"] = for_code(state["error"]["code"], state["error"]["status"])
     return await render_template("panel/_provisioning.html", job=job, state=state, steps=STEPS)
 
 
-async def _provision(svc: Services, job: str, wanted: ProvisionRequest) -> None:
-    steps: list[str] = []
-
-    async def step(name: str) -> None:
-        steps.append(name)
-        await _save(svc, job, {"steps": steps, "done": False})
-
-    try:
-        done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, wanted, step)
-    except DomainError as error:
-        await _save(svc, job, {"steps": steps, "done": True, "error": message_for(error)})
-        return
-    base = svc.settings.public_base_url.rstrip("/")
-    await _save(
-        svc,
-        job,
-        {
-            "steps": steps,
-            "done": True,
-            "result": {
-                "company_id": done.company_id,
-                "name": wanted.name,
-                "domain": done.domain,
-                "api_token": done.api_token,
-                "webhook_secret": done.webhook_secret,
-                "webhook_url": f"{base}/webhook/whaticket",
-                "webhook_url_token": f"{base}/webhook/whaticket/{done.slug}/{done.url_token}",
-                "worker_command": f"python scripts/spawn_worker.py --company-id {done.company_id}",
-            },
-        },
-    )
-
-
-def _key(svc: Services, job: str) -> str:
-    return f"{svc.settings.redis_namespace}:provisioning:{job}"
-
-
-async def _save(svc: Services, job: str, state: dict[str, Any]) -> None:
-    await svc.redis.set(_key(svc, job), orjson.dumps(state), ex=STATE_TTL)
+def _progress(svc: Services) -> ProvisioningProgress:
+    return ProvisioningProgress(svc.redis, svc.settings.redis_namespace)
 
 
 def _require_admin() -> None:

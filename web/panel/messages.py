@@ -137,7 +137,12 @@ def message_for(error: DomainError) -> str:
         return error.message
     if error.code == "invalid_field" and error.field:
         return f"Confira o campo {label(error.field)}."
-    return MESSAGES.get(error.code) or for_status(error.status)
+    return for_code(error.code, error.status)
+
+
+def for_code(code: str, status: int) -> str:
+    """The Portuguese sentence for an error code (one recorded earlier, say)."""
+    return MESSAGES.get(code) or for_status(status)
 
 
 def for_status(status: int) -> str:
