@@ -35,4 +35,4 @@ def install(app: Quart, config: Settings) -> None:
     app.register_blueprint(bp)
     csrf.install(app, sessions.install(app, config))
     # SAQ's dashboard under /painel/filas/saq, behind the panel login (a foreign ASGI app).
-    app.asgi_app = saq_dashboard.QueueDashboard(app)  # type: ignore[method-assign]
+    app.asgi_app = saq_dashboard.QueueDashboard(app)  # type: ignore[method-assign,assignment]

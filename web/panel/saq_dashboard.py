@@ -25,7 +25,7 @@ Scope = dict[str, Any]
 class QueueDashboard:
     def __init__(self, app: Quart) -> None:
         self.app = app
-        self.inner = app.asgi_app
+        self.inner: Any = app.asgi_app  # Quart's own typing of scopes is stricter than ours
         self._saq: Any = None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
