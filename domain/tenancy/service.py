@@ -145,6 +145,18 @@ async def _ensure_admin(
     return generated
 
 
+async def still_holds(session: AsyncSession, principal: Principal) -> bool:
+    """Whether the principal's user is still active and still holds its role there (a panel
+    session is checked on every request, so removing someone takes effect at once)."""
+    user = await session.get(User, principal.user_id) if principal.user_id else None
+    if user is None or not user.is_active:
+        return False
+    if principal.is_platform_admin:
+        return user.is_platform_admin
+    member = await store.membership(session, user.id, principal.company_id or 0)
+    return member is not None and member.role == principal.role
+
+
 async def act_in(session: AsyncSession, principal: Principal, company_id: int) -> Principal:
     """The same user acting in another company: any one for the platform admin, otherwise
     one it is a member of, with its role there."""

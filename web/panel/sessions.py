@@ -16,8 +16,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 from domain.auth.principal import Principal
 from domain.db import public_session
 from domain.settings import Settings
-from domain.tenancy import store
-from domain.tenancy.models import User
+from domain.tenancy import service
 from web.services import services
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
@@ -63,13 +62,7 @@ async def principal_for(auth_id: str | None) -> Principal | None:
     except ValueError:
         return None
     async with public_session(services().engine) as session:
-        user = await session.get(User, principal.user_id)
-        if user is None or not user.is_active:
-            return None
-        if role == "platform_admin":
-            return principal if user.is_platform_admin else None
-        member = await store.membership(session, user.id, principal.company_id or 0)
-        return principal if member is not None and member.role == role else None
+        return principal if await service.still_holds(session, principal) else None
 
 
 def panel_login_required(handler: Handler) -> Handler:
