@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from quart import request
@@ -21,9 +21,15 @@ async def json_body(model: type[Model]) -> Model:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or None
-        raise InvalidField(f"{field}: {first['msg']}", field=field) from None
+        field, first = refused_field(error)
+        raise InvalidField(f"{field or None}: {first['msg']}", field=field or None) from None
+
+
+def refused_field(error: ValidationError) -> tuple[str, Any]:
+    """The first field pydantic refused ("plan.slug", "" for the whole body) and its details
+    (`type`, `msg`, `ctx`)."""
+    first = error.errors()[0]
+    return ".".join(str(part) for part in first["loc"]), first
 
 
 def int_arg(name: str) -> int | None:

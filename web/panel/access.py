@@ -11,6 +11,7 @@ from domain.errors import InvalidField, InvalidInput, NotFound
 from domain.tenancy.directory import CompanyProfile
 from web.panel.messages import field_problem
 from web.services import services
+from web.validation import refused_field
 
 
 def company_id(role: str = "operator") -> int:
@@ -54,6 +55,5 @@ class FormError(InvalidField):
 
 def form_error(error: ValidationError) -> FormError:
     """The first field pydantic refused, as an error the panel can show."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"])
+    field, first = refused_field(error)
     return FormError(field_problem(field, first["type"], first.get("ctx")), field=field)
