@@ -276,6 +276,15 @@ async def cast(make_company: MakeCompany, engine: AsyncEngine) -> Cast:
     return people
 
 
+@pytest_asyncio.fixture
+async def conversation(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> int:
+    """Company A's first conversation (its id): a customer's message, filed and answered."""
+    from tests.web.test_api_conversations import a_conversation
+
+    await a_conversation(client, engine, settings, cast)
+    return 1
+
+
 async def bearer(client: Any, email: str, password: str, **extra: Any) -> dict[str, str]:
     """Authorization header of a fresh access token."""
     response = await client.post(

@@ -4,10 +4,19 @@ bytes) and the panel's date arguments. The JSON API validates with quart-schema 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from pydantic import ValidationError
 from quart import request
 
 from domain.errors import InvalidField, PayloadTooLarge
+
+
+def refused_field(error: ValidationError) -> tuple[str, Any]:
+    """The first field pydantic refused ("plan.slug", "" for the whole body) and its details
+    (`type`, `msg`, `ctx`)."""
+    first = error.errors()[0]
+    return ".".join(str(part) for part in first["loc"]), first
 
 
 async def read_body(limit: int) -> bytes:

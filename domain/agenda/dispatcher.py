@@ -298,5 +298,5 @@ async def send_now(
     # Not yet committed, so no scheduler can claim it first: this dispatch settles it.
     done = await Dispatcher(companies, settings).run(conn, now, 1, only=[reminder_id])
     if not done.sent_kinds:
-        raise Conflict("too close to the start for a reminder", code="reminder_too_late")
+        raise Conflict("too close to the start for a reminder", code="reminder_too_close")
     return appointment, done

@@ -142,7 +142,7 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
     """ "Enviar lembrete agora": a reminder due at once; its id."""
     if appointment.status not in ACTIVE or appointment.start_at <= now:
         raise Conflict(
-            "only a future, active appointment gets a reminder", code="reminder_not_sendable"
+            "only a future, active appointment gets a reminder", code="reminder_inactive"
         )
     recent = await conn.scalar(
         select(func.count())
@@ -156,7 +156,7 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
     )
     if recent:
         raise Conflict(
-            "a reminder was sent for this appointment moments ago", code="reminder_sent_recently"
+            "a reminder was sent for this appointment moments ago", code="reminder_too_recent"
         )
     row = _row(company_id, appointment.id, MANUAL, appointment.start_at, now)
     # One per appointment per spacing window, also for two clicks racing past the count.
@@ -170,6 +170,6 @@ async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: 
     reminder_id = created.scalar()
     if reminder_id is None:
         raise Conflict(
-            "a reminder was sent for this appointment moments ago", code="reminder_sent_recently"
+            "a reminder was sent for this appointment moments ago", code="reminder_too_recent"
         )
     return int(reminder_id)

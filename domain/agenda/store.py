@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -128,3 +128,13 @@ async def booked_at(conn: AsyncConnection, phone: str, start: datetime) -> Any |
         _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
     )
     return (await conn.execute(query.limit(1))).first()
+
+
+async def change_token(conn: AsyncConnection) -> str:
+    """Changes whenever an appointment is added or updated (the Agenda tab polls with it)."""
+    row = (
+        await conn.execute(
+            select(func.max(_appointments.c.id), func.max(_appointments.c.updated_at))
+        )
+    ).one()
+    return f"{row[0] or 0}.{row[1].timestamp() if row[1] else 0}"

@@ -1,4 +1,5 @@
-"""Rules for inbound messages once they are stored: filing them into contact and conversation."""
+"""Rules for messages once they are stored: filing an inbound one into its contact and
+conversation, and an operator's reply from the panel."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.conversations import contacts, messages, store
+from domain import queues
+from domain.conversations import contacts, handoffs, messages, store
+from domain.db import tenant_engine
 from domain.errors import InvalidInput
+from domain.secretary.config import whaticket_config
+from domain.secretary.memory import Memory, Turn
+from domain.settings import Settings
 from domain.webhooks.payloads import InboundMessage, parse_webhook
 
 
@@ -57,3 +64,30 @@ def _lid_of(payload: Any) -> str | None:
     except InvalidInput:
         return None
     return parsed.lid if isinstance(parsed, InboundMessage) else None
+
+
+async def reply_as_operator(
+    engine: AsyncEngine,
+    redis: Redis,
+    router: queues.QueueRouter,
+    settings: Settings,
+    company: Any,
+    conversation_id: int,
+    text: str,
+    actor: str,
+    correlation_id: str,
+) -> None:
+    """An operator writes to the customer (P7): the conversation is taken from the bot, the
+    message stored (in the outbox while Whaticket is not configured) and, once committed,
+    queued for delivery and remembered as the conversation's latest turn."""
+    deliverable = whaticket_config(company, settings).configured
+    async with tenant_engine(engine, company.id).begin() as conn:
+        message_id, phone = await handoffs.operator_reply(
+            conn, conversation_id, text, actor, deliverable, correlation_id
+        )
+    ns = settings.redis_namespace
+    if deliverable:
+        queue = await router.queue_for(company.id)
+        await queues.enqueue_delivery(queue, ns, company.id, message_id, correlation_id)
+    memory = Memory(redis, ns, settings.memory_turns, settings.memory_ttl_seconds)
+    await memory.remember(company.id, phone, Turn(message_id, "model", text, source="operator"))

@@ -9,13 +9,17 @@ from __future__ import annotations
 import uuid
 from typing import Any, cast
 
+from redis.asyncio import Redis
 from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
+from domain import queues
 from domain.conversations import messages
 from domain.conversations.models import Contact, Conversation, Message
 from domain.db import tenant_engine
+from domain.secretary.memory import Memory
+from domain.settings import Settings
 
 PREFIX = "sim"
 _contacts = cast(Table, Contact.__table__)
@@ -92,3 +96,31 @@ async def restart(conn: AsyncConnection, user_id: int) -> None:
             .where(_conversations.c.id == conversation_id)
             .values(status="closed", handoff_reason=None, closed_at=func.now())
         )
+
+
+async def send_as_customer(
+    engine: AsyncEngine,
+    router: queues.QueueRouter,
+    settings: Settings,
+    company_id: int,
+    user_id: int,
+    text: str,
+    correlation_id: str,
+) -> None:
+    """The operator's message, stored as a customer's and queued for the real pipeline."""
+    message_id = await simulate_inbound(engine, company_id, user_id, text, correlation_id)
+    queue = await router.queue_for(company_id)
+    await queues.enqueue_inbound(
+        queue, settings.redis_namespace, company_id, message_id, correlation_id
+    )
+
+
+async def start_over(
+    engine: AsyncEngine, redis: Redis, settings: Settings, company_id: int, user_id: int
+) -> None:
+    """A new simulated conversation: the current one closed and its short-term memory gone,
+    so the secretary greets the operator as a new customer."""
+    async with tenant_engine(engine, company_id).begin() as conn:
+        await restart(conn, user_id)
+    memory = Memory(redis, settings.redis_namespace, settings.memory_turns, 60)
+    await memory.forget(company_id, simulator_phone(user_id))

@@ -1,13 +1,18 @@
-"""Tenancy rules: creating companies with their schema, and the demo bootstrap of `make run`."""
+"""Tenancy rules: creating companies with their schema, the demo bootstrap of `make run`,
+acting in another company, and a company changing its own configuration."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain.db import public_session
-from domain.tenancy import store
+from domain.auth.principal import Principal
+from domain.db import bind_tenant, public_session
+from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.operations.audit import record
+from domain.tenancy import configuration, store
 from domain.tenancy.directory import DEMO_SLUG
 from domain.tenancy.models import Company, Membership, Plan, Subscription, User
 from domain.tenancy.passwords import hash_password, verify_password
@@ -138,3 +143,99 @@ async def _ensure_admin(
     if await store.membership(session, user.id, company_id) is None:
         session.add(Membership(user_id=user.id, company_id=company_id, role="company_admin"))
     return generated
+
+
+async def still_holds(session: AsyncSession, principal: Principal) -> bool:
+    """Whether the principal's user is still active and still holds its role there (a panel
+    session is checked on every request, so removing someone takes effect at once)."""
+    user = await session.get(User, principal.user_id) if principal.user_id else None
+    if user is None or not user.is_active:
+        return False
+    if principal.is_platform_admin:
+        return user.is_platform_admin
+    member = await store.membership(session, user.id, principal.company_id or 0)
+    return member is not None and member.role == principal.role
+
+
+async def act_in(session: AsyncSession, principal: Principal, company_id: int) -> Principal:
+    """The same user acting in another company: any one for the platform admin, otherwise
+    one it is a member of, with its role there."""
+    if principal.is_platform_admin:
+        if await session.get(Company, company_id) is None:
+            raise InvalidInput("no such company", code="unknown_company")
+        return Principal(company_id, "platform_admin", user_id=principal.user_id)
+    member = await store.membership(session, principal.user_id or 0, company_id)
+    if member is None:
+        raise Forbidden("this user is not a member of that company", code="not_a_member")
+    return Principal(company_id, member.role, user_id=principal.user_id)
+
+
+async def configuration_view(session: AsyncSession, company_id: int) -> dict[str, Any]:
+    """The company's configuration as it may be shown: each secret only as set or not."""
+    company = await session.get(Company, company_id)
+    if company is None:
+        raise NotFound("no such company", code="unknown_company")
+    return configuration.public_view(dict(company.settings or {}))
+
+
+async def change_configuration(
+    session: AsyncSession,
+    company_id: int,
+    form: configuration.ConfigurationForm,
+    actor: str,
+    correlation_id: str | None,
+) -> list[str]:
+    """Save the configuration; the audit row names the fields changed, never their values."""
+    changed = await configuration.save(session, company_id, form)
+    await _audit(
+        session, company_id, "company.settings", {"changed": changed}, actor, correlation_id
+    )
+    return changed
+
+
+@dataclass(frozen=True)
+class Rotated:
+    value: str  # shown once
+    slug: str  # for the webhook URL a new token goes into
+
+
+async def rotate(
+    session: AsyncSession,
+    company_id: int,
+    kind: Literal["webhook_secret", "url_token"],
+    actor: str,
+    correlation_id: str | None,
+) -> Rotated:
+    """A new webhook secret (the old one honoured for a grace period) or a new URL token."""
+    make = (
+        configuration.rotate_webhook_secret
+        if kind == "webhook_secret"
+        else configuration.new_url_token
+    )
+    value = await make(session, company_id)
+    await _audit(
+        session, company_id, f"company.rotate_{kind}", {"rotated": kind}, actor, correlation_id
+    )
+    company = await session.get(Company, company_id)
+    return Rotated(value, company.slug if company else "")
+
+
+async def _audit(
+    session: AsyncSession,
+    company_id: int,
+    action: str,
+    after: dict[str, Any],
+    actor: str,
+    correlation_id: str | None,
+) -> None:
+    """The audit row in the company's schema, in the same transaction as the change."""
+    tenant = await bind_tenant(await session.connection(), company_id)
+    await record(
+        tenant,
+        actor=actor,
+        action=action,
+        entity="company",
+        entity_id=company_id,
+        after=after,
+        correlation_id=correlation_id,
+    )

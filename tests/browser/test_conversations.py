@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tasks.messages import process_inbound
+from tests.browser.conftest import create_company
 from tests.conftest import Cast, job_context, post_webhook, text_body
 
 
@@ -88,12 +89,7 @@ async def test_analytics_draws_its_charts_with_the_local_plotly(
 async def test_the_platform_admin_watches_a_company_being_provisioned(
     page: Page, login: Any, cast: Cast
 ) -> None:
-    await login(cast.admin, cast.password)
-    await page.get_by_role("link", name="Empresas").click()
-    await page.get_by_label("Nome").fill("Clínica Sorriso")
-    await page.get_by_label("Identificador (slug)").fill("sorriso")
-    await page.get_by_label("Domínio").fill("sorriso.example.com")
-    await page.get_by_role("button", name="Criar empresa").click()
+    await create_company(page, login, cast.admin, cast.password, "sorriso.example.com")
     status = page.locator("#provisioning-status")
     await expect(status).to_contain_text("Token de API")
     await expect(status.locator("strong", has_text="pronto")).to_have_count(4)

@@ -51,7 +51,8 @@ async def test_taken_slug_and_bad_input_are_explained(client: Any, cast: Cast) -
     await log_in(client, cast.admin, cast.password)
     headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/empresas")}
     bad = await client.post("/painel/empresas", form={**NEW, "slug": "Não Pode"}, headers=headers)
-    assert bad.status_code == 422 and "Campo slug" in await bad.get_data(as_text=True)
+    explained = "Identificador (slug): não está no formato esperado."
+    assert bad.status_code == 422 and explained in await bad.get_data(as_text=True)
     taken = await (
         await client.post("/painel/empresas", form={**NEW, "slug": "acme"}, headers=headers)
     ).get_data(as_text=True)
@@ -63,7 +64,7 @@ async def test_taken_slug_and_bad_input_are_explained(client: Any, cast: Cast) -
         ).get_data(as_text=True)
         return body if "Não foi possível" in body else None
 
-    assert "slug is taken" in await eventually(failed)
+    assert "Já existe uma empresa com este identificador" in await eventually(failed)
 
 
 async def test_only_the_platform_admin_sees_empresas(client: Any, cast: Cast) -> None:

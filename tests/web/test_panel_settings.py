@@ -86,6 +86,7 @@ async def test_secrets_are_write_only_and_changes_are_audited(
         "/painel/configuracoes", form={"csrf_token": token, "whaticket_base_url": "not a url"}
     )
     assert bad.status_code == 422
+    assert "URL do Whaticket: não é um endereço válido" in await bad.get_data(as_text=True)
 
 
 async def test_rotating_the_webhook_secret_keeps_the_old_one_for_a_while(
@@ -125,7 +126,9 @@ async def test_rotating_the_webhook_secret_keeps_the_old_one_for_a_while(
 
 async def test_operators_cannot_change_the_configuration(client: Any, cast: Cast) -> None:
     await log_in(client, cast.member, cast.password)
-    assert (await client.get("/painel/configuracoes")).status_code == 403
+    refused = await client.get("/painel/configuracoes")
+    assert refused.status_code == 403
+    assert "Seu perfil não tem permissão para isso." in await refused.get_data(as_text=True)
     page = await (await client.get("/painel/conversas")).get_data(as_text=True)
     assert "/painel/configuracoes" not in page
 
@@ -171,4 +174,5 @@ async def test_reminder_offsets_and_no_show_grace_are_per_company(
     bad = await client.post(
         "/painel/configuracoes", form={"csrf_token": token, "reminder_hours": "amanhã"}
     )
-    assert bad.status_code == 422 and "reminder_hours" in await bad.get_data(as_text=True)
+    explained = "Lembretes antes do horário: não está no formato esperado."
+    assert bad.status_code == 422 and explained in await bad.get_data(as_text=True)

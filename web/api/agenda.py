@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from quart import Blueprint, Response, g, jsonify
 from quart_schema import validate_querystring
 
-from domain import queues
-from domain.agenda import dispatcher
+from domain.agenda import front_desk
 from domain.agenda.listing import list_appointments
 from web.api.auth import acting_company, acting_profile, authenticated
 from web.api.schemas import AppointmentsQuery, CompanyQuery
@@ -44,12 +43,13 @@ async def remind(appointment_id: int, query_args: CompanyQuery) -> tuple[Respons
     queued; 409 when one went out moments ago or the appointment is past or inactive."""
     company_id = await acting_company(query_args.company_id)
     svc = services()
-    async with svc.engine.begin() as conn:
-        _, done = await dispatcher.send_now(
-            conn, svc.directory, svc.settings, company_id, appointment_id
-        )
-    done.count()
-    unqueued = await queues.enqueue_deliveries(
-        svc.router, svc.settings.redis_namespace, done.messages, g.correlation_id
+    reminded = await front_desk.remind_now(
+        svc.engine,
+        svc.directory,
+        svc.settings,
+        svc.router,
+        company_id,
+        appointment_id,
+        g.correlation_id,
     )
-    return jsonify(sent=bool(done.sent_kinds) or not done.claimed, queued=not unqueued), 202
+    return jsonify(sent=True, queued=reminded.queued), 202

@@ -1,7 +1,9 @@
 """The panel: people in a browser, logged in with a session cookie and guarded by CSRF.
 
-One module per tab; what they share (the layout, the current company, the actor, form
-errors) lives in `layout.py` and `access.py`, written once."""
+One module per tab; what they share lives in `layout.py` (the page around a tab), `access.py`
+(the current company, the actor, form input) and `messages.py` (what a refusal says, in
+Portuguese), written once. Handlers validate, call one domain function and render; errors
+become responses in `web/errors.py`."""
 
 from __future__ import annotations
 
@@ -33,4 +35,4 @@ def install(app: Quart, config: Settings) -> None:
     app.register_blueprint(bp)
     csrf.install(app, sessions.install(app, config))
     # SAQ's dashboard under /painel/filas/saq, behind the panel login (a foreign ASGI app).
-    app.asgi_app = saq_dashboard.QueueDashboard(app)  # type: ignore[method-assign]
+    app.asgi_app = saq_dashboard.QueueDashboard(app)  # type: ignore[method-assign,assignment]

@@ -12,7 +12,7 @@ from quart_schema import hide
 
 from domain.billing import analytics, charts
 from domain.billing.usage import Prices
-from domain.errors import NotFound
+from web.panel import access
 from web.panel.layout import is_htmx, render_panel
 from web.panel.sessions import panel_login_required
 from web.services import services
@@ -27,9 +27,7 @@ async def index() -> Any:
     if g.principal.company_id is None:
         return await render_panel("panel/pick_company.html", "analytics")
     svc = services()
-    company = await svc.directory.profile(g.principal.company_id)
-    if company is None:
-        raise NotFound("no such company")
+    company = await access.company()
     today = datetime.now(ZoneInfo(company.timezone)).date()
     price = Prices.from_settings(svc.settings)
     async with svc.engine.connect() as conn:

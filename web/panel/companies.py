@@ -4,22 +4,20 @@ token, webhook URLs and worker command once."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 from quart import Blueprint, current_app, g, render_template, request
 from quart_schema import hide
-from sqlalchemy import func, select
 
-from domain.billing.models import UsageDaily
-from domain.db import public_session
-from domain.errors import DomainError, Forbidden, NotFound
-from domain.tenancy.models import Company, Plan, Subscription
-from domain.tenancy.provisioning import ProvisionRequest, provision
-from web.panel.layout import render_panel
+from domain.billing.store import companies_with_usage
+from domain.errors import NotFound
+from domain.tenancy.progress import ProvisioningProgress
+from domain.tenancy.provisioning import ProvisionRequest
+from web.panel.access import form_error
+from web.panel.layout import is_htmx, render_panel
+from web.panel.messages import for_code
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
 
@@ -30,7 +28,6 @@ STEPS = (
     ("api_token", "Token de API inicial"),
     ("redis", "Namespace no Redis e fila"),
 )
-STATE_TTL = 600  # the result (with secrets) is kept this long, and shown once
 
 
 @bp.get("")
@@ -66,20 +63,22 @@ async def create() -> Any:
             }
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
+        refused = form_error(error)
+        if is_htmx():
+            raise refused from None  # told where the admin is looking (web/errors.py)
         page = await render_panel(
             "panel/companies.html",
             "empresas",
             company_rows=await _companies(),
             form=form,
-            error=f"Campo {field}: {first['msg']}",
+            error=refused.message,
         )
         return page, 422
-    job = secrets.token_urlsafe(12)
     svc = services()
-    await _save(svc, job, {"steps": [], "done": False})
-    current_app.add_background_task(_provision, svc, job, wanted)
+    watched = _progress(svc)
+    job = await watched.start()
+    base = svc.settings.public_base_url
+    current_app.add_background_task(watched.run, job, svc.engine, wanted, base)
     return await render_template(
         "panel/_provisioning.html", job=job, state={"steps": []}, steps=STEPS
     )
@@ -90,93 +89,22 @@ async def create() -> Any:
 @panel_login_required
 async def progress(job: str) -> Any:
     _require_admin()
-    svc = services()
-    key = _key(svc, job)
-    raw = await svc.redis.get(key)
-    if raw is None:
-        raise NotFound("no such provisioning (results are shown once)")
-    state = orjson.loads(raw)
-    if state.get("done"):
-        await svc.redis.delete(key)  # the token and secrets are shown this once
+    state = await _progress(services()).read_once(job)
+    if state is None:
+        raise NotFound("no such provisioning (results are shown once)", code="provisioning_gone")
+    if state.get("error"):
+        state["error"] = for_code(state["error"]["code"], state["error"]["status"])
     return await render_template("panel/_provisioning.html", job=job, state=state, steps=STEPS)
 
 
-async def _provision(svc: Services, job: str, wanted: ProvisionRequest) -> None:
-    steps: list[str] = []
-
-    async def step(name: str) -> None:
-        steps.append(name)
-        await _save(svc, job, {"steps": steps, "done": False})
-
-    try:
-        done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, wanted, step)
-    except DomainError as error:
-        await _save(svc, job, {"steps": steps, "done": True, "error": error.message})
-        return
-    base = svc.settings.public_base_url.rstrip("/")
-    await _save(
-        svc,
-        job,
-        {
-            "steps": steps,
-            "done": True,
-            "result": {
-                "company_id": done.company_id,
-                "name": wanted.name,
-                "domain": done.domain,
-                "api_token": done.api_token,
-                "webhook_secret": done.webhook_secret,
-                "webhook_url": f"{base}/webhook/whaticket",
-                "webhook_url_token": f"{base}/webhook/whaticket/{done.slug}/{done.url_token}",
-                "worker_command": f"python scripts/spawn_worker.py --company-id {done.company_id}",
-            },
-        },
-    )
-
-
-def _key(svc: Services, job: str) -> str:
-    return f"{svc.settings.redis_namespace}:provisioning:{job}"
-
-
-async def _save(svc: Services, job: str, state: dict[str, Any]) -> None:
-    await svc.redis.set(_key(svc, job), orjson.dumps(state), ex=STATE_TTL)
+def _progress(svc: Services) -> ProvisioningProgress:
+    return ProvisioningProgress(svc.redis, svc.settings.redis_namespace)
 
 
 def _require_admin() -> None:
-    if not g.principal.is_platform_admin:
-        raise Forbidden("only the platform admin manages companies")
+    g.principal.require("platform_admin")
 
 
 async def _companies() -> list[Any]:
-    month_start = date.today().replace(day=1)
-    usage = (
-        select(UsageDaily.company_id, func.sum(UsageDaily.messages).label("messages"))
-        .where(UsageDaily.day >= month_start)
-        .group_by(UsageDaily.company_id)
-        .subquery()
-    )
-    current = (
-        select(Subscription.company_id, func.max(Subscription.id).label("id"))
-        .group_by(Subscription.company_id)
-        .subquery()
-    )
-    query = (
-        select(
-            Company.id,
-            Company.name,
-            Company.slug,
-            Company.domain,
-            Company.status,
-            Plan.name.label("plan"),
-            Plan.monthly_messages,
-            Subscription.status.label("subscription"),
-            func.coalesce(usage.c.messages, 0).label("messages"),
-        )
-        .outerjoin(current, current.c.company_id == Company.id)
-        .outerjoin(Subscription, Subscription.id == current.c.id)
-        .outerjoin(Plan, Plan.id == Subscription.plan_id)
-        .outerjoin(usage, usage.c.company_id == Company.id)
-        .order_by(Company.name)
-    )
-    async with public_session(services().engine) as session:
-        return list(await session.execute(query))
+    async with services().engine.connect() as conn:
+        return await companies_with_usage(conn, date.today().replace(day=1))

@@ -7,12 +7,10 @@ from typing import Any
 from quart import Blueprint, Response, g, redirect, render_template, request
 from quart_schema import hide
 
-from domain import queues
-from domain.conversations import handoffs, store
+from domain.conversations import handoffs, service, store
 from domain.db import bind_tenant
-from domain.errors import InvalidField, NotFound
-from domain.secretary.config import whaticket_config
-from domain.secretary.memory import Memory, Turn
+from domain.errors import NotFound
+from web.panel.access import actor, company, company_id, written_text
 from web.panel.layout import is_htmx, render_panel
 from web.panel.sessions import panel_login_required
 from web.services import services
@@ -48,7 +46,7 @@ async def show(conversation_id: int) -> Any:
 @panel_login_required
 async def take_over(conversation_id: int) -> Any:
     async with services().engine.begin() as conn:
-        await handoffs.take_over(await bind_tenant(conn, _company()), conversation_id, _actor())
+        await handoffs.take_over(await bind_tenant(conn, company_id()), conversation_id, actor())
     return await _after_action(conversation_id)
 
 
@@ -57,7 +55,7 @@ async def take_over(conversation_id: int) -> Any:
 @panel_login_required
 async def give_back(conversation_id: int) -> Any:
     async with services().engine.begin() as conn:
-        await handoffs.release(await bind_tenant(conn, _company()), conversation_id, _actor())
+        await handoffs.release(await bind_tenant(conn, company_id()), conversation_id, actor())
     return await _after_action(conversation_id)
 
 
@@ -65,42 +63,30 @@ async def give_back(conversation_id: int) -> Any:
 @hide
 @panel_login_required
 async def reply(conversation_id: int) -> Any:
-    text = ((await request.form).get("text") or "").strip()
-    if not text or len(text) > 4000:
-        raise InvalidField("write a message of up to 4000 characters", field="text")
+    text = await written_text(4000, code="reply_text")
     svc = services()
-    company_id = _company()
-    company = await svc.directory.profile(company_id)
-    if company is None:
-        raise NotFound("no such company")
-    deliverable = whaticket_config(company, svc.settings).configured
-    async with svc.engine.begin() as conn:
-        message_id, phone = await handoffs.operator_reply(
-            await bind_tenant(conn, company_id),
-            conversation_id,
-            text,
-            _actor(),
-            deliverable,
-            g.correlation_id,
-        )
-    ns = svc.settings.redis_namespace
-    if deliverable:
-        queue = await svc.router.queue_for(company_id)
-        await queues.enqueue_delivery(queue, ns, company_id, message_id, g.correlation_id)
-    memory = Memory(svc.redis, ns, svc.settings.memory_turns, svc.settings.memory_ttl_seconds)
-    await memory.remember(company_id, phone, Turn(message_id, "model", text, source="operator"))
+    await service.reply_as_operator(
+        svc.engine,
+        svc.redis,
+        svc.router,
+        svc.settings,
+        await company(),
+        conversation_id,
+        text,
+        actor(),
+        g.correlation_id,
+    )
     return await _after_action(conversation_id)
 
 
 async def _page(selected: int | None, part: str | None = None) -> Any:
     """The list and the open thread; for htmx, only the part asked for, or 204 when nothing
     changed since the token the page holds."""
-    company_id = g.principal.company_id
-    if company_id is None:
+    if g.principal.company_id is None:
         return await render_panel("panel/pick_company.html", "conversas")
     status = request.args.get("status") or None
     async with services().engine.connect() as conn:
-        tenant = await bind_tenant(conn, company_id)
+        tenant = await bind_tenant(conn, company_id())
         token = await store.change_token(tenant)
         if is_htmx() and request.args.get("token") == token:
             return Response(status=204)
@@ -132,13 +118,3 @@ async def _after_action(conversation_id: int) -> Any:
     if is_htmx():
         return await _page(conversation_id, part="thread")
     return redirect(f"/painel/conversas/{conversation_id}")
-
-
-def _company() -> int:
-    if g.principal.company_id is None:
-        raise NotFound("choose a company first")
-    return int(g.principal.company_id)
-
-
-def _actor() -> str:
-    return f"user:{g.principal.user_id}"

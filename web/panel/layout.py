@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from quart import g, render_template, request
-from sqlalchemy import select
 
-from domain.db import public_session
-from domain.tenancy.models import Company, Membership
+from domain.tenancy import store
 from web.services import services
 
 
@@ -42,6 +40,7 @@ TABS = (
 
 
 def is_htmx() -> bool:
+    """Whether htmx sent this request (it wants a fragment, not the whole page)."""
     return request.headers.get("HX-Request") == "true"
 
 
@@ -55,7 +54,11 @@ async def render_panel(template: str, active: str, **context: Any) -> str:
         if (not t.platform_admin_only or principal.is_platform_admin)
         and (not t.admin_only or admin)
     ]
-    companies = await _companies(principal.user_id, principal.is_platform_admin)
+    # The switcher: the platform admin may act in any company, anyone else in their own.
+    async with services().engine.connect() as conn:
+        companies = await store.active_companies(
+            conn, None if principal.is_platform_admin else principal.user_id
+        )
     names = dict(companies)
     return await render_template(
         template,
@@ -67,15 +70,3 @@ async def render_panel(template: str, active: str, **context: Any) -> str:
         role_label=ROLE_LABELS[principal.role],
         **context,
     )
-
-
-async def _companies(user_id: int | None, platform_admin: bool) -> list[tuple[int, str]]:
-    """Companies the user can switch to: its memberships (a platform admin: all)."""
-    query = select(Company.id, Company.name).where(Company.status == "active")
-    if not platform_admin:
-        query = query.join(Membership, Membership.company_id == Company.id).where(
-            Membership.user_id == user_id
-        )
-    async with public_session(services().engine) as session:
-        rows = await session.execute(query.order_by(Company.name))
-        return [(row.id, row.name) for row in rows]

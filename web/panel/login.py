@@ -8,13 +8,12 @@ from urllib.parse import urlsplit
 
 from quart import Blueprint, g, redirect, render_template, request
 from quart_schema import hide
-from sqlalchemy import select
 
-from domain.auth.principal import Principal
 from domain.db import public_session
-from domain.errors import DomainError, Forbidden, InvalidInput
-from domain.tenancy.models import Company, Membership, User
+from domain.errors import DomainError, InvalidInput
+from domain.tenancy import service, store
 from web.panel.layout import TABS
+from web.panel.messages import message_for
 from web.panel.sessions import end_session, panel_login_required, start_session
 from web.services import services
 
@@ -42,7 +41,7 @@ async def login_submit() -> Any:
         )
     except DomainError as error:
         choices = await _companies(email) if error.code == "company_required" else []
-        message = "Escolha a empresa." if choices else _message(error)
+        message = "Escolha a empresa." if choices else message_for(error)
         page = await render_template(
             "login.html", next=_next(form), email=email, error=message, companies=choices
         )
@@ -73,17 +72,8 @@ async def switch_company() -> Any:
     wanted = (await request.form).get("company_id", "")
     if not wanted.isdigit():
         raise InvalidInput("choose a company", code="company_required")
-    principal = g.principal
-    if principal.is_platform_admin:
-        if await services().directory.profile(int(wanted)) is None:
-            raise InvalidInput("no such company", code="unknown_company")
-        start_session(Principal(int(wanted), "platform_admin", user_id=principal.user_id))
-    else:
-        async with public_session(services().engine) as session:
-            member = await session.get(Membership, (principal.user_id, int(wanted)))
-        if member is None:
-            raise Forbidden("this user is not a member of that company", code="not_a_member")
-        start_session(Principal(int(wanted), member.role, user_id=principal.user_id))
+    async with public_session(services().engine) as session:
+        start_session(await service.act_in(session, g.principal, int(wanted)))
     return redirect(_back())
 
 
@@ -100,21 +90,6 @@ def _next(form: Any = None) -> str:
     return wanted if wanted.startswith("/") and not wanted.startswith("//") else "/painel"
 
 
-def _message(error: DomainError) -> str:
-    if error.status == 429:
-        return "Muitas tentativas. Aguarde alguns minutos e tente de novo."
-    if error.status in (401, 422) or isinstance(error, InvalidInput):
-        return "E-mail ou senha incorretos."
-    return "Este usuário não tem acesso a esta empresa."
-
-
 async def _companies(email: str) -> list[tuple[int, str]]:
-    async with public_session(services().engine) as session:
-        rows = await session.execute(
-            select(Company.id, Company.name)
-            .join(Membership, Membership.company_id == Company.id)
-            .join(User, User.id == Membership.user_id)
-            .where(User.email == email.strip().lower(), Company.status == "active")
-            .order_by(Company.name)
-        )
-        return [(row.id, row.name) for row in rows]
+    async with services().engine.connect() as conn:
+        return await store.companies_of_email(conn, email)

@@ -55,7 +55,7 @@ async def _page() -> Any:
             waiting = await backlog(await bind_tenant(conn, company_id))
     if company_id is not None:
         raw = await svc.redis.get(queues.dedicated_key(svc.settings.redis_namespace, company_id))
-        dedicated = raw.decode() if raw else None
+        dedicated = raw.decode() if isinstance(raw, bytes) else raw
     live = await svc.live_workers()
     context = {
         "dead": dead,

@@ -25,7 +25,7 @@ Scope = dict[str, Any]
 class QueueDashboard:
     def __init__(self, app: Quart) -> None:
         self.app = app
-        self.inner = app.asgi_app
+        self.inner: Any = app.asgi_app  # Quart's own typing of scopes is stricter than ours
         self._saq: Any = None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -45,7 +45,7 @@ class QueueDashboard:
             )
             return
         if scope["method"] not in ("GET", "HEAD") and _cross_site(scope):
-            await _respond(send, 403, b"cross-site request refused")
+            await _respond(send, 403, b"Pedido vindo de outro site recusado.")
             return
         if path == PREFIX:
             await _respond(send, 307, b"", [(b"location", f"{PREFIX}/".encode())])

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from quart import Quart, g, redirect, request
+from quart import Quart, Response, g, redirect, request
 from quart_auth import AuthUser, QuartAuth, current_user, login_user, logout_user
+from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from domain.auth.principal import Principal
 from domain.db import public_session
 from domain.settings import Settings
-from domain.tenancy import store
-from domain.tenancy.models import User
+from domain.tenancy import service
 from web.services import services
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
@@ -62,13 +62,7 @@ async def principal_for(auth_id: str | None) -> Principal | None:
     except ValueError:
         return None
     async with public_session(services().engine) as session:
-        user = await session.get(User, principal.user_id)
-        if user is None or not user.is_active:
-            return None
-        if role == "platform_admin":
-            return principal if user.is_platform_admin else None
-        member = await store.membership(session, user.id, principal.company_id or 0)
-        return principal if member is not None and member.role == role else None
+        return principal if await service.still_holds(session, principal) else None
 
 
 def panel_login_required(handler: Handler) -> Handler:
@@ -78,9 +72,22 @@ def panel_login_required(handler: Handler) -> Handler:
     async def guarded(*args: Any, **kwargs: Any) -> Any:
         principal = await panel_principal()
         if principal is None:
-            return redirect(f"/painel/login?next={quote(request.full_path.rstrip('?'))}")
+            return _to_login()
         g.principal = principal
         g.company_id = principal.company_id
         return await handler(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]
+
+
+def _to_login() -> Response | WerkzeugResponse:
+    """To the login page, and back here after it."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect(f"/painel/login?next={quote(request.full_path.rstrip('?'))}")
+    # htmx would swap the login page into the part it updates: the whole page goes there
+    # instead, coming back to the page (not the fragment) the person was on.
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = page.path + (f"?{page.query}" if page.query else "")
+    back = back if page.path.startswith("/painel/") else "/painel"
+    target = f"/painel/login?next={quote(back)}"
+    return Response(status=401, headers={"HX-Redirect": target})

@@ -8,11 +8,9 @@ from typing import Any
 from quart import Blueprint, Response, g, render_template, request
 from quart_schema import hide
 
-from domain import queues
 from domain.conversations import simulator, store
 from domain.db import bind_tenant
-from domain.errors import InvalidField
-from domain.secretary.memory import Memory
+from web.panel.access import company_id, written_text
 from web.panel.layout import is_htmx, render_panel
 from web.panel.sessions import panel_login_required
 from web.services import services
@@ -31,17 +29,16 @@ async def index() -> Any:
 @hide
 @panel_login_required
 async def send() -> Any:
-    text = ((await request.form).get("text") or "").strip()
-    if not text or len(text) > 2000:
-        raise InvalidField("write a message of up to 2000 characters", field="text")
+    text = await written_text(2000, code="simulator_text")
     svc = services()
-    company_id = _company()
-    message_id = await simulator.simulate_inbound(
-        svc.engine, company_id, g.principal.user_id, text, g.correlation_id
-    )
-    queue = await svc.router.queue_for(company_id)
-    await queues.enqueue_inbound(
-        queue, svc.settings.redis_namespace, company_id, message_id, g.correlation_id
+    await simulator.send_as_customer(
+        svc.engine,
+        svc.router,
+        svc.settings,
+        company_id(),
+        g.principal.user_id,
+        text,
+        g.correlation_id,
     )
     return await _page(part=True)
 
@@ -51,21 +48,17 @@ async def send() -> Any:
 @panel_login_required
 async def restart() -> Any:
     svc = services()
-    company_id = _company()
-    async with svc.engine.begin() as conn:
-        await simulator.restart(await bind_tenant(conn, company_id), g.principal.user_id)
-    settings = svc.settings
-    memory = Memory(svc.redis, settings.redis_namespace, settings.memory_turns, 60)
-    await memory.forget(company_id, simulator.simulator_phone(g.principal.user_id))
+    await simulator.start_over(
+        svc.engine, svc.redis, svc.settings, company_id(), g.principal.user_id
+    )
     return await _page(part=True)
 
 
 async def _page(part: bool = False) -> Any:
     if g.principal.company_id is None:
         return await render_panel("panel/pick_company.html", "simulador")
-    company_id = g.principal.company_id
     async with services().engine.connect() as conn:
-        tenant = await bind_tenant(conn, company_id)
+        tenant = await bind_tenant(conn, company_id())
         token = await store.change_token(tenant)
         if is_htmx() and request.args.get("token") == token:
             return Response(status=204)
@@ -74,9 +67,3 @@ async def _page(part: bool = False) -> Any:
     if part or (is_htmx() and request.args.get("part") == "thread"):
         return await render_template("panel/_simulator_thread.html", **context)
     return await render_panel("panel/simulator.html", "simulador", **context)
-
-
-def _company() -> int:
-    if g.principal.company_id is None:
-        raise InvalidField("choose a company first", field="company_id")
-    return int(g.principal.company_id)

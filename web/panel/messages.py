@@ -1,0 +1,166 @@
+"""What the panel tells a person when something is refused, in Portuguese.
+
+Errors are looked up by their machine-readable `code` (never by their English message, which
+is for logs and the JSON API), then by HTTP status; a field pydantic refused is described by
+the field's label and the kind of error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.errors import DomainError
+
+# By `DomainError.code` (and the codes web/errors.py gives HTTP errors).
+MESSAGES = {
+    # Sessions and access
+    "csrf": (
+        "Esta página ficou desatualizada e o envio foi recusado por segurança. "
+        "Recarregue a página e tente de novo."
+    ),
+    "unauthorized": "Sua sessão terminou. Entre de novo.",
+    "invalid_credentials": "E-mail ou senha incorretos.",
+    "rate_limited": "Muitas tentativas. Aguarde alguns minutos e tente de novo.",
+    "forbidden": "Seu perfil não tem permissão para isso.",
+    "not_a_member": "Este usuário não tem acesso a esta empresa.",
+    "company_required": "Escolha uma empresa no seletor do topo da página.",
+    "unknown_company": "Empresa não encontrada.",
+    # Conversations
+    "conversation_closed": "Esta conversa já foi encerrada.",
+    "not_handed_off": "Esta conversa já está com o robô.",
+    "reply_text": "Escreva a resposta antes de enviar (até 4.000 caracteres).",
+    "simulator_text": "Escreva a mensagem do cliente antes de enviar (até 2.000 caracteres).",
+    # Agenda
+    "appointment_start": "Informe a data e a hora do agendamento.",
+    "appointment_contact": "Informe o nome do cliente e um telefone com DDD.",
+    "agenda_not_configured": (
+        "Agenda automática não configurada: configure o Cal.com ou ative a agenda local."
+    ),
+    "calendar_not_configured": (
+        "Agenda automática não configurada: faltam a URL, a chave de API ou o tipo de evento "
+        "do Cal.com."
+    ),
+    "calendar_auth": "Agenda automática não configurada: o Cal.com recusou a chave de API.",
+    "slot_taken": "Este horário não está mais livre. Escolha outro.",
+    "calendar_unavailable": "Não consegui acessar a agenda agora. Tente de novo em instantes.",
+    "calendar_refused": "A agenda recusou o agendamento. Confira os dados e tente de novo.",
+    "reminder_inactive": "Só agendamentos futuros e ativos recebem lembrete.",
+    "reminder_too_recent": "Um lembrete foi enviado há instantes para este agendamento.",
+    "reminder_too_close": "O lembrete não pôde ser enviado (horário muito próximo).",
+    # Empresas
+    "already_exists": "Já existe uma empresa com este identificador ou domínio.",
+    "provisioning_gone": "O resultado desta criação já foi mostrado e não fica guardado.",
+    # Any other error of a kind
+    "invalid_payload": "Não foi possível entender o que foi enviado. Recarregue a página.",
+    "invalid_json": "Não foi possível entender o que foi enviado. Recarregue a página.",
+    "invalid_field": "Confira os dados do formulário.",
+    "not_found": "Não encontrado: pode ter sido removido ou ser de outra empresa.",
+    "conflict": "Não foi possível: a situação mudou. Recarregue a página e confira.",
+    "payload_too_large": "O envio é grande demais.",
+    "unavailable": "Um serviço de que dependemos não respondeu. Tente de novo em instantes.",
+    "internal_error": "Algo deu errado do nosso lado. Tente de novo em instantes.",
+}
+
+# When the code is not in the table: by HTTP status (4xx/5xx from anywhere, a proxy included).
+BY_STATUS = {
+    400: MESSAGES["invalid_payload"],
+    401: MESSAGES["unauthorized"],
+    403: MESSAGES["forbidden"],
+    404: "Página não encontrada.",
+    405: "Esta ação não está disponível aqui.",
+    409: MESSAGES["conflict"],
+    413: MESSAGES["payload_too_large"],
+    422: MESSAGES["invalid_field"],
+    429: MESSAGES["rate_limited"],
+    503: MESSAGES["unavailable"],
+}
+
+TITLES = {
+    400: "Pedido recusado",
+    401: "Sessão encerrada",
+    403: "Acesso recusado",
+    404: "Não encontrado",
+    409: "Ação recusada",
+    422: "Dados inválidos",
+    429: "Muitas tentativas",
+    503: "Serviço indisponível",
+}
+
+# Form fields as their labels on screen.
+FIELDS = {
+    "company_id": "Empresa",
+    "from": "De",
+    "to": "Até",
+    "status": "Situação",
+    "client": "Cliente",
+    "name": "Nome",
+    "slug": "Identificador (slug)",
+    "domain": "Domínio",
+    "plan": "Plano",
+    "plan.slug": "Plano (slug)",
+    "plan.monthly_messages": "Limite de mensagens por mês",
+    "plan.overage": "Ao atingir o limite",
+    "timezone": "Fuso horário",
+    "whaticket_base_url": "URL do Whaticket",
+    "whaticket_token": "Token do Whaticket",
+    "whaticket_email": "E-mail do Whaticket",
+    "whaticket_password": "Senha do Whaticket",
+    "gemini_api_key": "Chave da API do Gemini",
+    "gemini_model": "Modelo do Gemini",
+    "business_hours": "Horário de atendimento",
+    "secretary_name": "Nome da secretária",
+    "secretary_tone": "Tom",
+    "alert_url": "URL dos alertas de consumo",
+    "reminder_hours": "Lembretes antes do horário",
+    "no_show_grace_minutes": "Minutos após o fim para considerar falta",
+}
+
+# pydantic's error types, as what is wrong with the value.
+PROBLEMS = {
+    "missing": "é obrigatório",
+    "string_too_short": "não pode ficar vazio",
+    "string_too_long": "passa de {max_length} caracteres",
+    "string_pattern_mismatch": "não está no formato esperado",
+    "url_parsing": "não é um endereço válido (comece com https://)",
+    "url_scheme": "não é um endereço válido (comece com https://)",
+    "int_parsing": "precisa ser um número inteiro",
+    "int_type": "precisa ser um número inteiro",
+    "greater_than_equal": "precisa ser pelo menos {ge}",
+    "less_than_equal": "pode ser no máximo {le}",
+    "literal_error": "não é uma das opções",
+    "extra_forbidden": "não é aceito aqui",
+}
+
+
+def message_for(error: DomainError) -> str:
+    """The Portuguese sentence for a refused request."""
+    if error.code == "invalid_form":  # access.FormError: already written for people
+        return error.message
+    if error.code == "invalid_field" and error.field:
+        return f"Confira o campo {label(error.field)}."
+    return for_code(error.code, error.status)
+
+
+def for_code(code: str, status: int) -> str:
+    """The Portuguese sentence for an error code (one recorded earlier, say)."""
+    return MESSAGES.get(code) or for_status(status)
+
+
+def for_status(status: int) -> str:
+    """The Portuguese sentence for an HTTP status with no code of ours."""
+    return BY_STATUS.get(status) or MESSAGES["internal_error"]
+
+
+def title_for(status: int) -> str:
+    """The heading of the error page."""
+    return TITLES.get(status, "Algo deu errado")
+
+
+def label(field: str) -> str:
+    """A field's label on screen (its name, for a field of no form we know)."""
+    return FIELDS.get(field, field)
+
+
+def field_problem(field: str, kind: str, context: dict[str, Any] | None) -> str:
+    """ "Domínio: não está no formato esperado." for one field pydantic refused."""
+    problem = PROBLEMS.get(kind, "tem um valor inválido")
+    return f"{label(field)}: {problem.format(**(context or {}))}."
