@@ -40,8 +40,10 @@ test: install
 	$(BIN)/python -m scripts.ensure_chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff (style and common bugs) and mypy (types of domain/ and web/); CI runs it before the tests.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # Dead-letter queue: make dlq ARGS=list | ARGS="replay 12 13" | ARGS="replay --all"
