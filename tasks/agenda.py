@@ -33,6 +33,6 @@ async def dispatch_reminders(ctx: dict[str, Any]) -> dict[str, int]:
         )
         if done.claimed < settings.reminder_batch or time.monotonic() - began > BUDGET_SECONDS:
             break
-    if totals:
+    if any(totals.values()):  # every 5 s: only a tick that did something is worth a line
         log.info("reminders_dispatched", **totals)
     return dict(totals)
