@@ -8,12 +8,9 @@ from typing import Any
 from quart import Blueprint, g, redirect, render_template
 from quart_schema import hide
 
-from domain import queues
-from domain.conversations.messages import backlog
-from domain.db import bind_tenant
 from domain.errors import NotFound
+from domain.operations.backlog import queue_backlog
 from domain.operations.dead_letters import replay
-from domain.operations.store import list_dead_letters
 from web.panel.layout import is_htmx, render_panel
 from web.panel.saq_dashboard import PREFIX
 from web.panel.sessions import panel_login_required
@@ -45,23 +42,19 @@ async def replay_one(dead_letter_id: int) -> Any:
 async def _page() -> Any:
     svc = services()
     principal = g.principal
-    company_id = principal.company_id
-    only = None if principal.is_platform_admin else company_id
-    waiting = None
-    dedicated = None
     async with svc.engine.connect() as conn:
-        dead = await list_dead_letters(conn, company_id=only)
-        if company_id is not None:
-            waiting = await backlog(await bind_tenant(conn, company_id))
-    if company_id is not None:
-        raw = await svc.redis.get(queues.dedicated_key(svc.settings.redis_namespace, company_id))
-        dedicated = raw.decode() if isinstance(raw, bytes) else raw
-    live = await svc.live_workers()
+        seen = await queue_backlog(
+            conn,
+            svc.redis,
+            svc.settings.redis_namespace,
+            principal.company_id,
+            every_company=principal.is_platform_admin,
+        )
     context = {
-        "dead": dead,
-        "waiting": waiting,
-        "dedicated": dedicated,
-        "workers": live,
+        "dead": seen.dead,
+        "waiting": seen.waiting,
+        "dedicated": seen.dedicated,
+        "workers": await svc.live_workers(),
         "saq_url": f"{PREFIX}/" if principal.is_platform_admin else None,
     }
     if is_htmx():
