@@ -1,7 +1,7 @@
 """Receiving a Cal.com webhook delivery (G2) for the company it names (X-Cal-Company: its id
 or slug): checked with that company's own secret, then applied once to its appointments.
-The signature and the envelope are read in webhooks.py; what each trigger does is in
-service.py."""
+The signature and the envelope are read in cal_events.py; what each trigger does to the
+appointments is in cal_sync.py."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.agenda.cal_events import CalEvent, parse_event, verify_cal_signature
+from domain.agenda.cal_sync import apply_cal_event
 from domain.agenda.reminders import policy_for
-from domain.agenda.service import apply_cal_event
-from domain.agenda.webhooks import CalEvent, parse_event, verify_cal_signature
 from domain.db import bind_tenant
 from domain.errors import InvalidInput, NotFound, Unauthorized
 from domain.observability.logging import get_logger

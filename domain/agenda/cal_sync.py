@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.agenda import attendance, reminders, store
+from domain.agenda.cal_events import CalEvent, attendee, meeting_url, phones, when
 from domain.agenda.reminders import ReminderPolicy
-from domain.agenda.webhooks import CalEvent, attendee, meeting_url, phones, when
 from domain.conversations.contacts import upsert_contact
 from domain.observability.metrics import (
     APPOINTMENTS,
