@@ -279,7 +279,7 @@ async def cast(make_company: MakeCompany, engine: AsyncEngine) -> Cast:
 @pytest_asyncio.fixture
 async def conversation(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> int:
     """Company A's first conversation (its id): a customer's message, filed and answered."""
-    from tests.web.test_api_conversations import a_conversation
+    from tests.web.api.test_conversations import a_conversation
 
     await a_conversation(client, engine, settings, cast)
     return 1

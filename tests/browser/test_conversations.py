@@ -99,7 +99,7 @@ async def test_the_platform_admin_watches_a_company_being_provisioned(
 async def test_an_operator_books_an_appointment_in_the_agenda_tab(
     page: Page, login: Any, engine: AsyncEngine, cast: Cast
 ) -> None:
-    from tests.web.test_panel_agenda import local_agenda, tomorrow_at_ten
+    from tests.web.panel.test_agenda import local_agenda, tomorrow_at_ten
 
     await local_agenda(engine, cast.a.company.id)
     await login(cast.member, cast.password)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tests.conftest import Cast, bearer
-from tests.web.test_api_conversations import a_conversation
+from tests.web.api.test_conversations import a_conversation
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from tests.conftest import Cast, eventually
-from tests.web.test_panel_auth import csrf, log_in
+from tests.web.panel.test_login import csrf, log_in
 
 HTMX = {"HX-Request": "true"}
 NEW = {

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import Cast, bearer
 
-CAL = Path(__file__).resolve().parents[1] / "fixtures" / "calcom"
+CAL = Path(__file__).resolve().parents[2] / "fixtures" / "calcom"
 SECRET = "calcom_test_secret_123"
 
 

@@ -13,8 +13,8 @@ from domain.settings import Settings
 from tasks.messages import process_inbound
 from tests.conftest import Cast, eventually, job_context, post_webhook, text_body
 from tests.fakes.whaticket import FakeWhaticket
-from tests.web.test_api_conversations import a_conversation
-from tests.web.test_panel_auth import csrf, log_in
+from tests.web.api.test_conversations import a_conversation
+from tests.web.panel.test_login import csrf, log_in
 
 HTMX = {"HX-Request": "true"}
 

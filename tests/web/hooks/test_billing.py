@@ -19,7 +19,7 @@ from tests.conftest import MakeCompany, signed_headers
 from tests.fakes.mercadopago import FakeMercadoPago
 from tests.fakes.server import LocalServer
 
-BILLING = Path(__file__).resolve().parents[1] / "fixtures" / "billing"
+BILLING = Path(__file__).resolve().parents[2] / "fixtures" / "billing"
 STRIPE_SECRET = "whsec_test_5f1d2c3b4a"
 MP_SECRET = "mp-webhook-secret-8a7b"
 DOMAIN = {"X-Company-Domain": "acme.example.com"}

@@ -15,7 +15,7 @@ import httpx
 from scripts.embedded import free_port
 from tests.conftest import fixture_bytes, signed_headers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:

@@ -16,7 +16,7 @@ from domain.agenda.front_desk import calendar_refusal
 from domain.integrations.calcom import CalcomError
 from domain.settings import Settings
 from tests.conftest import Cast, bearer, post_webhook, text_body
-from tests.web.test_panel_auth import csrf, log_in
+from tests.web.panel.test_login import csrf, log_in
 from web.panel.messages import MESSAGES
 
 HTMX = {"HX-Request": "true"}

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import Cast, eventually
 from tests.fakes.whaticket import FakeWhaticket
-from tests.web.test_panel_auth import csrf, log_in
+from tests.web.panel.test_login import csrf, log_in
 
 HTMX = {"HX-Request": "true"}
 

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tests.conftest import Cast, bearer
-from tests.web.test_api_conversations import a_conversation
-from tests.web.test_panel_auth import log_in
+from tests.web.api.test_conversations import a_conversation
+from tests.web.panel.test_login import log_in
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def test_reports_download_as_csv_and_pdf(

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import Cast, post_webhook, text_body
-from tests.web.test_panel_auth import csrf, log_in
+from tests.web.panel.test_login import csrf, log_in
 
 HTMX = {"HX-Request": "true"}
 TOKEN = "wt-secret-token-123456"

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tests.conftest import Cast
-from tests.web.test_api_conversations import a_conversation
-from tests.web.test_panel_auth import log_in
+from tests.web.api.test_conversations import a_conversation
+from tests.web.panel.test_login import log_in
 
 
 async def test_page_and_fragment_show_usage_plan_and_charts(
