@@ -5,14 +5,9 @@ each test starts from empty tables, no tenant schemas and no Redis keys of ours.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import os
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg
@@ -30,66 +25,15 @@ from domain.tenancy.models import Membership, Plan, User
 from domain.tenancy.passwords import hash_password
 from domain.tenancy.pg_schemas import tenant_schemas
 from domain.tenancy.service import NewCompany, create_company
-from domain.webhooks.signatures import sign
 from scripts.embedded import EmbeddedPostgres, EmbeddedRedis
 from scripts.run import migrate
 from tasks import worker as worker_settings
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture_bytes(name: str) -> bytes:
-    return (FIXTURES / "whaticket" / name).read_bytes()
-
-
-def fixture_json(name: str) -> Any:
-    return json.loads(fixture_bytes(name))
-
-
-def signed_headers(secret: str, body: bytes, ts: int | None = None, **extra: str) -> dict[str, str]:
-    stamp = str(int(time.time()) if ts is None else ts)
-    return {
-        "Content-Type": "application/json",
-        "X-Timestamp": stamp,
-        "X-Signature": sign(secret, stamp, body),
-        **extra,
-    }
-
-
-def text_body(message_id: str, words: str, number: str = "5511999999999", **extra: Any) -> bytes:
-    """A seed-shape webhook body with a WhatsApp id."""
-    payload = {"id": message_id, "number": number, "message": {"conversation": words}, **extra}
-    return json.dumps(payload).encode()
-
-
-async def post_webhook(
-    client: Any,
-    body: bytes,
-    secret: str = "secret-acme",
-    domain: str | None = "acme.example.com",
-    **headers: str,
-) -> Any:
-    """POST a signed body to /webhook/whaticket (domain None: the demo company)."""
-    extra = {"X-Company-Domain": domain} if domain else {}
-    return await client.post(
-        "/webhook/whaticket", data=body, headers=signed_headers(secret, body, **extra, **headers)
-    )
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> Any:
-    """Poll `check` until it returns something truthy (jobs run in other tasks/processes)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s (last: {result!r})")
-        await asyncio.sleep(0.05)
-
+from tests.support.chat import a_conversation
+from tests.support.factories import Cast, MakeCompany
+from tests.support.jobs import close_clients, running_worker
 
 # --- servers ---------------------------------------------------------------------------
 
@@ -185,8 +129,7 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 @pytest_asyncio.fixture(scope="session", autouse=True)
 async def close_job_redis() -> AsyncIterator[None]:
     yield
-    for client in _job_redis.values():
-        await client.aclose()
+    await close_clients()
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -215,8 +158,6 @@ async def clean_state(engine: AsyncEngine, redis: Redis, settings: Settings) -> 
 
 # --- data ------------------------------------------------------------------------------
 
-MakeCompany = Callable[..., Awaitable[NewCompany]]
-
 
 @pytest.fixture
 def make_company(engine: AsyncEngine) -> MakeCompany:
@@ -239,20 +180,6 @@ def make_company(engine: AsyncEngine) -> MakeCompany:
         return new
 
     return make
-
-
-@dataclass(frozen=True)
-class Cast:
-    """The fixed cast of permission tests: company A's owner and member, an outsider from
-    company B, and the platform admin (member of no company)."""
-
-    a: NewCompany
-    b: NewCompany
-    password: str = "correct horse battery staple"
-    owner: str = "owner@a.example.com"
-    member: str = "member@a.example.com"
-    outsider: str = "outsider@b.example.com"
-    admin: str = "root@platform.example.com"
 
 
 @pytest_asyncio.fixture
@@ -279,19 +206,8 @@ async def cast(make_company: MakeCompany, engine: AsyncEngine) -> Cast:
 @pytest_asyncio.fixture
 async def conversation(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> int:
     """Company A's first conversation (its id): a customer's message, filed and answered."""
-    from tests.web.api.test_conversations import a_conversation
-
-    await a_conversation(client, engine, settings, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
     return 1
-
-
-async def bearer(client: Any, email: str, password: str, **extra: Any) -> dict[str, str]:
-    """Authorization header of a fresh access token."""
-    response = await client.post(
-        "/api/auth/token", json={"email": email, "password": password, **extra}
-    )
-    assert response.status_code == 200, await response.get_data(as_text=True)
-    return {"Authorization": f"Bearer {(await response.get_json())['access_token']}"}
 
 
 # --- fakes of external services ----------------------------------------------------------
@@ -303,15 +219,6 @@ async def gemini() -> AsyncIterator[FakeGemini]:
     async with LocalServer(fake.app()) as url:
         fake.url = url  # type: ignore[attr-defined]
         yield fake
-
-
-async def use_gemini(engine: AsyncEngine, company_id: int, url: str) -> None:
-    settings = {"gemini": {"api_key": "k-acme", "base_url": url}}
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {"s": json.dumps(settings), "id": company_id},
-        )
 
 
 @pytest.fixture
@@ -337,64 +244,6 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
 @pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
-
-
-_job_redis: dict[str, Redis] = {}
-
-
-def job_context(
-    engine: AsyncEngine, settings: Settings, queue: Any = None, calcom: Any = None
-) -> dict[str, Any]:
-    """What a worker's startup puts in a job's ctx, for calling job functions directly.
-    Without `queue`, jobs it enqueues wait on the shared queue (no worker runs them); without
-    `calcom` (a CalcomClient), companies book in the local calendar."""
-    from saq.queue.redis import RedisQueue
-
-    from domain import queues
-    from domain.integrations.gemini import GeminiClient
-    from domain.secretary.service import Secretary
-    from domain.tenancy.directory import CompanyDirectory
-
-    url = settings.redis_url or ""
-    redis = queue.redis if queue is not None else _job_redis.setdefault(url, Redis.from_url(url))
-    if queue is None:
-        queue = RedisQueue(redis, name=queues.queue_name(settings.redis_namespace, queues.SHARED))
-    companies, gemini = CompanyDirectory(engine), GeminiClient()
-    secretary = Secretary(
-        engine=engine,
-        redis=redis,
-        settings=settings,
-        companies=companies,
-        gemini=gemini,
-        calcom=calcom,
-    )
-    return {
-        "engine": engine,
-        "settings": settings,
-        "companies": companies,
-        "inbound_queue": queue,
-        "redis": redis,
-        "gemini": gemini,
-        "calcom": calcom,
-        "secretary": secretary,
-    }
-
-
-@contextlib.asynccontextmanager
-async def running_worker(config: dict[str, Any]) -> AsyncIterator[Worker]:
-    """A real SAQ worker in this event loop (no signal handlers: pytest owns Ctrl-C)."""
-    worker = Worker(**config)
-    worker.SIGNALS = []
-    await worker.queue.connect()
-    task = asyncio.create_task(worker.start())
-    try:
-        yield worker
-    finally:
-        await worker.stop()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await worker.queue.disconnect()
 
 
 @pytest_asyncio.fixture

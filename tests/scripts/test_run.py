@@ -13,9 +13,8 @@ from pathlib import Path
 import httpx
 
 from scripts.embedded import free_port
-from tests.conftest import fixture_bytes, signed_headers
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+from tests.support.webhooks import fixture_bytes, signed_headers
 
 
 def start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:

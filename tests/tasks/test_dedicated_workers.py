@@ -7,7 +7,6 @@ import asyncio
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
@@ -18,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain import queues
 from domain.settings import Settings
 from tasks import worker as worker_settings
-from tests.conftest import MakeCompany, eventually, post_webhook, running_worker, text_body
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.factories import MakeCompany
+from tests.support.jobs import running_worker
+from tests.support.paths import ROOT
+from tests.support.waiting import eventually
+from tests.support.webhooks import post_webhook, text_body
 
 
 async def processed(engine: AsyncEngine, company_id: int, external_id: str) -> Any:

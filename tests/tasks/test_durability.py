@@ -19,14 +19,10 @@ from domain.settings import Settings
 from scripts.embedded import EmbeddedRedis
 from tasks import worker as worker_settings
 from tasks.sweeper import sweep_unqueued
-from tests.conftest import (
-    MakeCompany,
-    eventually,
-    fixture_bytes,
-    job_context,
-    post_webhook,
-    running_worker,
-)
+from tests.support.factories import MakeCompany
+from tests.support.jobs import job_context, running_worker
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture_bytes, post_webhook
 from web.app import create_app
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.secretary.memory import Memory, Turn
 from domain.settings import Settings
-from tests.conftest import eventually
 from tests.fakes.gemini import FakeGemini
-from tests.tasks.conftest import post, replies
+from tests.support.chat import customer_writes, replies
+from tests.support.waiting import eventually
 
 PHONE = "5511999999999"
 
@@ -31,7 +31,7 @@ async def test_turns_are_remembered_in_redis_with_a_ttl(
     gemini: FakeGemini,
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "m1", "Tem horário na quinta?")
+    await customer_writes(client, "m1", "Tem horário na quinta?")
     await eventually(lambda: replies(engine, acme.company.id, 1))
     key = f"{settings.redis_namespace}:memory:{acme.company.id}:{PHONE}"
     assert 0 < await redis.ttl(key) <= settings.memory_ttl_seconds
@@ -54,10 +54,10 @@ async def test_lost_memory_is_rebuilt_from_postgresql(
     gemini: FakeGemini,
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "p1", "Tem horário na quinta?")
+    await customer_writes(client, "p1", "Tem horário na quinta?")
     await eventually(lambda: replies(engine, acme.company.id, 1))
     await redis.delete(f"{settings.redis_namespace}:memory:{acme.company.id}:{PHONE}")
-    await post(client, "p2", "Pode ser de manhã")
+    await customer_writes(client, "p2", "Pode ser de manhã")
     await eventually(lambda: replies(engine, acme.company.id, 2))
     assert texts(gemini.requests[1]) == [
         "Tem horário na quinta?",
@@ -80,9 +80,9 @@ async def test_the_prompt_knows_the_customer_from_the_profile(
     client: Any, acme_on_gemini: Any, engine: AsyncEngine, worker: Any, gemini: FakeGemini
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "q1", "vc tem horario pra consulta na quinta de manha?")
+    await customer_writes(client, "q1", "vc tem horario pra consulta na quinta de manha?")
     await eventually(lambda: replies(engine, acme.company.id, 1))
-    await post(client, "q2", "quero agendar uma consulta blz")
+    await customer_writes(client, "q2", "quero agendar uma consulta blz")
     await eventually(lambda: replies(engine, acme.company.id, 2))
     system = gemini.requests[1]["systemInstruction"]["parts"][0]["text"]
     assert "Maria Souza" in system

@@ -12,15 +12,10 @@ from domain import queues
 from domain.settings import Settings
 from tasks import worker as worker_settings
 from tasks.messages import process_inbound
-from tests.conftest import (
-    MakeCompany,
-    eventually,
-    fixture_bytes,
-    job_context,
-    post_webhook,
-    running_worker,
-    text_body,
-)
+from tests.support.factories import MakeCompany
+from tests.support.jobs import job_context, running_worker
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture_bytes, post_webhook, text_body
 
 
 async def counts(engine: AsyncEngine, company_id: int) -> dict[str, int]:

@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tasks.messages import process_inbound
-from tests.conftest import MakeCompany, job_context, post_webhook, text_body
+from tests.support.factories import MakeCompany
+from tests.support.jobs import job_context
+from tests.support.webhooks import post_webhook, text_body
 
 
 async def set_plan(engine: AsyncEngine, slug: str, messages: int, overage: str) -> None:

@@ -12,78 +12,24 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.change_flow import ChangeFlow
-from domain.agenda.config import agenda_for
-from domain.agenda.dispatcher import Dispatcher
-from domain.agenda.flow_state import FlowState
-from domain.db import TenantDatabase
 from domain.settings import Settings
-from domain.tenancy.directory import CompanyDirectory
-from tests.conftest import MakeCompany, eventually, job_context
-from tests.tasks.test_booking_flow import PHONE as SAY_PHONE
-from tests.tasks.test_booking_flow import configure, say
-
-PHONE = "5511977776666"
-
-
-class Clinic:
-    """A company on the local calendar, and what the tests do with it."""
-
-    def __init__(self, engine: AsyncEngine, settings: Settings, company_id: int) -> None:
-        self.engine, self.settings, self.id = engine, settings, company_id
-        self.ctx = job_context(engine, settings)
-        self.db = TenantDatabase(engine, company_id)
-        self.flow = BookingFlow(FlowState(self.ctx["redis"], settings.redis_namespace), self.db)
-        self.directory = CompanyDirectory(engine)
-
-    async def agenda(self) -> Any:
-        company = await self.directory.profile(self.id)
-        return agenda_for(company, self.settings, None)
-
-    async def book(self, start: datetime, phone: str = PHONE, key: str = "message-1") -> str:
-        booked = await self.flow.book(await self.agenda(), start, phone, "Maria Souza", key=key)
-        return str(booked["cal_uid"])
-
-    async def dispatch(self, now: datetime, limit: int = 500) -> Any:
-        """One scheduler batch, committed, as tasks/agenda.py runs it."""
-        async with self.engine.begin() as conn:
-            done = await Dispatcher(self.directory, self.settings).run(conn, now, limit)
-        done.count()
-        return done
-
-    async def rows(self, sql: str, **params: Any) -> list[Any]:
-        async with self.engine.connect() as conn:
-            return list(await conn.execute(text(sql.format(t=f"tenant_{self.id}")), params))
-
-    async def reminders(self) -> list[Any]:
-        return await self.rows(
-            "SELECT kind, status, reason, due_at, message_id, appointment_id "
-            "FROM public.reminders WHERE company_id = :c ORDER BY due_at, id",
-            c=self.id,
-        )
-
-    async def sent(self) -> list[Any]:
-        return await self.rows(
-            "SELECT body, status, source, phone FROM {t}.messages "
-            "WHERE source = 'reminder' ORDER BY id"
-        )
+from tests.support.agenda import PHONE, Clinic, on_cal_com
+from tests.support.chat import MARIA, Chat
+from tests.support.clock import in_two_days, on_the_hour
+from tests.support.factories import MakeCompany, configure
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
 async def clinic(make_company: MakeCompany, engine: AsyncEngine, settings: Settings) -> Clinic:
     acme = (await make_company("acme")).company.id
-    await configure(engine, acme, {"agenda": {"local": True}})
+    await configure(engine, acme, agenda={"local": True})
     return Clinic(engine, settings, acme)
 
 
-def hour(days: int = 3) -> datetime:
-    """A round time `days` ahead (the dispatcher's clock is set relative to it)."""
-    return (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-
-
 async def test_a_booking_plans_24h_and_1h_reminders_and_each_is_sent_once(clinic: Clinic) -> None:
-    start = hour()
+    start = on_the_hour()
     await clinic.book(start)
     planned = await clinic.reminders()
     assert [(r.kind, r.due_at) for r in planned] == [
@@ -120,7 +66,7 @@ async def test_a_late_booking_gets_only_what_still_makes_sense(clinic: Clinic) -
 
 
 async def test_a_late_scheduler_sends_only_the_latest_reminder(clinic: Clinic) -> None:
-    start = hour()
+    start = on_the_hour()
     await clinic.book(start)
     # The scheduler was down for a day: both reminders are due; one message is enough, even
     # when the two are claimed in different batches (or by different schedulers).
@@ -133,7 +79,7 @@ async def test_a_late_scheduler_sends_only_the_latest_reminder(clinic: Clinic) -
         ("1h", "sent", None),
     ]
     # Too close to the start (or after it): nothing, the customer is on the way.
-    late = hour(days=4)
+    late = on_the_hour(days=4)
     await clinic.book(late, phone="5511900000002", key="message-2")
     done = await clinic.dispatch(late - timedelta(minutes=2))
     # (the first appointment, a day over by then, became a no-show: its offer is the "sent")
@@ -142,7 +88,7 @@ async def test_a_late_scheduler_sends_only_the_latest_reminder(clinic: Clinic) -
 
 
 async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) -> None:
-    start = hour()
+    start = on_the_hour()
     for n in range(120):
         await clinic.book(start + timedelta(minutes=n), f"55119{n:08d}", key=f"message-{n}")
     now = start - timedelta(hours=21)  # every 24h reminder due, no 1h one yet
@@ -172,7 +118,7 @@ async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) 
 async def test_a_rescheduled_appointment_drops_old_reminders_and_gets_new_ones(
     clinic: Clinic,
 ) -> None:
-    start = hour()
+    start = on_the_hour()
     uid = await clinic.book(start)
     change = ChangeFlow(clinic.flow, clinic.db)
     await change.reschedule(await clinic.agenda(), uid, start + timedelta(days=1))
@@ -193,7 +139,7 @@ async def test_a_rescheduled_appointment_drops_old_reminders_and_gets_new_ones(
 
 
 async def test_a_cancelled_appointment_gets_no_reminder(clinic: Clinic) -> None:
-    start = hour()
+    start = on_the_hour()
     uid = await clinic.book(start)
     change = ChangeFlow(clinic.flow, clinic.db)
     await change.cancel(await clinic.agenda(), uid)
@@ -206,7 +152,7 @@ async def test_a_cancelled_appointment_gets_no_reminder(clinic: Clinic) -> None:
 async def test_reschedule_and_cancel_racing_the_dispatcher_never_deadlock_or_double_send(
     clinic: Clinic,
 ) -> None:
-    start = hour()
+    start = on_the_hour()
     uids = [
         await clinic.book(start + timedelta(minutes=n), f"55118{n:08d}", key=f"message-{n}")
         for n in range(30)
@@ -235,7 +181,7 @@ async def test_reschedule_and_cancel_racing_the_dispatcher_never_deadlock_or_dou
 async def test_an_unconfirmed_appointment_that_ended_becomes_a_no_show_with_one_offer(
     clinic: Clinic,
 ) -> None:
-    start = hour()
+    start = on_the_hour()
     await clinic.book(start)
     await clinic.book(start + timedelta(hours=1), "5511900000003", key="message-2")
     await clinic.book(start + timedelta(hours=2), "5511900000004", key="message-3")
@@ -286,8 +232,8 @@ async def test_the_due_query_uses_the_partial_index(clinic: Clinic) -> None:
 
 
 async def reminded(clinic: Clinic, start: datetime) -> None:
-    """The customer of test_booking_flow.say has an appointment and got its 24h reminder."""
-    await clinic.book(start, phone=SAY_PHONE)
+    """Maria (`chat.MARIA`) has an appointment and got its 24h reminder."""
+    await clinic.book(start, phone=MARIA)
     # The dispatcher's clock is the real one here: the reminder is "sent" now.
     async with clinic.engine.begin() as conn:
         await conn.execute(
@@ -301,15 +247,16 @@ async def reminded(clinic: Clinic, start: datetime) -> None:
 
 @pytest.mark.parametrize("answer", ["1", "sim", "Confirmo", "pode confirmar", "Sim, estarei lá"])
 async def test_answers_that_confirm(client: Any, clinic: Clinic, answer: str) -> None:
-    start = hour()
+    chat = clinic.chat(client)
+    start = on_the_hour()
     await reminded(clinic, start)
-    reply = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, answer)
+    reply = await chat.say(answer)
     assert "está confirmada" in reply
     [row] = await clinic.rows("SELECT status, confirmed_at FROM {t}.appointments")
     assert row.status == "confirmed" and row.confirmed_at is not None
     audit = await clinic.rows("SELECT actor, action FROM {t}.audit_logs")
     assert [(a.actor, a.action) for a in audit] == [("cliente (WhatsApp)", "appointment.confirmed")]
-    again = await say(client, clinic.engine, clinic.ctx, clinic.id, 2, "ok")
+    again = await chat.say("ok")
     assert "já está confirmado" in again
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
     assert "secretaria_appointment_confirmations_total 1.0" in metrics_text
@@ -321,23 +268,23 @@ async def test_answers_that_confirm(client: Any, clinic: Clinic, answer: str) ->
 async def test_answers_that_reschedule_offer_fresh_times(
     client: Any, clinic: Clinic, answer: str
 ) -> None:
-    start = hour()
+    chat = clinic.chat(client)
+    start = on_the_hour()
     await reminded(clinic, start)
-    offer = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, answer)
+    offer = await chat.say(answer)
     assert "Seu horário atual é" in offer and "\n1. " in offer
     [row] = await clinic.rows("SELECT status FROM {t}.appointments")
     assert row.status == "scheduled"
 
 
 async def test_a_reminder_answer_reschedules_to_a_new_booking(client: Any, clinic: Clinic) -> None:
-    start = hour()
+    chat = clinic.chat(client)
+    start = on_the_hour()
     await reminded(clinic, start)
-    await say(client, clinic.engine, clinic.ctx, clinic.id, 1, "2")
-    ask = await say(client, clinic.engine, clinic.ctx, clinic.id, 2, "1")
+    await chat.say("2")
+    ask = await chat.say("1")
     assert ask.startswith("Confirma a troca de")
-    assert (await say(client, clinic.engine, clinic.ctx, clinic.id, 3, "sim")).startswith(
-        "Remarcado!"
-    )
+    assert (await chat.say("sim")).startswith("Remarcado!")
     rows = await clinic.rows(
         "SELECT cal_uid, status, rescheduled_from_uid, rescheduled_to_uid FROM {t}.appointments "
         "ORDER BY id"
@@ -356,14 +303,16 @@ async def test_a_reminder_answer_reschedules_to_a_new_booking(client: Any, clini
 async def test_without_a_recent_reminder_a_yes_is_just_a_message(
     client: Any, clinic: Clinic
 ) -> None:
-    await clinic.book(hour(), phone=SAY_PHONE)
-    reply = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, "sim")
+    chat = clinic.chat(client)
+    await clinic.book(on_the_hour(), phone=MARIA)
+    reply = await chat.say("sim")
     assert "confirmada" not in reply
     [row] = await clinic.rows("SELECT status FROM {t}.appointments")
     assert row.status == "scheduled"
 
 
 async def test_a_yes_to_the_no_show_offer_shows_free_times(client: Any, clinic: Clinic) -> None:
+    chat = clinic.chat(client)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
     async with clinic.engine.begin() as conn:  # booked earlier, missed
         await conn.execute(
@@ -371,7 +320,7 @@ async def test_a_yes_to_the_no_show_offer_shows_free_times(client: Any, clinic: 
                 f"INSERT INTO tenant_{clinic.id}.appointments (cal_uid, phone, name, start_at, "
                 "end_at, status, source) VALUES ('local-x', :p, 'Maria', :s, :e, 'scheduled', 'chat')"
             ),
-            {"p": SAY_PHONE, "s": start, "e": start + timedelta(minutes=30)},
+            {"p": MARIA, "s": start, "e": start + timedelta(minutes=30)},
         )
         await conn.execute(
             text(
@@ -381,7 +330,7 @@ async def test_a_yes_to_the_no_show_offer_shows_free_times(client: Any, clinic: 
             {"c": clinic.id, "s": start, "d": start + timedelta(hours=1)},
         )
     assert (await clinic.dispatch(datetime.now(UTC))).no_shows == 1
-    offer = await say(client, clinic.engine, clinic.ctx, clinic.id, 1, "sim")
+    offer = await chat.say("sim")
     assert "Tenho estes horários livres" in offer
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
     assert "secretaria_appointment_no_show_total 1.0" in metrics_text
@@ -392,7 +341,7 @@ async def test_planning_again_from_a_utc_start_adds_nothing(clinic: Clinic) -> N
     the same booking (or a read from the database) gives it in UTC: still one set."""
     from domain.agenda.reminders import plan
 
-    start = hour().astimezone(ZoneInfo("America/Sao_Paulo"))
+    start = on_the_hour().astimezone(ZoneInfo("America/Sao_Paulo"))
     await clinic.book(start)
     agenda = await clinic.agenda()
     [appointment] = await clinic.rows("SELECT id, start_at, end_at FROM {t}.appointments")
@@ -424,8 +373,9 @@ async def test_planning_again_from_a_utc_start_adds_nothing(clinic: Clinic) -> N
     ],
 )
 async def test_answers_that_are_not_confirmations(client: Any, clinic: Clinic, words: str) -> None:
-    await reminded(clinic, hour())
-    await say(client, clinic.engine, clinic.ctx, clinic.id, 1, words)
+    chat = clinic.chat(client)
+    await reminded(clinic, on_the_hour())
+    await chat.say(words)
     [row] = await clinic.rows("SELECT status FROM {t}.appointments")
     assert row.status == "scheduled"
 
@@ -433,7 +383,7 @@ async def test_answers_that_are_not_confirmations(client: Any, clinic: Clinic, w
 async def test_a_check_in_wins_over_the_no_show_check(clinic: Clinic) -> None:
     from domain.agenda import attendance
 
-    start = hour()
+    start = on_the_hour()
     await clinic.book(start)
     [row] = await clinic.rows("SELECT id FROM {t}.appointments")
     async with clinic.engine.begin() as conn:
@@ -449,10 +399,10 @@ async def test_a_check_in_wins_over_the_no_show_check(clinic: Clinic) -> None:
 async def test_one_company_with_bad_data_does_not_hold_back_the_others(
     clinic: Clinic, make_company: MakeCompany
 ) -> None:
-    start = hour()
+    start = on_the_hour()
     await clinic.book(start)
     other = (await make_company("beta")).company.id
-    await configure(clinic.engine, other, {"agenda": {"local": True}})
+    await configure(clinic.engine, other, agenda={"local": True})
     beta = Clinic(clinic.engine, clinic.settings, other)
     await beta.book(start, phone="5511900000009")
     async with clinic.engine.begin() as conn:  # a zone that no longer exists
@@ -470,7 +420,7 @@ async def test_two_clicks_on_send_now_send_one_reminder(clinic: Clinic) -> None:
     from domain.agenda import reminders
     from domain.errors import Conflict
 
-    await clinic.book(hour())
+    await clinic.book(on_the_hour())
     [appointment] = await clinic.rows("SELECT * FROM {t}.appointments")
     now = datetime.now(UTC)
 
@@ -498,9 +448,9 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
 
     acme = (await make_company("acme")).company.id
     wt = {"base_url": whaticket.url, "token": whaticket.token}
-    await configure(engine, acme, {"agenda": {"local": True}, "whaticket": wt})
+    await configure(engine, acme, agenda={"local": True}, whaticket=wt)
     clinic = Clinic(engine, settings, acme)
-    await clinic.book(hour())
+    await clinic.book(on_the_hour())
     async with engine.begin() as conn:
         await conn.execute(text("UPDATE public.reminders SET due_at = now() WHERE kind = '24h'"))
     ctx = clinic.ctx
@@ -534,13 +484,12 @@ async def _rows_when(clinic: Clinic, sql: str) -> list[Any] | None:
 async def test_a_reminder_answer_reschedules_in_cal_com_with_fresh_availability(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
-    from tests.tasks.test_booking_flow import in_two_days, on_cal_com
-
     start = in_two_days()
     later = start + timedelta(hours=3)
     async with on_cal_com(make_company, engine, settings, {start}) as (acme, ctx, fake):
-        await say(client, engine, ctx, acme, 1, "quero agendar")
-        assert "Pronto!" in await say(client, engine, ctx, acme, 2, "1")
+        chat = Chat(client, engine, ctx, acme)
+        await chat.say("quero agendar")
+        assert "Pronto!" in await chat.say("1")
         clinic = Clinic(engine, settings, acme)
         async with engine.begin() as conn:
             await conn.execute(
@@ -548,10 +497,10 @@ async def test_a_reminder_answer_reschedules_in_cal_com_with_fresh_availability(
             )
         assert (await clinic.dispatch(datetime.now(UTC))).sent_kinds == {"24h": 1}
         fake.free.add(later)  # a time freed since the booking: availability is asked again
-        offer = await say(client, engine, ctx, acme, 3, "não vou poder")
+        offer = await chat.say("não vou poder")
         assert "Seu horário atual é" in offer and "1. " in offer
-        assert (await say(client, engine, ctx, acme, 4, "1")).startswith("Confirma a troca")
-        assert (await say(client, engine, ctx, acme, 5, "sim")).startswith("Remarcado!")
+        assert (await chat.say("1")).startswith("Confirma a troca")
+        assert (await chat.say("sim")).startswith("Remarcado!")
         rows = await clinic.rows(
             "SELECT cal_uid, status, start_at FROM {t}.appointments ORDER BY id"
         )
@@ -570,9 +519,9 @@ async def test_a_simulator_customer_gets_its_reminder_in_the_panel_never_sent(
     configured, the reminder is written as simulated and never queued for delivery."""
     acme = (await make_company("acme")).company.id
     wt = {"base_url": whaticket.url, "token": whaticket.token}
-    await configure(engine, acme, {"agenda": {"local": True}, "whaticket": wt})
+    await configure(engine, acme, agenda={"local": True}, whaticket=wt)
     clinic = Clinic(engine, settings, acme)
-    start = hour()
+    start = on_the_hour()
     await clinic.book(start, phone="sim7")
     await clinic.book(start, phone=PHONE, key="message-2")
     done = await clinic.dispatch(start - timedelta(hours=24))

@@ -16,18 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tasks import worker as worker_settings
-from tests.conftest import (
-    Cast,
-    MakeCompany,
-    bearer,
-    eventually,
-    fixture_bytes,
-    job_context,
-    post_webhook,
-    running_worker,
-    text_body,
-)
 from tests.fakes.whaticket import FakeWhaticket
+from tests.support.api import bearer
+from tests.support.factories import Cast, MakeCompany
+from tests.support.jobs import job_context, running_worker
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture_bytes, post_webhook, text_body
 
 
 @pytest.fixture

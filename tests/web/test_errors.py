@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,12 +14,12 @@ import pytest_asyncio
 from domain.agenda.front_desk import calendar_refusal
 from domain.integrations.calcom import CalcomError
 from domain.settings import Settings
-from tests.conftest import Cast, bearer, post_webhook, text_body
-from tests.web.panel.test_login import csrf, log_in
+from tests.support.api import bearer
+from tests.support.factories import Cast
+from tests.support.panel import HTMX, log_in, logged_in
+from tests.support.paths import ROOT
+from tests.support.webhooks import post_webhook, text_body
 from web.panel.messages import MESSAGES
-
-HTMX = {"HX-Request": "true"}
-ROOT = Path(__file__).parents[2]
 
 
 def refusal(body: str) -> str:
@@ -30,15 +29,10 @@ def refusal(body: str) -> str:
     return match.group(1)
 
 
-async def operator(client: Any, cast: Cast, page: str = "/painel/conversas") -> dict[str, str]:
-    await log_in(client, cast.member, cast.password)
-    return {**HTMX, "X-CSRF-Token": await csrf(client, page)}
-
-
 async def test_an_empty_reply_is_refused_in_portuguese_naming_the_field(
     client: Any, conversation: int, cast: Cast
 ) -> None:
-    headers = await operator(client, cast)
+    headers = await logged_in(client, cast.member, cast.password, "/painel/conversas")
     empty = await client.post(
         f"/painel/conversas/{conversation}/responder", form={"text": "  "}, headers=headers
     )
@@ -51,7 +45,7 @@ async def test_an_empty_reply_is_refused_in_portuguese_naming_the_field(
 async def test_giving_back_a_conversation_the_bot_has_is_a_409_in_portuguese(
     client: Any, conversation: int, cast: Cast
 ) -> None:
-    headers = await operator(client, cast)
+    headers = await logged_in(client, cast.member, cast.password, "/painel/conversas")
     again = await client.post(f"/painel/conversas/{conversation}/devolver", headers=headers)
     assert again.status_code == 409
     assert refusal(await again.get_data(as_text=True)) == "Esta conversa já está com o robô."
@@ -60,7 +54,7 @@ async def test_giving_back_a_conversation_the_bot_has_is_a_409_in_portuguese(
 async def test_an_htmx_action_without_the_csrf_token_says_to_reload(
     client: Any, conversation: int, cast: Cast
 ) -> None:
-    await operator(client, cast)
+    await logged_in(client, cast.member, cast.password, "/painel/conversas")
     forged = await client.post(f"/painel/conversas/{conversation}/assumir", headers=HTMX)
     assert forged.status_code == 403
     assert refusal(await forged.get_data(as_text=True)).startswith(
@@ -71,8 +65,7 @@ async def test_an_htmx_action_without_the_csrf_token_says_to_reload(
 async def test_a_company_form_with_a_bad_domain_is_refused_in_portuguese(
     client: Any, cast: Cast
 ) -> None:
-    await log_in(client, cast.admin, cast.password)
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/empresas")}
+    headers = await logged_in(client, cast.admin, cast.password, "/painel/empresas")
     form = {"name": "Clínica", "slug": "clinica", "domain": "sem-ponto", "plan_slug": "pro"}
     refused = await client.post("/painel/empresas", form=form, headers=headers)
     body = await refused.get_data(as_text=True)

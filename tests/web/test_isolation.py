@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.conftest import Cast, bearer
-from tests.web.api.test_conversations import a_conversation
+from tests.support.api import bearer
+from tests.support.chat import a_conversation
+from tests.support.factories import Cast
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ IDS = [f"{e.method} {e.path}" for e in ENDPOINTS]
 @pytest.fixture
 async def world(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> dict[str, Any]:
     """Company A with a conversation and an API key; tokens for the whole cast."""
-    await a_conversation(client, engine, settings, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
     tokens = {
         "owner": await bearer(client, cast.owner, cast.password),
         "member": await bearer(client, cast.member, cast.password),

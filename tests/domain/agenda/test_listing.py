@@ -15,7 +15,7 @@ from domain.agenda.listing import StatusFilter, list_appointments
 from domain.agenda.models import STATUSES
 from domain.errors import InvalidField
 from domain.tenancy.directory import CompanyDirectory
-from tests.conftest import MakeCompany
+from tests.support.factories import MakeCompany
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.conversations import contacts, messages, outbox, store
 from domain.db import bind_tenant
-from tests.conftest import MakeCompany
+from tests.support.factories import MakeCompany
 
 PHONE = "5511988887777"
 

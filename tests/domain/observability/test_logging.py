@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.observability.logging import get_logger, mask_value
-from tests.conftest import MakeCompany, eventually, fixture_bytes, post_webhook
+from tests.support.factories import MakeCompany
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture_bytes, post_webhook
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from domain.secretary.nlu import INTENTS, SENTIMENTS, analyse, normalise
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 ROWS = [
     line.split("\t")

@@ -18,7 +18,7 @@ from domain.secretary.service import Secretary, default_responders
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 from domain.webhooks.service import accept_message
-from tests.conftest import MakeCompany
+from tests.support.factories import MakeCompany
 
 
 async def _store(engine: AsyncEngine, company_id: int, wa_id: str, words: str) -> int:

@@ -12,7 +12,7 @@ from domain.tenancy.models import Company, Membership, User
 from domain.tenancy.passwords import verify_password
 from domain.tenancy.pg_schemas import migration_head
 from domain.tenancy.service import ensure_demo
-from tests.conftest import fixture_bytes, signed_headers
+from tests.support.webhooks import fixture_bytes, signed_headers
 
 
 async def demo(engine: AsyncEngine, **overrides: Any) -> Any:

@@ -8,7 +8,7 @@ import pytest
 
 from domain.errors import InvalidInput
 from domain.webhooks.payloads import Ignored, InboundMessage, parse_webhook
-from tests.conftest import fixture_json
+from tests.support.webhooks import fixture_json
 
 MARIA = "5511999999999"
 

@@ -13,10 +13,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.webhooks.signatures import verify_signature
-from tests.conftest import Cast, bearer, eventually, post_webhook, text_body, use_gemini
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.receiver import FakeReceiver
 from tests.fakes.server import LocalServer
+from tests.support.api import bearer
+from tests.support.factories import Cast, configure, gemini_at
+from tests.support.waiting import eventually
+from tests.support.webhooks import post_webhook, text_body
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ async def test_summary_counts_messages_tokens_time_and_cost(
     client: Any, cast: Cast, engine: AsyncEngine, worker: Any, gemini: FakeGemini
 ) -> None:
     a = cast.a.company.id
-    await use_gemini(engine, a, gemini.url)
+    await configure(engine, a, gemini=gemini_at(gemini.url))
     await customers_write(client, engine, a, 3)
     member = await bearer(client, cast.member, cast.password)
     summary = await (await client.get("/api/analytics/summary", headers=member)).get_json()

@@ -8,14 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tasks.messages import process_inbound
-from tests.conftest import Cast, bearer, job_context, post_webhook, text_body
-
-
-async def a_conversation(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> None:
-    """One customer message in company A, filed and answered (offline, outbox)."""
-    assert (await post_webhook(client, text_body("c1", "bom dia"))).status_code == 202
-    await process_inbound(job_context(engine, settings), company_id=cast.a.company.id, message_id=1)
+from tests.support.api import bearer
+from tests.support.chat import a_conversation
+from tests.support.factories import Cast
 
 
 async def audit(engine: AsyncEngine, company_id: int) -> list[tuple[str, str]]:
@@ -29,7 +24,7 @@ async def audit(engine: AsyncEngine, company_id: int) -> list[tuple[str, str]]:
 async def test_operator_takes_over_and_gives_back_with_an_audit_trail(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
-    await a_conversation(client, engine, settings, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
     operator = await bearer(client, cast.member, cast.password)
     listed = await (await client.get("/api/conversations", headers=operator)).get_json()
     [conversation] = listed["conversations"]
@@ -56,7 +51,7 @@ async def test_operator_takes_over_and_gives_back_with_an_audit_trail(
 async def test_other_companies_cannot_see_or_release_a_conversation(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
-    await a_conversation(client, engine, settings, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
     outsider = await bearer(client, cast.outsider, cast.password)
     a_id = cast.a.company.id
     # Their own company has no conversation 1; naming A's company is forbidden.
@@ -86,7 +81,7 @@ async def test_a_limit_past_500_is_refused_not_clamped(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
     """The documented `limit` (1 to 500) is what the API enforces; it used to clamp."""
-    await a_conversation(client, engine, settings, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
     operator = await bearer(client, cast.member, cast.password)
     for limit in ("501", "0"):
         bad = await client.get(f"/api/conversations?limit={limit}", headers=operator)

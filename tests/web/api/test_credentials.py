@@ -7,7 +7,8 @@ from typing import Any
 
 import jwt
 
-from tests.conftest import Cast, bearer
+from tests.support.api import bearer
+from tests.support.factories import Cast
 
 KEY = "test-signing-key-that-is-long-enough-0123456789"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Cast, bearer
+from tests.support.api import bearer
+from tests.support.factories import Cast
 
 
 async def test_analyze_answers_intent_confidence_sentiment_and_injection(

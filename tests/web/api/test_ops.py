@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.queues import queue_name
 from domain.settings import Settings
-from tests.conftest import MakeCompany, eventually, fixture_bytes, post_webhook
+from tests.support.factories import MakeCompany
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture_bytes, post_webhook
 
 REQUIRED = (
     "secretaria_webhook_received_total",

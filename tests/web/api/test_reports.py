@@ -12,17 +12,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.conftest import Cast, bearer
-from tests.web.api.test_conversations import a_conversation
-from tests.web.panel.test_login import log_in
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support.api import bearer
+from tests.support.chat import a_conversation
+from tests.support.factories import Cast
+from tests.support.panel import log_in
+from tests.support.paths import ROOT
 
 
 async def test_reports_download_as_csv_and_pdf(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
-    await a_conversation(client, engine, settings, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
     headers = await bearer(client, cast.member, cast.password)
     as_csv = await client.get("/api/analytics/report?format=csv&period=week", headers=headers)
     assert as_csv.status_code == 200 and as_csv.mimetype == "text/csv"

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from domain.tenancy.pg_schemas import migration_head
-from tests.conftest import Cast, bearer, post_webhook, text_body
+from tests.support.api import bearer
+from tests.support.factories import Cast
+from tests.support.webhooks import post_webhook, text_body
 
 NEW = {
     "name": "Clínica Sorriso",

@@ -8,18 +8,19 @@ import hmac
 import json
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import MakeCompany, signed_headers
 from tests.fakes.mercadopago import FakeMercadoPago
 from tests.fakes.server import LocalServer
+from tests.support.factories import MakeCompany
+from tests.support.paths import FIXTURES
+from tests.support.webhooks import signed_headers
 
-BILLING = Path(__file__).resolve().parents[2] / "fixtures" / "billing"
+BILLING = FIXTURES / "billing"
 STRIPE_SECRET = "whsec_test_5f1d2c3b4a"
 MP_SECRET = "mp-webhook-secret-8a7b"
 DOMAIN = {"X-Company-Domain": "acme.example.com"}

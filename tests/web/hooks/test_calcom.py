@@ -6,15 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Cast, bearer
+from tests.support.api import bearer
+from tests.support.factories import Cast
+from tests.support.paths import FIXTURES
 
-CAL = Path(__file__).resolve().parents[2] / "fixtures" / "calcom"
+CAL = FIXTURES / "calcom"
 SECRET = "calcom_test_secret_123"
 
 

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
 from domain.settings import Settings
-from tests.conftest import MakeCompany, fixture_bytes, post_webhook, signed_headers, text_body
+from tests.support.api import bearer
+from tests.support.factories import MakeCompany
+from tests.support.webhooks import fixture_bytes, post_webhook, signed_headers, text_body
 
 URL = "/webhook/whaticket"
 
@@ -266,8 +268,6 @@ async def test_webhook_sends_no_cors_headers(client: Any, acme: Any) -> None:
 async def test_an_access_token_selects_its_company_whose_secret_must_sign(
     client: Any, cast: Any, engine: Any
 ) -> None:
-    from tests.conftest import bearer
-
     globex = await bearer(client, cast.outsider, cast.password)  # company B
     body = text_body("jwt-1", "oi")
     ok = await client.post(

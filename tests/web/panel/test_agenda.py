@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,31 +10,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Cast
-from tests.web.panel.test_login import csrf, log_in
-
-HTMX = {"HX-Request": "true"}
-
-
-def tomorrow_at_ten() -> str:
-    moment = datetime.now(ZoneInfo("America/Sao_Paulo")) + timedelta(days=1)
-    return moment.replace(hour=10, minute=0).strftime("%Y-%m-%dT%H:%M")
-
-
-async def local_agenda(engine: AsyncEngine, company_id: int) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {"s": json.dumps({"agenda": {"local": True}}), "id": company_id},
-        )
+from tests.support.clock import tomorrow_at_ten
+from tests.support.factories import Cast, configure
+from tests.support.panel import HTMX, logged_in
 
 
 async def test_an_operator_books_by_hand_and_sees_the_week(
     client: Any, engine: AsyncEngine, cast: Cast
 ) -> None:
-    await local_agenda(engine, cast.a.company.id)
-    await log_in(client, cast.member, cast.password)
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/agenda")}
+    await configure(engine, cast.a.company.id, agenda={"local": True})
+    headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
     form = {"name": "Maria Souza", "phone": "(11) 98888-7777", "start": tomorrow_at_ten()}
     booked = await (await client.post("/painel/agenda", form=form, headers=headers)).get_data(
         as_text=True
@@ -55,8 +39,7 @@ async def test_an_operator_books_by_hand_and_sees_the_week(
 
 
 async def test_without_an_agenda_the_tab_says_so(client: Any, cast: Cast) -> None:
-    await log_in(client, cast.member, cast.password)
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/agenda")}
+    headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
     form = {"name": "Maria", "phone": "11988887777", "start": tomorrow_at_ten()}
     body = await (await client.post("/painel/agenda", form=form, headers=headers)).get_data(
         as_text=True
@@ -69,9 +52,8 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
 ) -> None:
     """G5's "Enviar lembrete agora" and G6's check-in, no-show, presença and quick filters."""
     company_id = cast.a.company.id
-    await local_agenda(engine, company_id)
-    await log_in(client, cast.member, cast.password)
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/agenda")}
+    await configure(engine, company_id, agenda={"local": True})
+    headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
     form = {"name": "Maria Souza", "phone": "11988887777", "start": tomorrow_at_ten()}
     await client.post("/painel/agenda", form=form, headers=headers)
     page = await (await client.get("/painel/agenda")).get_data(as_text=True)

@@ -8,9 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.conftest import Cast
-from tests.web.api.test_conversations import a_conversation
-from tests.web.panel.test_login import log_in
+from tests.support.chat import a_conversation
+from tests.support.factories import Cast
+from tests.support.panel import log_in
 
 
 async def test_page_and_fragment_show_usage_plan_and_charts(
@@ -18,7 +18,9 @@ async def test_page_and_fragment_show_usage_plan_and_charts(
 ) -> None:
     async with engine.begin() as conn:
         await conn.execute(text("UPDATE plans SET monthly_messages = 1 WHERE slug = 'plan-acme'"))
-    await a_conversation(client, engine, settings, cast)  # one reply: 100 % of this plan
+    await a_conversation(
+        client, engine, settings, cast.a.company.id
+    )  # one reply: 100 % of this plan
     await log_in(client, cast.member, cast.password)
     page = await (await client.get("/painel/analytics")).get_data(as_text=True)
     assert "plotly.min.js" in page and "Analytics e Consumo" in page

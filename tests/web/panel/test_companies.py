@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.conftest import Cast, eventually
-from tests.web.panel.test_login import csrf, log_in
+from tests.support.factories import Cast
+from tests.support.panel import HTMX, htmx_headers, log_in, logged_in
+from tests.support.waiting import eventually
 
-HTMX = {"HX-Request": "true"}
 NEW = {
     "name": "Clínica Sorriso",
     "slug": "sorriso",
@@ -26,7 +26,7 @@ async def test_the_platform_admin_provisions_a_company_step_by_step(
     await log_in(client, cast.admin, cast.password)
     page = await (await client.get("/painel/empresas")).get_data(as_text=True)
     assert "Acme" in page and "Globex" in page and "Nova Empresa" in page
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/empresas")}
+    headers = await htmx_headers(client, "/painel/empresas")
     started = await (await client.post("/painel/empresas", form=NEW, headers=headers)).get_data(
         as_text=True
     )
@@ -48,8 +48,7 @@ async def test_the_platform_admin_provisions_a_company_step_by_step(
 
 
 async def test_taken_slug_and_bad_input_are_explained(client: Any, cast: Cast) -> None:
-    await log_in(client, cast.admin, cast.password)
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/empresas")}
+    headers = await logged_in(client, cast.admin, cast.password, "/painel/empresas")
     bad = await client.post("/painel/empresas", form={**NEW, "slug": "Não Pode"}, headers=headers)
     explained = "Identificador (slug): não está no formato esperado."
     assert bad.status_code == 422 and explained in await bad.get_data(as_text=True)

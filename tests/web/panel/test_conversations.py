@@ -11,24 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tasks.messages import process_inbound
-from tests.conftest import Cast, eventually, job_context, post_webhook, text_body
 from tests.fakes.whaticket import FakeWhaticket
-from tests.web.api.test_conversations import a_conversation
-from tests.web.panel.test_login import csrf, log_in
-
-HTMX = {"HX-Request": "true"}
-
-
-async def operator(client: Any, cast: Cast) -> dict[str, str]:
-    await log_in(client, cast.member, cast.password)
-    return {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/conversas")}
+from tests.support.chat import a_conversation
+from tests.support.factories import Cast
+from tests.support.jobs import job_context
+from tests.support.panel import HTMX, log_in, logged_in
+from tests.support.waiting import eventually
+from tests.support.webhooks import post_webhook, text_body
 
 
 async def test_list_and_thread_render_as_pages_and_fragments(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
-    await a_conversation(client, engine, settings, cast)
-    headers = await operator(client, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
+    headers = await logged_in(client, cast.member, cast.password, "/painel/conversas")
     page = await (await client.get("/painel/conversas/1")).get_data(as_text=True)
     assert "<html" in page and 'aria-current="page"' in page and "Conversas" in page
     assert "bom dia" in page and "robô" in page and "aguardando Whaticket" in page
@@ -48,8 +44,8 @@ async def test_list_and_thread_render_as_pages_and_fragments(
 async def test_take_over_and_give_back_from_the_thread(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
-    await a_conversation(client, engine, settings, cast)
-    headers = await operator(client, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
+    headers = await logged_in(client, cast.member, cast.password, "/painel/conversas")
     taken = await client.post("/painel/conversas/1/assumir", headers=headers)
     body = await taken.get_data(as_text=True)
     assert (
@@ -85,7 +81,7 @@ async def test_an_operator_reply_goes_out_through_whaticket_and_takes_the_conver
         )
     await post_webhook(client, text_body("o1", "bom dia"))
     await eventually(lambda: _sent(whaticket, 1))
-    headers = await operator(client, cast)
+    headers = await logged_in(client, cast.member, cast.password, "/painel/conversas")
     sent = await client.post(
         "/painel/conversas/1/responder",
         form={"text": "Oi! Aqui é a Ana, da recepção."},
@@ -118,7 +114,7 @@ async def _sent(fake: FakeWhaticket, n: int) -> list[str] | None:
 async def test_another_company_cannot_open_the_conversation(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
-    await a_conversation(client, engine, settings, cast)
+    await a_conversation(client, engine, settings, cast.a.company.id)
     await log_in(client, cast.outsider, cast.password)
     assert (await client.get("/painel/conversas/1")).status_code == 404
     page = await (await client.get("/painel/conversas")).get_data(as_text=True)

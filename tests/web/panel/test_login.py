@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -10,20 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.conftest import Cast
-
-
-async def csrf(client: Any, path: str = "/painel/login") -> str:
-    page = await (await client.get(path)).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', page)
-    assert match, page
-    return match.group(1)
-
-
-async def log_in(client: Any, email: str, password: str, **extra: str) -> Any:
-    token = await csrf(client)
-    form = {"csrf_token": token, "email": email, "password": password, **extra}
-    return await client.post("/painel/login", form=form)
+from tests.support.factories import Cast
+from tests.support.panel import csrf, log_in
 
 
 async def test_anonymous_visitors_are_sent_to_the_login_page(client: Any) -> None:

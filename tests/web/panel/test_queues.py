@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.operations.store import add_dead_letter
-from tests.conftest import Cast
-from tests.web.panel.test_login import csrf, log_in
-
-HTMX = {"HX-Request": "true"}
+from tests.support.factories import Cast
+from tests.support.panel import htmx_headers, log_in
 
 
 async def dead_letters(engine: AsyncEngine, cast: Cast) -> tuple[int, int]:
@@ -45,7 +43,7 @@ async def test_a_company_sees_and_replays_only_its_dead_letters(
         f"/painel/filas/reenviar/{mine}" in page and f"/painel/filas/reenviar/{theirs}" not in page
     )
     assert "Painel do SAQ" not in page
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/filas")}
+    headers = await htmx_headers(client, "/painel/filas")
     assert (
         await client.post(f"/painel/filas/reenviar/{theirs}", headers=headers)
     ).status_code == 404

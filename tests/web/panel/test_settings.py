@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Cast, post_webhook, text_body
-from tests.web.panel.test_login import csrf, log_in
+from tests.support.factories import Cast
+from tests.support.panel import csrf, log_in, logged_in
+from tests.support.webhooks import post_webhook, text_body
 
-HTMX = {"HX-Request": "true"}
 TOKEN = "wt-secret-token-123456"
 
 
@@ -92,8 +92,7 @@ async def test_secrets_are_write_only_and_changes_are_audited(
 async def test_rotating_the_webhook_secret_keeps_the_old_one_for_a_while(
     client: Any, cast: Cast
 ) -> None:
-    await log_in(client, cast.owner, cast.password)
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/configuracoes")}
+    headers = await logged_in(client, cast.owner, cast.password, "/painel/configuracoes")
     shown = await (
         await client.post("/painel/configuracoes/segredo-webhook", headers=headers)
     ).get_data(as_text=True)

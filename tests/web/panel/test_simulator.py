@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Cast, eventually
 from tests.fakes.whaticket import FakeWhaticket
-from tests.web.panel.test_login import csrf, log_in
-
-HTMX = {"HX-Request": "true"}
+from tests.support.factories import Cast
+from tests.support.panel import HTMX, htmx_headers, log_in
+from tests.support.waiting import eventually
 
 
 async def replies(engine: AsyncEngine, company_id: int) -> list[Any]:
@@ -44,7 +43,7 @@ async def test_the_pipeline_answers_the_simulator_and_never_sends(
     await log_in(client, cast.member, cast.password)
     page = await (await client.get("/painel/simulador")).get_data(as_text=True)
     assert "Simulador" in page and "Nenhuma mensagem ainda" in page
-    headers = {**HTMX, "X-CSRF-Token": await csrf(client, "/painel/simulador")}
+    headers = await htmx_headers(client, "/painel/simulador")
     sent = await client.post(
         "/painel/simulador/mensagem",
         form={"text": "oi, quero marcar uma consulta"},
