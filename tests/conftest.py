@@ -5,6 +5,7 @@ each test starts from empty tables, no tenant schemas and no Redis keys of ours.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -18,20 +19,17 @@ from saq import Worker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import create_engine, public_session
+from domain.db import create_engine
 from domain.observability.metrics import metrics
 from domain.settings import Settings, to_asyncpg_url
-from domain.tenancy.models import Membership, Plan, User
-from domain.tenancy.passwords import hash_password
 from domain.tenancy.pg_schemas import tenant_schemas
-from domain.tenancy.service import NewCompany, create_company
 from scripts.embedded import EmbeddedPostgres, EmbeddedRedis
 from scripts.run import migrate
 from tasks import worker as worker_settings
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
-from tests.support.chat import a_conversation
+from tests.support import factories
 from tests.support.factories import Cast, MakeCompany
 from tests.support.jobs import close_clients, running_worker
 
@@ -145,6 +143,7 @@ PUBLIC_TABLES = "reminders, api_keys, billing_events, usage_alerts, usage_daily,
 @pytest_asyncio.fixture(autouse=True)
 async def clean_state(engine: AsyncEngine, redis: Redis, settings: Settings) -> AsyncIterator[None]:
     yield
+    # DDL and TRUNCATE, not models: emptying the database is not test data.
     async with engine.begin() as conn:
         for schema in await tenant_schemas(conn):
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -161,53 +160,26 @@ async def clean_state(engine: AsyncEngine, redis: Redis, settings: Settings) -> 
 
 @pytest.fixture
 def make_company(engine: AsyncEngine) -> MakeCompany:
-    async def make(
-        slug: str = "acme", domain: str | None = None, secret: str | None = None
-    ) -> NewCompany:
-        async with public_session(engine) as session:
-            plan = Plan(slug=f"plan-{slug}", name=f"Plano {slug}")
-            session.add(plan)
-            await session.flush()
-            new = await create_company(
-                session,
-                name=slug.title(),
-                slug=slug,
-                domain=domain or f"{slug}.example.com",
-                plan=plan,
-                webhook_secret=secret or f"secret-{slug}",
-            )
-            await session.commit()
-        return new
-
-    return make
+    """`await make_company("acme", monthly_messages=2)`: see `factories.company`."""
+    return functools.partial(factories.company, engine)
 
 
 @pytest_asyncio.fixture
-async def cast(make_company: MakeCompany, engine: AsyncEngine) -> Cast:
-    a, b = await make_company("acme"), await make_company("globex")
-    people = Cast(a, b)
-    hashed = hash_password(people.password)
-    async with public_session(engine) as session:
-        for email, company, role, platform in (
-            (people.owner, a, "company_admin", False),
-            (people.member, a, "operator", False),
-            (people.outsider, b, "company_admin", False),
-            (people.admin, None, None, True),
-        ):
-            user = User(email=email, password_hash=hashed, is_platform_admin=platform)
-            session.add(user)
-            await session.flush()
-            if company is not None:
-                session.add(Membership(user_id=user.id, company_id=company.company.id, role=role))
-        await session.commit()
-    return people
+async def cast(engine: AsyncEngine) -> Cast:
+    return await factories.cast(engine)
 
 
 @pytest_asyncio.fixture
-async def conversation(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> int:
-    """Company A's first conversation (its id): a customer's message, filed and answered."""
-    await a_conversation(client, engine, settings, cast.a.company.id)
-    return 1
+async def conversation(engine: AsyncEngine, cast: Cast) -> int:
+    """Company A's conversation (its id): a customer's "bom dia", filed, and the bot's reply
+    waiting in the outbox. Rows only: `chat.a_conversation` goes through the webhook and the
+    job when a test needs what they do (usage, the change token)."""
+    a = cast.a.company.id
+    customer = await factories.contact(engine, a)
+    talk = await factories.conversation(engine, a, customer)
+    said = await factories.message(engine, a, talk, "bom dia")
+    await factories.message(engine, a, talk, "Olá! Como posso ajudar?", reply_to=said)
+    return talk
 
 
 # --- fakes of external services ----------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Alembic migrates public and every tenant schema; new tenant schemas start at head."""
+"""Alembic migrates public and every tenant schema; new tenant schemas start at head.
+
+These tests speak SQL on purpose: they compare PostgreSQL's catalogs (pg_tables,
+information_schema, pg_indexes, pg_constraint), read Alembic's own version table in databases
+the models may not match yet, and break a schema by hand to see `alembic check` notice."""
 
 from __future__ import annotations
 

@@ -9,13 +9,14 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.config import agenda_for
 from domain.agenda.dispatcher import Dispatcher
 from domain.agenda.flow_state import FlowState
+from domain.agenda.models import Reminder
+from domain.conversations.models import Message
 from domain.db import TenantDatabase
 from domain.integrations.calcom import CalcomClient
 from domain.settings import Settings
@@ -25,6 +26,7 @@ from tests.fakes.server import LocalServer
 from tests.support.chat import Chat
 from tests.support.factories import MakeCompany, configure
 from tests.support.jobs import job_context
+from tests.support.reads import Where, rows
 
 PHONE = "5511977776666"  # the customer `book` books for, unless told otherwise
 
@@ -58,22 +60,19 @@ class Clinic:
         """Maria (`chat.MARIA`) writing to the clinic, each message's job run at once."""
         return Chat(client, self.engine, self.ctx, self.id)
 
-    async def rows(self, sql: str, **params: Any) -> list[Any]:
-        async with self.engine.connect() as conn:
-            return list(await conn.execute(text(sql.format(t=f"tenant_{self.id}")), params))
+    async def rows(self, *what: Any, where: Where = (), order_by: Any = None) -> list[Any]:
+        """`reads.rows` of the clinic's schema (a public table's rows are the clinic's only
+        when `where` says so)."""
+        return await rows(self.engine, *what, tenant=self.id, where=where, order_by=order_by)
 
     async def reminders(self) -> list[Any]:
-        return await self.rows(
-            "SELECT kind, status, reason, due_at, message_id, appointment_id "
-            "FROM public.reminders WHERE company_id = :c ORDER BY due_at, id",
-            c=self.id,
-        )
+        """The clinic's reminders, by due time."""
+        mine = Reminder.company_id == self.id
+        return await self.rows(Reminder, where=mine, order_by=[Reminder.due_at, Reminder.id])
 
     async def sent(self) -> list[Any]:
-        return await self.rows(
-            "SELECT body, status, source, phone FROM {t}.messages "
-            "WHERE source = 'reminder' ORDER BY id"
-        )
+        """The reminder messages written (sent, queued or waiting in the outbox)."""
+        return await self.rows(Message, where=Message.source == "reminder")
 
 
 @contextlib.asynccontextmanager

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.conversations.models import Message
 from domain.settings import Settings
 from tasks.messages import process_inbound
 from tests.support.jobs import job_context
+from tests.support.reads import outbound, processed, value
 from tests.support.webhooks import post_webhook, text_body
 
 MARIA = "5511988887777"  # the customer of `Chat`
@@ -25,16 +26,13 @@ async def customer_writes(client: Any, message_id: str, words: str) -> None:
 
 async def replies(engine: AsyncEngine, company_id: int, n: int) -> list[Any] | None:
     """The secretary's replies, once there are at least `n` (for `eventually`)."""
-    async with engine.connect() as conn:
-        rows = list(
-            await conn.execute(
-                text(
-                    f"SELECT body, source, tokens_in, tokens_out, status FROM tenant_{company_id}.messages "
-                    "WHERE direction = 'outbound' ORDER BY id"
-                )
-            )
-        )
-    return rows if len(rows) >= n else None
+    written = await outbound(engine, company_id)
+    return written if len(written) >= n else None
+
+
+async def filed(engine: AsyncEngine, company_id: int, n: int) -> bool:
+    """Whether the inbound job has filed exactly `n` customer messages (for `eventually`)."""
+    return await processed(engine, company_id) == n
 
 
 async def a_conversation(
@@ -64,19 +62,10 @@ class Chat:
         external_id = f"f{self.sent}"
         extra = {"pushName": self.name} if self.name else {}
         body = text_body(external_id, words, number=phone or self.phone, **extra)
-        await post_webhook(self.client, body)
-        async with self.engine.connect() as conn:
-            message_id = await conn.scalar(
-                text(f"SELECT id FROM tenant_{self.company_id}.messages WHERE external_id = :e"),
-                {"e": external_id},
-            )
-        await process_inbound(self.ctx, company_id=self.company_id, message_id=message_id)
-        async with self.engine.connect() as conn:
-            return str(
-                await conn.scalar(
-                    text(
-                        f"SELECT body FROM tenant_{self.company_id}.messages WHERE reply_to_id = :m"
-                    ),
-                    {"m": message_id},
-                )
-            )
+        assert (await post_webhook(self.client, body)).status_code == 202
+        tenant = self.company_id
+        said = Message.external_id == external_id
+        message_id = await value(self.engine, Message.id, tenant=tenant, where=said)
+        await process_inbound(self.ctx, company_id=tenant, message_id=message_id)
+        answer = Message.reply_to_id == message_id
+        return str(await value(self.engine, Message.body, tenant=tenant, where=answer))

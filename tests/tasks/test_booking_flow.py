@@ -7,26 +7,16 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.agenda.models import Appointment
 from domain.settings import Settings
+from tests.support import factories, reads
 from tests.support.agenda import on_cal_com
 from tests.support.chat import MARIA, Chat
 from tests.support.clock import in_two_days
 from tests.support.factories import MakeCompany, configure
 from tests.support.jobs import job_context
-
-
-async def appointments(engine: AsyncEngine, company_id: int) -> list[Any]:
-    async with engine.connect() as conn:
-        return list(
-            await conn.execute(
-                text(
-                    f"SELECT cal_uid, status, source, phone, name, start_at FROM tenant_{company_id}.appointments"
-                )
-            )
-        )
 
 
 async def test_books_a_local_calendar_slot_by_number(
@@ -42,7 +32,7 @@ async def test_books_a_local_calendar_slot_by_number(
     confirmation = await chat.say("2")
     _, weekday, day, hour = options[1]
     assert f"{weekday}, {day} às {hour}" in confirmation and "Pronto!" in confirmation
-    [booked] = await appointments(engine, acme)
+    [booked] = await reads.rows(engine, Appointment, tenant=acme)
     assert (booked.status, booked.source, booked.phone, booked.name) == (
         "scheduled",
         "chat",
@@ -51,7 +41,7 @@ async def test_books_a_local_calendar_slot_by_number(
     )
     # The flow is over: the next message is answered normally, and nothing is booked twice.
     await chat.say("obrigada!")
-    assert len(await appointments(engine, acme)) == 1
+    assert len(await reads.rows(engine, Appointment, tenant=acme)) == 1
 
 
 async def test_an_unknown_pick_gets_the_options_again_and_giving_up_ends_the_flow(
@@ -65,7 +55,7 @@ async def test_an_unknown_pick_gets_the_options_again_and_giving_up_ends_the_flo
     assert "Não encontrei esse horário" in again and "1. " in again
     after = await chat.say("deixa pra lá")
     assert "horários livres" not in after
-    assert await appointments(engine, acme) == []
+    assert await reads.rows(engine, Appointment, tenant=acme) == []
 
 
 async def test_without_an_agenda_the_secretary_answers_as_before(
@@ -89,7 +79,7 @@ async def test_books_in_cal_com_when_the_company_has_it(
         assert offer.count("\n1. ") + offer.count("\n2. ") == 2
         confirmation = await chat.say("1")
         assert "Pronto!" in confirmation
-        [booked] = await appointments(engine, acme)
+        [booked] = await reads.rows(engine, Appointment, tenant=acme)
         assert booked.cal_uid in {b.uid for b in fake.bookings.values()}
         assert booked.start_at == start
 
@@ -110,7 +100,7 @@ async def test_reschedules_and_cancels_by_chat_with_a_confirmation_step(
     assert ask.startswith("Confirma a troca de")
     done = await chat.say("sim")
     assert done.startswith("Remarcado!")
-    rows = {r.status: r for r in await appointments(engine, acme)}
+    rows = {r.status: r for r in await reads.rows(engine, Appointment, tenant=acme)}
     assert set(rows) == {"rescheduled", "scheduled"}
     assert rows["scheduled"].start_at > rows["rescheduled"].start_at
 
@@ -121,7 +111,10 @@ async def test_reschedules_and_cancels_by_chat_with_a_confirmation_step(
     await chat.say("quero cancelar a consulta")
     cancelled = await chat.say("sim, pode cancelar")
     assert "cancelado" in cancelled
-    assert {r.status for r in await appointments(engine, acme)} == {"rescheduled", "cancelled"}
+    assert {r.status for r in await reads.rows(engine, Appointment, tenant=acme)} == {
+        "rescheduled",
+        "cancelled",
+    }
     nothing = await chat.say("quero cancelar")
     assert "Não encontrei nenhum horário marcado" in nothing
 
@@ -141,7 +134,7 @@ async def test_a_cal_com_booking_is_rescheduled_there_with_a_new_uid(
         await chat.say("preciso remarcar")
         await chat.say("1")
         assert (await chat.say("sim")).startswith("Remarcado!")
-        rows = {r.status: r for r in await appointments(engine, acme)}
+        rows = {r.status: r for r in await reads.rows(engine, Appointment, tenant=acme)}
         assert rows["scheduled"].start_at == start + timedelta(hours=1)
         assert rows["scheduled"].cal_uid != rows["rescheduled"].cal_uid
         assert rows["scheduled"].cal_uid in {b.uid for b in fake.bookings.values()}
@@ -161,15 +154,12 @@ async def test_a_retry_after_a_lost_booking_answer_does_not_book_twice(
     ):
         chat = Chat(client, engine, ctx, acme)
         await chat.say("quero agendar")
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    f"INSERT INTO tenant_{acme}.appointments (cal_uid, phone, start_at, end_at, "
-                    "status, source) VALUES ('cal-lost', :p, :s, :e, 'scheduled', 'calcom')"
-                ),
-                {"p": MARIA, "s": start, "e": start + timedelta(minutes=30)},
-            )
+        await factories.appointment(
+            engine, acme, start, cal_uid="cal-lost", phone=MARIA, name=None, source="calcom"
+        )
         confirmation = await chat.say("1")
         assert "Pronto!" in confirmation
         assert [r for r in fake.requests if r["method"] == "POST"] == []
-        assert [r.cal_uid for r in await appointments(engine, acme)] == ["cal-lost"]
+        assert [r.cal_uid for r in await reads.rows(engine, Appointment, tenant=acme)] == [
+            "cal-lost"
+        ]

@@ -11,12 +11,13 @@ from typing import Any
 
 from redis.asyncio import Redis
 from saq.queue.redis import RedisQueue
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
+from domain.conversations.models import Message
 from domain.settings import Settings
 from tasks import worker as worker_settings
+from tests.support import reads
 from tests.support.factories import MakeCompany
 from tests.support.jobs import running_worker
 from tests.support.paths import ROOT
@@ -24,15 +25,10 @@ from tests.support.waiting import eventually
 from tests.support.webhooks import post_webhook, text_body
 
 
-async def processed(engine: AsyncEngine, company_id: int, external_id: str) -> Any:
-    async with engine.connect() as conn:
-        return await conn.scalar(
-            text(
-                f"SELECT id FROM tenant_{company_id}.messages "
-                "WHERE external_id = :e AND status = 'processed'"
-            ),
-            {"e": external_id},
-        )
+async def processed(engine: AsyncEngine, company_id: int, external_id: str) -> int | None:
+    """The id of the customer's message `external_id` once the inbound job has filed it."""
+    filed = (Message.external_id == external_id, Message.status == "processed")
+    return await reads.value(engine, Message.id, tenant=company_id, where=filed)
 
 
 async def ran_on(

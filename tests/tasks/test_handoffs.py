@@ -5,40 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.conversations.models import Conversation
+from domain.operations.models import AuditLog
 from tests.fakes.gemini import FakeGemini
-from tests.support.chat import customer_writes, replies
+from tests.support import reads
+from tests.support.chat import customer_writes, filed, replies
 from tests.support.factories import MakeCompany
 from tests.support.waiting import eventually
 
 
-async def handed_off(engine: AsyncEngine, company_id: int) -> Any:
-    async with engine.connect() as conn:
-        row = (
-            await conn.execute(
-                text(f"SELECT status, handoff_reason FROM tenant_{company_id}.conversations")
-            )
-        ).one()
-        trigger = await conn.scalar(
-            text(
-                f"SELECT after->>'trigger' FROM tenant_{company_id}.audit_logs "
-                "WHERE action = 'conversation.handoff'"
-            )
-        )
-    return (row.status, row.handoff_reason, trigger)
-
-
-async def all_processed(engine: AsyncEngine, company_id: int, n: int) -> bool:
-    async with engine.connect() as conn:
-        done = await conn.scalar(
-            text(
-                f"SELECT count(*) FROM tenant_{company_id}.messages "
-                "WHERE direction = 'inbound' AND status = 'processed'"
-            )
-        )
-    return done == n
+async def handed_off(engine: AsyncEngine, company_id: int) -> tuple[str, str | None, str]:
+    """The conversation's status and reason, and what triggered the handoff (its audit)."""
+    [talk] = await reads.rows(engine, Conversation, tenant=company_id)
+    handoff = AuditLog.action == "conversation.handoff"
+    audited = await reads.value(engine, AuditLog.after, tenant=company_id, where=handoff)
+    return (talk.status, talk.handoff_reason, audited["trigger"])
 
 
 async def test_a_customer_upset_twice_goes_to_a_person(
@@ -57,7 +40,7 @@ async def test_a_customer_upset_twice_goes_to_a_person(
         "repeated_frustration",
     )
     await customer_writes(client, "u3", "alô?")
-    await eventually(lambda: all_processed(engine, acme.company.id, 3))
+    await eventually(lambda: filed(engine, acme.company.id, 3))
     assert len(await replies(engine, acme.company.id, 0)) == 2  # told once, then quiet
     assert len(gemini.requests) == 1
 

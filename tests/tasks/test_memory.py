@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.conversations.models import Contact
 from domain.secretary.memory import Memory, Turn
 from domain.settings import Settings
 from tests.fakes.gemini import FakeGemini
+from tests.support import reads
 from tests.support.chat import customer_writes, replies
 from tests.support.waiting import eventually
 
@@ -88,7 +89,6 @@ async def test_the_prompt_knows_the_customer_from_the_profile(
     assert "Maria Souza" in system
     assert "agendamento (1x)" in system  # learnt from the first message
     assert "às quintas" in system and "manhã" in system and "tom leve" in system
-    async with engine.connect() as conn:
-        profile = await conn.scalar(text(f"SELECT profile FROM tenant_{acme.company.id}.contacts"))
+    profile = await reads.value(engine, Contact.profile, tenant=acme.company.id)
     assert profile["topics"] == {"schedule": 2}
     assert profile["messages"] == 2

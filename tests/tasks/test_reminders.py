@@ -9,15 +9,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.agenda.change_flow import ChangeFlow
+from domain.agenda.models import Appointment, Reminder
+from domain.conversations.models import Message
+from domain.db import bind_tenant
+from domain.operations.models import AuditLog
 from domain.settings import Settings
+from tests.support import factories, reads
 from tests.support.agenda import PHONE, Clinic, on_cal_com
 from tests.support.chat import MARIA, Chat
 from tests.support.clock import in_two_days, on_the_hour
-from tests.support.factories import MakeCompany, configure
+from tests.support.factories import MakeCompany, change, change_company, configure, whaticket_at
 from tests.support.waiting import eventually
 
 
@@ -94,11 +99,8 @@ async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) 
     now = start - timedelta(hours=21)  # every 24h reminder due, no 1h one yet
 
     async def pending() -> int:
-        left = await clinic.rows(
-            "SELECT count(*) AS n FROM public.reminders WHERE status = 'pending' AND due_at <= :n",
-            n=now,
-        )
-        return int(left[0].n)
+        due = (Reminder.status == "pending", Reminder.due_at <= now)
+        return await reads.count(clinic.engine, Reminder, where=due)
 
     async def scheduler() -> int:
         """Runs batches until nothing is due (a batch may find every due row locked by the
@@ -134,7 +136,7 @@ async def test_a_rescheduled_appointment_drops_old_reminders_and_gets_new_ones(
     assert (await clinic.dispatch(start - timedelta(hours=1))).counts == {}
     done = await clinic.dispatch(start)  # the new start - 24 h
     assert done.sent_kinds == {"24h": 1}
-    audit = await clinic.rows("SELECT action FROM {t}.audit_logs ORDER BY id")
+    audit = await clinic.rows(AuditLog)
     assert [a.action for a in audit] == ["appointment.rescheduled"]
 
 
@@ -185,27 +187,27 @@ async def test_an_unconfirmed_appointment_that_ended_becomes_a_no_show_with_one_
     await clinic.book(start)
     await clinic.book(start + timedelta(hours=1), "5511900000003", key="message-2")
     await clinic.book(start + timedelta(hours=2), "5511900000004", key="message-3")
-    rows = await clinic.rows("SELECT id, phone FROM {t}.appointments ORDER BY start_at")
-    async with clinic.engine.begin() as conn:  # the second confirmed, the third checked in
-        await conn.execute(
-            text(f"UPDATE tenant_{clinic.id}.appointments SET status = 'confirmed' WHERE id = :i"),
-            {"i": rows[1].id},
-        )
-        await conn.execute(
-            text(
-                f"UPDATE tenant_{clinic.id}.appointments SET status = 'completed', "
-                "checked_in_at = now() WHERE id = :i"
-            ),
-            {"i": rows[2].id},
-        )
+    rows = await clinic.rows(Appointment, order_by=Appointment.start_at)
+    # The second confirmed, the third checked in.
+    await change(
+        clinic.engine,
+        Appointment,
+        Appointment.id == rows[1].id,
+        tenant=clinic.id,
+        status="confirmed",
+    )
+    checked_in = {"status": "completed", "checked_in_at": func.now()}
+    await change(
+        clinic.engine, Appointment, Appointment.id == rows[2].id, tenant=clinic.id, **checked_in
+    )
     done = await clinic.dispatch(start + timedelta(hours=4))
     assert done.no_shows == 1 and done.counts["attended"] == 2
-    statuses = await clinic.rows("SELECT status FROM {t}.appointments ORDER BY start_at")
+    statuses = await clinic.rows(Appointment, order_by=Appointment.start_at)
     assert [s.status for s in statuses] == ["no_show", "completed", "completed"]
     offers = [m for m in await clinic.sent() if "Sentimos sua falta" in m.body]
     assert len(offers) == 1 and offers[0].phone == PHONE
     assert (await clinic.dispatch(start + timedelta(hours=5))).claimed == 0
-    audit = await clinic.rows("SELECT actor, action FROM {t}.audit_logs ORDER BY id")
+    audit = await clinic.rows(AuditLog)
     assert [(a.actor, a.action) for a in audit] == [
         ("sistema", "appointment.no_show"),
         ("sistema", "appointment.completed"),
@@ -222,7 +224,8 @@ async def test_the_due_query_uses_the_partial_index(clinic: Clinic) -> None:
         dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
     )
     async with clinic.engine.begin() as conn:
-        # A tiny table would be scanned whatever the indexes: forbid that to see the plan.
+        # SQL on purpose: the planner's own switch and EXPLAIN have no model. A tiny table
+        # would be scanned whatever the indexes: forbid that to see the plan.
         await conn.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(row[0] for row in await conn.execute(text(f"EXPLAIN {claim}")))
     assert "ix_reminders_due" in plan, plan
@@ -235,13 +238,8 @@ async def reminded(clinic: Clinic, start: datetime) -> None:
     """Maria (`chat.MARIA`) has an appointment and got its 24h reminder."""
     await clinic.book(start, phone=MARIA)
     # The dispatcher's clock is the real one here: the reminder is "sent" now.
-    async with clinic.engine.begin() as conn:
-        await conn.execute(
-            text(
-                "UPDATE public.reminders SET due_at = now() WHERE kind = '24h' AND company_id = :c"
-            ),
-            {"c": clinic.id},
-        )
+    mine = (Reminder.kind == "24h", Reminder.company_id == clinic.id)
+    await change(clinic.engine, Reminder, *mine, due_at=func.now())
     assert (await clinic.dispatch(datetime.now(UTC))).sent_kinds == {"24h": 1}
 
 
@@ -252,9 +250,9 @@ async def test_answers_that_confirm(client: Any, clinic: Clinic, answer: str) ->
     await reminded(clinic, start)
     reply = await chat.say(answer)
     assert "está confirmada" in reply
-    [row] = await clinic.rows("SELECT status, confirmed_at FROM {t}.appointments")
+    [row] = await clinic.rows(Appointment)
     assert row.status == "confirmed" and row.confirmed_at is not None
-    audit = await clinic.rows("SELECT actor, action FROM {t}.audit_logs")
+    audit = await clinic.rows(AuditLog)
     assert [(a.actor, a.action) for a in audit] == [("cliente (WhatsApp)", "appointment.confirmed")]
     again = await chat.say("ok")
     assert "já está confirmado" in again
@@ -273,7 +271,7 @@ async def test_answers_that_reschedule_offer_fresh_times(
     await reminded(clinic, start)
     offer = await chat.say(answer)
     assert "Seu horário atual é" in offer and "\n1. " in offer
-    [row] = await clinic.rows("SELECT status FROM {t}.appointments")
+    [row] = await clinic.rows(Appointment)
     assert row.status == "scheduled"
 
 
@@ -285,14 +283,11 @@ async def test_a_reminder_answer_reschedules_to_a_new_booking(client: Any, clini
     ask = await chat.say("1")
     assert ask.startswith("Confirma a troca de")
     assert (await chat.say("sim")).startswith("Remarcado!")
-    rows = await clinic.rows(
-        "SELECT cal_uid, status, rescheduled_from_uid, rescheduled_to_uid FROM {t}.appointments "
-        "ORDER BY id"
-    )
+    rows = await clinic.rows(Appointment)
     assert [r.status for r in rows] == ["rescheduled", "scheduled"]
     assert rows[0].rescheduled_to_uid == rows[1].cal_uid != rows[0].cal_uid
     assert rows[1].rescheduled_from_uid == rows[0].cal_uid
-    audit = await clinic.rows("SELECT action FROM {t}.audit_logs")
+    audit = await clinic.rows(AuditLog)
     assert [a.action for a in audit] == ["appointment.rescheduled"]
     pending = [r for r in await clinic.reminders() if r.status == "pending"]
     assert {r.appointment_id for r in pending} == {2}  # only the new appointment's
@@ -307,28 +302,25 @@ async def test_without_a_recent_reminder_a_yes_is_just_a_message(
     await clinic.book(on_the_hour(), phone=MARIA)
     reply = await chat.say("sim")
     assert "confirmada" not in reply
-    [row] = await clinic.rows("SELECT status FROM {t}.appointments")
+    [row] = await clinic.rows(Appointment)
     assert row.status == "scheduled"
 
 
 async def test_a_yes_to_the_no_show_offer_shows_free_times(client: Any, clinic: Clinic) -> None:
     chat = clinic.chat(client)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
-    async with clinic.engine.begin() as conn:  # booked earlier, missed
-        await conn.execute(
-            text(
-                f"INSERT INTO tenant_{clinic.id}.appointments (cal_uid, phone, name, start_at, "
-                "end_at, status, source) VALUES ('local-x', :p, 'Maria', :s, :e, 'scheduled', 'chat')"
-            ),
-            {"p": MARIA, "s": start, "e": start + timedelta(minutes=30)},
-        )
-        await conn.execute(
-            text(
-                "INSERT INTO public.reminders (company_id, appointment_id, kind, key, starts_at, "
-                "due_at) VALUES (:c, 1, 'no_show', 'no_show:1', :s, :d)"
-            ),
-            {"c": clinic.id, "s": start, "d": start + timedelta(hours=1)},
-        )
+    # Booked earlier, missed.
+    missed = await factories.appointment(
+        clinic.engine, clinic.id, start, cal_uid="local-x", phone=MARIA, name="Maria", source="chat"
+    )
+    await factories.reminder(
+        clinic.engine,
+        clinic.id,
+        missed,
+        "no_show",
+        starts_at=start,
+        due_at=start + timedelta(hours=1),
+    )
     assert (await clinic.dispatch(datetime.now(UTC))).no_shows == 1
     offer = await chat.say("sim")
     assert "Tenho estes horários livres" in offer
@@ -344,7 +336,7 @@ async def test_planning_again_from_a_utc_start_adds_nothing(clinic: Clinic) -> N
     start = on_the_hour().astimezone(ZoneInfo("America/Sao_Paulo"))
     await clinic.book(start)
     agenda = await clinic.agenda()
-    [appointment] = await clinic.rows("SELECT id, start_at, end_at FROM {t}.appointments")
+    [appointment] = await clinic.rows(Appointment)
     async with clinic.engine.begin() as conn:
         await plan(
             conn,
@@ -376,7 +368,7 @@ async def test_answers_that_are_not_confirmations(client: Any, clinic: Clinic, w
     chat = clinic.chat(client)
     await reminded(clinic, on_the_hour())
     await chat.say(words)
-    [row] = await clinic.rows("SELECT status FROM {t}.appointments")
+    [row] = await clinic.rows(Appointment)
     assert row.status == "scheduled"
 
 
@@ -385,9 +377,9 @@ async def test_a_check_in_wins_over_the_no_show_check(clinic: Clinic) -> None:
 
     start = on_the_hour()
     await clinic.book(start)
-    [row] = await clinic.rows("SELECT id FROM {t}.appointments")
+    [row] = await clinic.rows(Appointment)
     async with clinic.engine.begin() as conn:
-        tenant = await conn.execution_options(schema_translate_map={None: f"tenant_{clinic.id}"})
+        tenant = await bind_tenant(conn, clinic.id)
         assert await attendance.check_in(tenant, row.id, datetime.now(UTC), "user:1")
         # The dispatcher read the appointment before the check-in committed: its update
         # finds it checked in and changes nothing.
@@ -405,10 +397,7 @@ async def test_one_company_with_bad_data_does_not_hold_back_the_others(
     await configure(clinic.engine, other, agenda={"local": True})
     beta = Clinic(clinic.engine, clinic.settings, other)
     await beta.book(start, phone="5511900000009")
-    async with clinic.engine.begin() as conn:  # a zone that no longer exists
-        await conn.execute(
-            text("UPDATE companies SET timezone = 'Mars/Olympus' WHERE id = :c"), {"c": clinic.id}
-        )
+    await change_company(clinic.engine, clinic.id, timezone="Mars/Olympus")  # no longer exists
     clinic.directory.forget()  # the dispatcher reads the company as it is now
     done = await clinic.dispatch(start - timedelta(hours=24), 500)
     assert done.counts == {"error": 1, "sent": 1}
@@ -421,7 +410,7 @@ async def test_two_clicks_on_send_now_send_one_reminder(clinic: Clinic) -> None:
     from domain.errors import Conflict
 
     await clinic.book(on_the_hour())
-    [appointment] = await clinic.rows("SELECT * FROM {t}.appointments")
+    [appointment] = await clinic.rows(Appointment)
     now = datetime.now(UTC)
 
     async def click() -> int | None:
@@ -447,12 +436,10 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
     from tasks.agenda import dispatch_reminders
 
     acme = (await make_company("acme")).company.id
-    wt = {"base_url": whaticket.url, "token": whaticket.token}
-    await configure(engine, acme, agenda={"local": True}, whaticket=wt)
+    await configure(engine, acme, agenda={"local": True}, whaticket=whaticket_at(whaticket))
     clinic = Clinic(engine, settings, acme)
     await clinic.book(on_the_hour())
-    async with engine.begin() as conn:
-        await conn.execute(text("UPDATE public.reminders SET due_at = now() WHERE kind = '24h'"))
+    await change(engine, Reminder, Reminder.kind == "24h", due_at=func.now())
     ctx = clinic.ctx
     ctx["router"] = queues.QueueRouter(
         ctx["redis"],
@@ -465,9 +452,7 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
     await eventually(lambda: _sent(whaticket))
     [payload] = whaticket.sent
     assert payload["number"] == PHONE and "Lembrete do seu horário" in payload["body"]
-    [delivered] = await eventually(
-        lambda: _rows_when(clinic, "SELECT status FROM {t}.messages WHERE status = 'sent'")
-    )
+    [delivered] = await eventually(lambda: clinic.rows(Message, where=Message.status == "sent"))
     assert delivered.status == "sent"
     await asyncio.sleep(0.5)  # a second send would have arrived by now
     assert len(whaticket.sent) == 1
@@ -475,10 +460,6 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
 
 async def _sent(fake: Any) -> bool:
     return bool(fake.sent)
-
-
-async def _rows_when(clinic: Clinic, sql: str) -> list[Any] | None:
-    return await clinic.rows(sql) or None
 
 
 async def test_a_reminder_answer_reschedules_in_cal_com_with_fresh_availability(
@@ -491,19 +472,14 @@ async def test_a_reminder_answer_reschedules_in_cal_com_with_fresh_availability(
         await chat.say("quero agendar")
         assert "Pronto!" in await chat.say("1")
         clinic = Clinic(engine, settings, acme)
-        async with engine.begin() as conn:
-            await conn.execute(
-                text("UPDATE public.reminders SET due_at = now() WHERE kind = '24h'")
-            )
+        await change(engine, Reminder, Reminder.kind == "24h", due_at=func.now())
         assert (await clinic.dispatch(datetime.now(UTC))).sent_kinds == {"24h": 1}
         fake.free.add(later)  # a time freed since the booking: availability is asked again
         offer = await chat.say("não vou poder")
         assert "Seu horário atual é" in offer and "1. " in offer
         assert (await chat.say("1")).startswith("Confirma a troca")
         assert (await chat.say("sim")).startswith("Remarcado!")
-        rows = await clinic.rows(
-            "SELECT cal_uid, status, start_at FROM {t}.appointments ORDER BY id"
-        )
+        rows = await clinic.rows(Appointment)
         assert [r.status for r in rows] == ["rescheduled", "scheduled"]
         assert rows[1].start_at == later and rows[1].cal_uid in {
             b.uid for b in fake.bookings.values()
@@ -518,8 +494,7 @@ async def test_a_simulator_customer_gets_its_reminder_in_the_panel_never_sent(
     """Someone who booked from the panel's simulator has a "sim…" phone: even with Whaticket
     configured, the reminder is written as simulated and never queued for delivery."""
     acme = (await make_company("acme")).company.id
-    wt = {"base_url": whaticket.url, "token": whaticket.token}
-    await configure(engine, acme, agenda={"local": True}, whaticket=wt)
+    await configure(engine, acme, agenda={"local": True}, whaticket=whaticket_at(whaticket))
     clinic = Clinic(engine, settings, acme)
     start = on_the_hour()
     await clinic.book(start, phone="sim7")

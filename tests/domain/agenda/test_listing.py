@@ -3,34 +3,27 @@ the company is, both ends inclusive, and the filter of statuses the API document
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import get_args
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.agenda.listing import StatusFilter, list_appointments
 from domain.agenda.models import STATUSES
 from domain.errors import InvalidField
 from domain.tenancy.directory import CompanyDirectory
+from tests.support import factories
 from tests.support.factories import MakeCompany
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 
 async def booked(engine: AsyncEngine, company_id: int, *starts: tuple[str, datetime, str]) -> None:
-    async with engine.begin() as conn:
-        for uid, start, status in starts:
-            await conn.execute(
-                text(
-                    f"INSERT INTO tenant_{company_id}.appointments (cal_uid, phone, name, "
-                    "start_at, end_at, status, source) VALUES (:uid, '5511900000001', 'Ana', "
-                    ":s, :e, :status, 'panel')"
-                ),
-                {"uid": uid, "s": start, "e": start + timedelta(minutes=30), "status": status},
-            )
+    """Ana's appointments: (cal_uid, start, status) each."""
+    for uid, start, status in starts:
+        await factories.appointment(engine, company_id, start, cal_uid=uid, status=status)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.conversations import contacts, messages, outbox, store
+from domain.conversations.models import Message
 from domain.db import bind_tenant
 from tests.support.factories import MakeCompany
 
@@ -54,14 +55,9 @@ async def test_reply_operator_message_and_reminder_batch_write_the_same_row(
             [outbox.Outbound(PHONE, "Ana", "Lembrete", "pending", "reminder")],
             datetime.now(UTC),
         )
+        outbound = Message.direction == "outbound"
         rows = (
-            await raw.execute(
-                text(
-                    f"SELECT id, direction, kind, status, phone, contact_id, conversation_id, "
-                    f"source, reply_to_id FROM tenant_{company}.messages "
-                    "WHERE direction = 'outbound' ORDER BY id"
-                )
-            )
+            await conn.execute(select(Message.__table__).where(outbound).order_by(Message.id))
         ).all()
     assert phone == PHONE
     assert [r.id for r in rows] == [reply_id, operator_id, reminder_id]

@@ -12,6 +12,7 @@ from domain.tenancy.models import Company, Membership, User
 from domain.tenancy.passwords import verify_password
 from domain.tenancy.pg_schemas import migration_head
 from domain.tenancy.service import ensure_demo
+from tests.support import reads
 from tests.support.webhooks import fixture_bytes, signed_headers
 
 
@@ -42,11 +43,7 @@ async def test_first_start_creates_demo_and_admin_and_shows_generated_secrets_on
     assert user.email == "admin@example.com" and user.is_platform_admin
     assert verify_password(user.password_hash, first.admin_password)
     assert membership.role == "company_admin" and membership.company_id == company.id
-    async with engine.connect() as conn:
-        version = await conn.exec_driver_sql(
-            f"SELECT version_num FROM tenant_{company.id}.alembic_version"
-        )
-        assert version.scalar() == migration_head()
+    assert await reads.schema_version(engine, company.id) == migration_head()
 
 
 async def test_admin_password_from_environment_is_used_and_updated(engine: AsyncEngine) -> None:

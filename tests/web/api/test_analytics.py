@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.billing.models import UsageAlert
 from domain.webhooks.signatures import verify_signature
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.receiver import FakeReceiver
 from tests.fakes.server import LocalServer
+from tests.support import reads
 from tests.support.api import bearer
-from tests.support.factories import Cast, configure, gemini_at
+from tests.support.factories import Cast, change_plan, configure, gemini_at
 from tests.support.waiting import eventually
 from tests.support.webhooks import post_webhook, text_body
 
@@ -39,13 +39,7 @@ async def customers_write(
         assert (await post_webhook(client, body)).status_code == 202
 
     async def answered() -> bool:
-        async with engine.connect() as conn:
-            done = await conn.scalar(
-                text(
-                    f"SELECT count(*) FROM tenant_{company_id}.messages WHERE direction = 'outbound'"
-                )
-            )
-        return done == start + n
+        return len(await reads.outbound(engine, company_id)) == start + n
 
     await eventually(answered)
 
@@ -96,16 +90,8 @@ async def test_plan_alerts_at_80_and_100_percent_are_sent_once_and_signed(
     client: Any, cast: Cast, engine: AsyncEngine, worker: Any, receiver: FakeReceiver
 ) -> None:
     a = cast.a.company.id
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "UPDATE plans SET monthly_messages = 5, overage = 'allow' WHERE slug = 'plan-acme'"
-            )
-        )
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {"s": json.dumps({"alert_url": receiver.url}), "id": a},
-        )
+    await change_plan(engine, a, monthly_messages=5, overage="allow")
+    await configure(engine, a, alert_url=receiver.url)
     receiver.script = [503]  # the first delivery fails and is retried
     await customers_write(client, engine, a, 7)
     await eventually(lambda: _delivered(engine, a, 2), timeout=30)
@@ -132,11 +118,5 @@ async def test_plan_alerts_at_80_and_100_percent_are_sent_once_and_signed(
 
 
 async def _delivered(engine: AsyncEngine, company_id: int, n: int) -> bool:
-    async with engine.connect() as conn:
-        done = await conn.scalar(
-            text(
-                "SELECT count(*) FROM usage_alerts WHERE company_id = :id AND delivered_at IS NOT NULL"
-            ),
-            {"id": company_id},
-        )
-    return done == n
+    delivered = (UsageAlert.company_id == company_id, UsageAlert.delivered_at.is_not(None))
+    return await reads.count(engine, UsageAlert, where=delivered) == n

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.operations.models import AuditLog
 from domain.settings import Settings
+from tests.support import reads
 from tests.support.api import bearer
 from tests.support.chat import a_conversation
 from tests.support.factories import Cast
-
-
-async def audit(engine: AsyncEngine, company_id: int) -> list[tuple[str, str]]:
-    async with engine.connect() as conn:
-        rows = await conn.execute(
-            text(f"SELECT actor, action FROM tenant_{company_id}.audit_logs ORDER BY id")
-        )
-        return [tuple(row) for row in rows]
 
 
 async def test_operator_takes_over_and_gives_back_with_an_audit_trail(
@@ -43,9 +36,9 @@ async def test_operator_takes_over_and_gives_back_with_an_audit_trail(
     again = await client.post("/api/conversations/1/release", headers=operator)
     assert again.status_code == 409
     assert (await again.get_json())["error"] == "not_handed_off"
-    actions = await audit(engine, cast.a.company.id)
-    assert [a for _, a in actions] == ["conversation.handoff", "conversation.release"]
-    assert all(actor.startswith("user:") for actor, _ in actions)
+    actions = await reads.rows(engine, AuditLog, tenant=cast.a.company.id)
+    assert [a.action for a in actions] == ["conversation.handoff", "conversation.release"]
+    assert all(a.actor.startswith("user:") for a in actions)
 
 
 async def test_other_companies_cannot_see_or_release_a_conversation(

@@ -8,7 +8,7 @@ from typing import Any
 import jwt
 
 from tests.support.api import bearer
-from tests.support.factories import Cast
+from tests.support.factories import Cast, join
 
 KEY = "test-signing-key-that-is-long-enough-0123456789"
 
@@ -58,15 +58,7 @@ async def test_bad_login_bodies_name_the_problem(client: Any, cast: Cast) -> Non
 
 
 async def test_user_of_several_companies_must_choose(client: Any, cast: Cast, engine: Any) -> None:
-    from sqlalchemy import select
-
-    from domain.db import public_session
-    from domain.tenancy.models import Membership, User
-
-    async with public_session(engine) as session:
-        owner = await session.scalar(select(User).where(User.email == cast.owner))
-        session.add(Membership(user_id=owner.id, company_id=cast.b.company.id, role="operator"))
-        await session.commit()
+    await join(engine, cast.owner, cast.b.company.id, "operator")
     undecided = await login(client, cast.owner, cast.password)
     assert undecided.status_code == 400
     assert (await undecided.get_json())["error"] == "company_required"

@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
+from domain.tenancy.models import Plan, Subscription
 from domain.tenancy.pg_schemas import migration_head
+from tests.support import reads
 from tests.support.api import bearer
 from tests.support.factories import Cast
 from tests.support.webhooks import post_webhook, text_body
@@ -41,20 +42,16 @@ async def test_one_call_gives_a_company_that_works(
     assert done["webhook_url"].endswith("/webhook/whaticket")
     assert done["webhook_url_token"].split("/webhook/whaticket/")[1].startswith("sorriso/")
 
-    async with engine.connect() as conn:
-        version = await conn.scalar(
-            text(f"SELECT version_num FROM tenant_{company_id}.alembic_version")
-        )
-        plan = (
-            await conn.execute(
-                text(
-                    "SELECT p.slug, p.monthly_messages, p.overage, s.status FROM subscriptions s "
-                    "JOIN plans p ON p.id = s.plan_id WHERE s.company_id = :id"
-                ),
-                {"id": company_id},
-            )
-        ).one()
-    assert version == migration_head()
+    assert await reads.schema_version(engine, company_id) == migration_head()
+    subscribed = (Subscription.company_id == company_id, Plan.id == Subscription.plan_id)
+    [plan] = await reads.rows(
+        engine,
+        Plan.slug,
+        Plan.monthly_messages,
+        Plan.overage,
+        Subscription.status,
+        where=subscribed,
+    )
     assert tuple(plan) == ("pro", 5000, "allow", "active")
     tenant = await redis.hgetall(f"{settings.redis_namespace}:tenant:{company_id}")
     assert tenant[b"queue"].decode() == done["queue"]

@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.billing.models import BillingEvent
+from domain.tenancy.models import Subscription
 from tests.fakes.mercadopago import FakeMercadoPago
 from tests.fakes.server import LocalServer
-from tests.support.factories import MakeCompany
+from tests.support import reads
+from tests.support.factories import MakeCompany, configure
 from tests.support.paths import FIXTURES
 from tests.support.webhooks import signed_headers
 
@@ -69,28 +71,19 @@ async def acme(make_company: MakeCompany, engine: AsyncEngine, mercadopago: Fake
         "mercadopago_access_token": mercadopago.token,
         "mercadopago_api_base_url": mercadopago.url,
     }
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {"s": json.dumps({"billing": billing}), "id": company.company.id},
-        )
+    await configure(engine, company.company.id, billing=billing)
     return company.company.id
 
 
 async def subscription(engine: AsyncEngine, company_id: int) -> tuple[str, str | None]:
-    async with engine.connect() as conn:
-        row = (
-            await conn.execute(
-                text("SELECT status, provider FROM subscriptions WHERE company_id = :id"),
-                {"id": company_id},
-            )
-        ).one()
+    """(status, provider) of the company's subscription."""
+    [row] = await reads.rows(engine, Subscription, where=Subscription.company_id == company_id)
     return row.status, row.provider
 
 
 async def events(engine: AsyncEngine) -> int:
-    async with engine.connect() as conn:
-        return int(await conn.scalar(text("SELECT count(*) FROM billing_events")))
+    """How many payment-provider events were recorded."""
+    return await reads.count(engine, BillingEvent)
 
 
 async def post(client: Any, body: bytes, headers: dict[str, str], query: str = "") -> Any:

@@ -8,11 +8,12 @@ import hmac
 import json
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.agenda.models import Appointment
+from tests.support import factories, reads
 from tests.support.api import bearer
-from tests.support.factories import Cast
+from tests.support.factories import Cast, configure
 from tests.support.paths import FIXTURES
 
 CAL = FIXTURES / "calcom"
@@ -34,22 +35,12 @@ def signed(
 
 
 async def with_secret(engine: AsyncEngine, company_id: int) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {"s": json.dumps({"cal": {"webhook_secret": SECRET}}), "id": company_id},
-        )
+    """The company signs its Cal.com webhooks with SECRET."""
+    await configure(engine, company_id, cal={"webhook_secret": SECRET})
 
 
 async def appointments(engine: AsyncEngine, company_id: int) -> list[Any]:
-    async with engine.connect() as conn:
-        return list(
-            await conn.execute(
-                text(
-                    f"SELECT cal_uid, status, phone, name, rescheduled_from_uid, rescheduled_to_uid, meeting_url, contact_id FROM tenant_{company_id}.appointments ORDER BY id"
-                )
-            )
-        )
+    return await reads.rows(engine, Appointment, tenant=company_id)
 
 
 async def post(client: Any, name: str, **kw: Any) -> Any:
@@ -277,15 +268,9 @@ async def test_api_users_filter_unconfirmed_see_attendance_and_send_a_reminder(
 
     a = cast.a.company.id
     start = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                f"INSERT INTO tenant_{a}.appointments (cal_uid, phone, name, start_at, end_at, "
-                "status, source) VALUES ('api-1', '5511900000001', 'Ana', :s, :e, 'scheduled', "
-                "'panel'), ('api-2', '5511900000002', 'Bia', :s, :e, 'completed', 'panel')"
-            ),
-            {"s": start, "e": start + timedelta(minutes=30)},
-        )
+    await factories.appointment(engine, a, start, cal_uid="api-1", phone="5511900000001")
+    bia = {"phone": "5511900000002", "name": "Bia", "status": "completed"}
+    await factories.appointment(engine, a, start, cal_uid="api-2", **bia)
     headers = await bearer(client, cast.member, cast.password)
     listed = await (
         await client.get("/api/agenda/appointments?status=unconfirmed", headers=headers)

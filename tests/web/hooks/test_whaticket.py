@@ -6,27 +6,21 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
+from domain.conversations.models import Message
 from domain.settings import Settings
+from tests.support import reads
 from tests.support.api import bearer
-from tests.support.factories import MakeCompany
+from tests.support.factories import MakeCompany, change_company
 from tests.support.webhooks import fixture_bytes, post_webhook, signed_headers, text_body
 
 URL = "/webhook/whaticket"
 
 
 async def stored_messages(engine: AsyncEngine, company_id: int) -> list[Any]:
-    async with engine.connect() as conn:
-        rows = await conn.execute(
-            text(
-                f"SELECT id, external_id, status, phone, body, kind, correlation_id "
-                f"FROM tenant_{company_id}.messages ORDER BY id"
-            )
-        )
-        return list(rows)
+    return await reads.rows(engine, Message, tenant=company_id)
 
 
 @pytest.fixture
@@ -242,10 +236,7 @@ async def test_webhook_token_header_is_required_once_configured(
 ) -> None:
     from domain.tenancy.tokens import digest
 
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET webhook_token_hash = :h"), {"h": digest("tok-123")}
-        )
+    await change_company(engine, acme.company.id, webhook_token_hash=digest("tok-123"))
     body = fixture_bytes("inbound_text.json")
     without = await post(client, body, "acme-secret")
     assert without.status_code == 401
@@ -274,11 +265,7 @@ async def test_an_access_token_selects_its_company_whose_secret_must_sign(
         "/webhook/whaticket", data=body, headers={**signed_headers("secret-globex", body), **globex}
     )
     assert ok.status_code == 202
-    async with engine.connect() as conn:
-        stored = await conn.scalar(
-            text(f"SELECT count(*) FROM tenant_{cast.b.company.id}.messages")
-        )
-    assert stored == 1
+    assert await reads.count(engine, Message, tenant=cast.b.company.id) == 1
     # A's secret does not open B's webhook, whatever the token.
     wrong = await client.post(
         "/webhook/whaticket",

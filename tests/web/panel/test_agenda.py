@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.agenda.models import Appointment, Reminder
+from domain.conversations.models import Message
+from domain.operations.models import AuditLog
+from tests.support import factories, reads
 from tests.support.clock import tomorrow_at_ten
 from tests.support.factories import Cast, configure
 from tests.support.panel import HTMX, logged_in
@@ -62,15 +65,9 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
 
     sent = await client.post(f"/painel/agenda/{appointment_id}/lembrete", headers=headers)
     assert "Lembrete enviado para Maria Souza" in await sent.get_data(as_text=True)
-    async with engine.connect() as conn:
-        [message] = list(
-            await conn.execute(
-                text(
-                    f"SELECT body, status FROM tenant_{company_id}.messages WHERE source = 'reminder'"
-                )
-            )
-        )
-        kind = await conn.scalar(text("SELECT kind FROM public.reminders WHERE status = 'sent'"))
+    reminder = Message.source == "reminder"
+    [message] = await reads.rows(engine, Message, tenant=company_id, where=reminder)
+    kind = await reads.value(engine, Reminder.kind, where=Reminder.status == "sent")
     assert "Lembrete do seu horário" in message.body and kind == "manual"
     again = await client.post(f"/painel/agenda/{appointment_id}/lembrete", headers=headers)
     assert "enviado há instantes" in await again.get_data(as_text=True)
@@ -79,31 +76,14 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
 
     # Two appointments today, already over: one arrives, one does not.
     now = datetime.now(ZoneInfo("America/Sao_Paulo")).replace(microsecond=0)
-    async with engine.begin() as conn:
-        for n, phone in enumerate(("5511900000001", "5511900000002")):
-            start = now.replace(hour=0, minute=n * 30, second=0)
-            await conn.execute(
-                text(
-                    f"INSERT INTO tenant_{company_id}.appointments (cal_uid, phone, name, "
-                    "start_at, end_at, status, source) VALUES (:u, :p, :n, :s, :e, 'scheduled', "
-                    "'panel')"
-                ),
-                {
-                    "u": f"t{n}",
-                    "p": phone,
-                    "n": f"Cliente {n}",
-                    "s": start,
-                    "e": start + timedelta(minutes=30),
-                },
+    ids = []
+    for n, phone in enumerate(("5511900000001", "5511900000002")):
+        start = now.replace(hour=0, minute=n * 30, second=0)
+        ids.append(
+            await factories.appointment(
+                engine, company_id, start, cal_uid=f"t{n}", phone=phone, name=f"Cliente {n}"
             )
-        ids = [
-            r.id
-            for r in await conn.execute(
-                text(
-                    f"SELECT id FROM tenant_{company_id}.appointments WHERE cal_uid LIKE 't%' ORDER BY id"
-                )
-            )
-        ]
+        )
     today = await (await client.get("/painel/agenda?view=day")).get_data(as_text=True)
     assert "Check-in" in today and "Faltou" in today and "Presença no período: —" in today
     arrived = await client.post(f"/painel/agenda/{ids[0]}/presenca?view=day", headers=headers)
@@ -113,27 +93,12 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
     assert (
         "Falta registrada" in body and "Presença no período: <strong>50%</strong> (1 de 2)" in body
     )
-    async with engine.connect() as conn:
-        statuses = [
-            r[0]
-            for r in await conn.execute(
-                text(
-                    f"SELECT status FROM tenant_{company_id}.appointments WHERE cal_uid LIKE 't%' ORDER BY id"
-                )
-            )
-        ]
-        actions = [
-            r[0]
-            for r in await conn.execute(
-                text(f"SELECT action FROM tenant_{company_id}.audit_logs ORDER BY id")
-            )
-        ]
-        offer = await conn.scalar(
-            text(
-                "SELECT status FROM public.reminders WHERE kind = 'no_show' AND appointment_id = :i"
-            ),
-            {"i": ids[1]},
-        )
+    statuses = await reads.values(
+        engine, Appointment.status, tenant=company_id, where=Appointment.id.in_(ids)
+    )
+    actions = await reads.values(engine, AuditLog.action, tenant=company_id)
+    missed_check = (Reminder.kind == "no_show", Reminder.appointment_id == ids[1])
+    offer = await reads.value(engine, Reminder.status, where=missed_check)
     assert statuses == ["completed", "no_show"] and offer == "pending"  # sent by the dispatcher
     assert actions[-2:] == ["appointment.checked_in", "appointment.no_show"]
 

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tests.support.chat import a_conversation
-from tests.support.factories import Cast
+from tests.support.factories import Cast, change_plan
 from tests.support.panel import log_in
 
 
 async def test_page_and_fragment_show_usage_plan_and_charts(
     client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
 ) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(text("UPDATE plans SET monthly_messages = 1 WHERE slug = 'plan-acme'"))
-    await a_conversation(
-        client, engine, settings, cast.a.company.id
-    )  # one reply: 100 % of this plan
+    await change_plan(engine, cast.a.company.id, monthly_messages=1)
+    await a_conversation(client, engine, settings, cast.a.company.id)  # one reply: 100 % of it
     await log_in(client, cast.member, cast.password)
     page = await (await client.get("/painel/analytics")).get_data(as_text=True)
     assert "plotly.min.js" in page and "Analytics e Consumo" in page

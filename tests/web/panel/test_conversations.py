@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.conversations.models import Conversation
+from domain.operations.models import AuditLog
 from domain.settings import Settings
 from tasks.messages import process_inbound
 from tests.fakes.whaticket import FakeWhaticket
+from tests.support import reads
 from tests.support.chat import a_conversation
-from tests.support.factories import Cast
+from tests.support.factories import Cast, configure, whaticket_at
 from tests.support.jobs import job_context
 from tests.support.panel import HTMX, log_in, logged_in
 from tests.support.waiting import eventually
@@ -67,18 +69,7 @@ async def test_an_operator_reply_goes_out_through_whaticket_and_takes_the_conver
     worker: Any,
     whaticket: FakeWhaticket,
 ) -> None:
-    import json
-
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {
-                "s": json.dumps(
-                    {"whaticket": {"base_url": whaticket.url, "token": whaticket.token}}
-                ),
-                "id": cast.a.company.id,
-            },
-        )
+    await configure(engine, cast.a.company.id, whaticket=whaticket_at(whaticket))
     await post_webhook(client, text_body("o1", "bom dia"))
     await eventually(lambda: _sent(whaticket, 1))
     headers = await logged_in(client, cast.member, cast.password, "/painel/conversas")
@@ -90,18 +81,9 @@ async def test_an_operator_reply_goes_out_through_whaticket_and_takes_the_conver
     assert sent.status_code == 200
     [_bot, mine] = await eventually(lambda: _sent(whaticket, 2))
     assert mine.lstrip("\u200e").startswith("Oi! Aqui é a Ana")
-    async with engine.connect() as conn:
-        status, reason = (
-            await conn.execute(
-                text(f"SELECT status, handoff_reason FROM tenant_{cast.a.company.id}.conversations")
-            )
-        ).one()
-        actions = list(
-            await conn.scalars(
-                text(f"SELECT action FROM tenant_{cast.a.company.id}.audit_logs ORDER BY id")
-            )
-        )
-    assert (status, reason) == ("handoff", "operator")
+    [talk] = await reads.rows(engine, Conversation, tenant=cast.a.company.id)
+    actions = await reads.values(engine, AuditLog.action, tenant=cast.a.company.id)
+    assert (talk.status, talk.handoff_reason) == ("handoff", "operator")
     assert actions == ["conversation.handoff", "message.operator_reply"]
     empty = await client.post("/painel/conversas/1/responder", form={"text": " "}, headers=headers)
     assert empty.status_code == 422

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.support.factories import Cast
+from tests.support.factories import Cast, join, leave
 from tests.support.panel import csrf, log_in
 
 
@@ -61,14 +60,7 @@ async def test_wrong_password_shows_the_form_again_and_counts(client: Any, cast:
 async def test_users_of_several_companies_choose_one(
     client: Any, cast: Cast, engine: AsyncEngine
 ) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO memberships (user_id, company_id, role) "
-                "SELECT id, :b, 'operator' FROM users WHERE email = :e"
-            ),
-            {"b": cast.b.company.id, "e": cast.owner},
-        )
+    await join(engine, cast.owner, cast.b.company.id, "operator")
     first = await log_in(client, cast.owner, cast.password)
     page = await first.get_data(as_text=True)
     assert first.status_code == 200 and "Escolha a empresa" in page and "Globex" in page
@@ -82,11 +74,7 @@ async def test_a_removed_member_is_logged_out_at_once(
 ) -> None:
     await log_in(client, cast.member, cast.password)
     assert (await client.get("/painel/conversas")).status_code == 200
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("DELETE FROM memberships WHERE company_id = :a AND role = 'operator'"),
-            {"a": cast.a.company.id},
-        )
+    await leave(engine, cast.member, cast.a.company.id)
     assert (await client.get("/painel/conversas")).status_code == 302
 
 
@@ -113,13 +101,7 @@ async def test_cookies_are_secure_outside_development(settings: Settings, cast: 
 async def test_the_company_switcher_changes_company_and_role(
     client: Any, cast: Cast, engine: AsyncEngine
 ) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO memberships (user_id, company_id, role) SELECT id, :b, 'operator' FROM users WHERE email = :e"
-            ),
-            {"b": cast.b.company.id, "e": cast.owner},
-        )
+    await join(engine, cast.owner, cast.b.company.id, "operator")
     await log_in(client, cast.owner, cast.password, company_id=str(cast.a.company.id))
     page = await (await client.get("/painel/conversas")).get_data(as_text=True)
     assert 'id="company-switch"' in page and "Globex" in page

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.operations.models import AuditLog
+from domain.tenancy.models import Company
+from tests.support import reads
 from tests.support.factories import Cast
 from tests.support.panel import csrf, log_in, logged_in
 from tests.support.webhooks import post_webhook, text_body
@@ -16,10 +18,8 @@ TOKEN = "wt-secret-token-123456"
 
 
 async def settings_of(engine: AsyncEngine, company_id: int) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        return await conn.scalar(
-            text("SELECT settings FROM companies WHERE id = :id"), {"id": company_id}
-        )
+    """The company's settings as stored."""
+    return await reads.value(engine, Company.settings, where=Company.id == company_id)
 
 
 async def test_secrets_are_write_only_and_changes_are_audited(
@@ -70,15 +70,9 @@ async def test_secrets_are_write_only_and_changes_are_audited(
     assert (await settings_of(engine, cast.a.company.id))["gemini"]["api_key"] is None
     assert (await settings_of(engine, cast.a.company.id))["whaticket"]["token"] == TOKEN
 
-    async with engine.connect() as conn:
-        audit = [
-            str(r)
-            for r in await conn.scalars(
-                text(
-                    f"SELECT after FROM tenant_{cast.a.company.id}.audit_logs WHERE action = 'company.settings'"
-                )
-            )
-        ]
+    changed = AuditLog.action == "company.settings"
+    audited = await reads.values(engine, AuditLog.after, tenant=cast.a.company.id, where=changed)
+    audit = [str(after) for after in audited]
     assert any("whaticket.token" in a for a in audit)
     assert all(TOKEN not in a and "AIza" not in a for a in audit)
 

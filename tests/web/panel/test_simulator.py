@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakes.whaticket import FakeWhaticket
-from tests.support.factories import Cast
+from tests.support import reads
+from tests.support.factories import Cast, configure, whaticket_at
 from tests.support.panel import HTMX, htmx_headers, log_in
 from tests.support.waiting import eventually
-
-
-async def replies(engine: AsyncEngine, company_id: int) -> list[Any]:
-    async with engine.connect() as conn:
-        return list(
-            await conn.execute(
-                text(
-                    f"SELECT body, status, source, phone FROM tenant_{company_id}.messages "
-                    "WHERE direction = 'outbound' ORDER BY id"
-                )
-            )
-        )
 
 
 async def test_the_pipeline_answers_the_simulator_and_never_sends(
     client: Any, engine: AsyncEngine, cast: Cast, worker: Any, whaticket: FakeWhaticket
 ) -> None:
     a = cast.a.company.id
-    async with engine.begin() as conn:  # Whaticket configured: still nothing may be sent
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {
-                "s": json.dumps(
-                    {"whaticket": {"base_url": whaticket.url, "token": whaticket.token}}
-                ),
-                "id": a,
-            },
-        )
+    # Whaticket configured: still nothing may be sent.
+    await configure(engine, a, whaticket=whaticket_at(whaticket))
     await log_in(client, cast.member, cast.password)
     page = await (await client.get("/painel/simulador")).get_data(as_text=True)
     assert "Simulador" in page and "Nenhuma mensagem ainda" in page
@@ -50,7 +29,7 @@ async def test_the_pipeline_answers_the_simulator_and_never_sends(
         headers=headers,
     )
     assert sent.status_code == 200 and "quero marcar" in await sent.get_data(as_text=True)
-    [reply] = await eventually(lambda: replies(engine, a))
+    [reply] = await eventually(lambda: reads.outbound(engine, a))
     assert (
         reply.status == "simulated" and reply.source == "offline" and reply.phone.startswith("sim")
     )
