@@ -30,6 +30,7 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
 from tests.support import factories
+from tests.support.agenda import Clinic
 from tests.support.factories import Cast, MakeCompany
 from tests.support.jobs import close_clients, running_worker
 
@@ -182,6 +183,14 @@ async def conversation(engine: AsyncEngine, cast: Cast) -> int:
     return talk
 
 
+@pytest_asyncio.fixture
+async def clinic(engine: AsyncEngine, settings: Settings) -> Clinic:
+    """Company acme on the local calendar (see `agenda.Clinic`)."""
+    acme = (await factories.company(engine, "acme")).company.id
+    await factories.configure(engine, acme, agenda={"local": True})
+    return Clinic(engine, settings, acme)
+
+
 # --- fakes of external services ----------------------------------------------------------
 
 
@@ -216,6 +225,12 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
 @pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
+
+
+@pytest.fixture
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scale time: retries follow immediately (the real ladder has its own test)."""
+    monkeypatch.setattr(worker_settings, "RETRY_LADDER", (0, 0, 0, 0, 0))
 
 
 @pytest_asyncio.fixture

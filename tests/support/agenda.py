@@ -15,7 +15,7 @@ from domain.agenda.booking_flow import BookingFlow
 from domain.agenda.config import agenda_for
 from domain.agenda.dispatcher import Dispatcher
 from domain.agenda.flow_state import FlowState
-from domain.agenda.models import Reminder
+from domain.agenda.models import Appointment, Reminder
 from domain.conversations.models import Message
 from domain.db import TenantDatabase
 from domain.integrations.calcom import CalcomClient
@@ -24,7 +24,7 @@ from domain.tenancy.directory import CompanyDirectory
 from tests.fakes.calcom import FakeCalcom
 from tests.fakes.server import LocalServer
 from tests.support.chat import Chat
-from tests.support.factories import MakeCompany, configure
+from tests.support.factories import MakeCompany, change, configure
 from tests.support.jobs import job_context
 from tests.support.reads import Where, rows
 
@@ -55,6 +55,11 @@ class Clinic:
             done = await Dispatcher(self.directory, self.settings).run(conn, now, limit)
         done.count()
         return done
+
+    async def change_appointment(self, appointment_id: int, **columns: Any) -> None:
+        """Set columns of one of the clinic's appointments (as the panel or Cal.com would)."""
+        this = Appointment.id == appointment_id
+        await change(self.engine, Appointment, this, tenant=self.id, **columns)
 
     def chat(self, client: Any) -> Chat:
         """Maria (`chat.MARIA`) writing to the clinic, each message's job run at once."""

@@ -30,6 +30,12 @@ async def replies(engine: AsyncEngine, company_id: int, n: int) -> list[Any] | N
     return written if len(written) >= n else None
 
 
+async def delivered(engine: AsyncEngine, company_id: int) -> list[Any]:
+    """The company's messages once every one of them was sent (for `eventually`)."""
+    written = await outbound(engine, company_id)
+    return written if written and all(m.status == "sent" for m in written) else []
+
+
 async def filed(engine: AsyncEngine, company_id: int, n: int) -> bool:
     """Whether the inbound job has filed exactly `n` customer messages (for `eventually`)."""
     return await processed(engine, company_id) == n

@@ -74,9 +74,10 @@ def gemini_at(url: str) -> dict[str, str]:
     return {"api_key": "k-acme", "base_url": url}
 
 
-def whaticket_at(fake: Any) -> dict[str, str]:
-    """The `whaticket` settings of a company sending through the fake Whaticket `fake`."""
-    return {"base_url": fake.url, "token": fake.token}
+def whaticket_at(fake: Any, token: str | None = None) -> dict[str, str]:
+    """The `whaticket` settings of a company sending through the fake Whaticket `fake` (with
+    its own token, unless `token` says otherwise: "revoked-token" is refused)."""
+    return {"base_url": fake.url, "token": token or fake.token}
 
 
 async def change_company(engine: AsyncEngine, company_id: int, **columns: Any) -> None:

@@ -49,3 +49,13 @@ async def post_webhook(
     return await client.post(
         "/webhook/whaticket", data=body, headers=signed_headers(secret, body, **extra, **headers)
     )
+
+
+async def accept(
+    client: Any,
+    fixture: str = "inbound_text.json",
+    secret: str = "secret-acme",
+    domain: str = "acme.example.com",
+) -> None:
+    """POST a recorded Whaticket body, signed; the webhook must accept it (202)."""
+    assert (await post_webhook(client, fixture_bytes(fixture), secret, domain)).status_code == 202

@@ -1,4 +1,4 @@
-"""The company most pipeline tests start from."""
+"""The companies most pipeline tests start from."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakes.gemini import FakeGemini
-from tests.support.factories import MakeCompany, configure, gemini_at
+from tests.fakes.whaticket import FakeWhaticket
+from tests.support.factories import MakeCompany, configure, gemini_at, whaticket_at
 
 
 @pytest.fixture
@@ -16,4 +17,14 @@ async def acme_on_gemini(make_company: MakeCompany, engine: AsyncEngine, gemini:
     """Company "acme" answering through the fake Gemini."""
     acme = await make_company("acme")
     await configure(engine, acme.company.id, gemini=gemini_at(gemini.url))
+    return acme
+
+
+@pytest.fixture
+async def acme_on_whaticket(
+    make_company: MakeCompany, engine: AsyncEngine, whaticket: FakeWhaticket
+) -> Any:
+    """Company "acme" sending its replies through the fake Whaticket."""
+    acme = await make_company("acme")
+    await configure(engine, acme.company.id, whaticket=whaticket_at(whaticket))
     return acme

@@ -18,7 +18,7 @@ from tests.support import reads
 from tests.support.factories import MakeCompany
 from tests.support.jobs import job_context, running_worker
 from tests.support.waiting import eventually
-from tests.support.webhooks import fixture_bytes, post_webhook, text_body
+from tests.support.webhooks import accept, post_webhook, text_body
 
 
 async def counts(engine: AsyncEngine, company_id: int) -> dict[str, int]:
@@ -31,17 +31,12 @@ async def counts(engine: AsyncEngine, company_id: int) -> dict[str, int]:
     }
 
 
-async def accept(client: Any, fixture: str, secret: str, domain: str) -> None:
-    body = fixture_bytes(fixture)
-    assert (await post_webhook(client, body, secret, domain)).status_code == 202
-
-
 async def test_worker_files_message_into_contact_and_conversation(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, worker: Any
 ) -> None:
     acme = await make_company("acme")
-    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
-    await accept(client, "inbound_lid.json", "secret-acme", "acme.example.com")
+    await accept(client)
+    await accept(client, "inbound_lid.json")
     await eventually(lambda: _processed(engine, acme.company.id, 2))
     assert await counts(engine, acme.company.id) == {
         "contacts": 1,
@@ -64,7 +59,7 @@ async def test_retried_job_never_duplicates_its_effects(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
     acme = await make_company("acme")
-    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
+    await accept(client)
     ctx = job_context(engine, settings)
     kwargs = {"company_id": acme.company.id, "message_id": 1, "correlation_id": "c"}
     first = await process_inbound(ctx, **kwargs)
@@ -84,7 +79,7 @@ async def test_concurrent_first_messages_of_a_contact_share_one_conversation(
 ) -> None:
     acme = await make_company("acme")
     for fixture in ("inbound_text.json", "inbound_extended_text.json", "inbound_list_reply.json"):
-        await accept(client, fixture, "secret-acme", "acme.example.com")
+        await accept(client, fixture)
     ctx = job_context(engine, settings)
     await asyncio.gather(
         *(
@@ -100,10 +95,14 @@ async def test_concurrent_first_messages_of_a_contact_share_one_conversation(
 
 
 async def test_exhausted_job_goes_to_dead_letters_and_is_not_swept_again(
-    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+    client: Any,
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    settings: Settings,
+    no_waiting: None,
 ) -> None:
     acme = await make_company("acme")
-    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
+    await accept(client)
     # Break the tenant so filing fails: the job must end in the DLQ after its retries.
     # SQL on purpose: no model can describe a table that has gone missing.
     async with engine.begin() as conn:
@@ -116,21 +115,12 @@ async def test_exhausted_job_goes_to_dead_letters_and_is_not_swept_again(
     job.retries = 2
     job.retry_delay = 0
     await queue.update(job)
-    original_ladder = worker_settings.RETRY_LADDER
-    worker_settings.RETRY_LADDER = (0, 0, 0, 0, 0)
-    try:
-        async with running_worker(config):
-            dead = await eventually(lambda: _dead_letters(engine))
-    finally:
-        worker_settings.RETRY_LADDER = original_ladder
+    async with running_worker(config):
+        dead = await eventually(lambda: reads.rows(engine, DeadLetter))
     assert dead[0].function == "process_inbound"
     assert dead[0].attempts == 2
     assert "broken" in dead[0].error or "contacts" in dead[0].error
     assert await reads.value(engine, Message.status, tenant=acme.company.id) == "failed"
-
-
-async def _dead_letters(engine: AsyncEngine) -> list[Any]:
-    return await reads.rows(engine, DeadLetter)
 
 
 async def test_each_new_contact_gets_its_own_conversation(
