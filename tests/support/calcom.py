@@ -1,19 +1,59 @@
-"""Cal.com as the tests see it: the client's test vectors (the fixtures' booking: Lucía, in
+"""Cal.com as the tests see it: its webhook deliveries (the recorded fixtures, sent compact and
+signed as Cal.com sends them) and the client's test vectors (the fixtures' booking: Lucía, in
 Madrid, on 10 and 11 March 2026)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from domain.integrations.calcom import CalcomClient, CalcomConfig
 from tests.fakes.calcom import FakeCalcom
+from tests.support.factories import configure
 from tests.support.paths import FIXTURES
 
 CAL = FIXTURES / "calcom"
+
+# --- webhooks ----------------------------------------------------------------------------
+
+WEBHOOK_SECRET = "calcom_test_secret_123"
+
+
+def compact(name: str) -> bytes:
+    """The fixture re-serialised the way Cal.com sends it (see the fixtures README)."""
+    return json.dumps(
+        json.loads((CAL / name).read_text()), separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+def signed(
+    body: bytes,
+    company: str = "acme",
+    header: str = "X-Cal-Signature-256",
+    secret: str = WEBHOOK_SECRET,
+) -> dict[str, str]:
+    """Headers of a delivery for `company`, signed with `secret` in `header`."""
+    mac = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Cal-Company": company, header: mac}
+
+
+async def with_webhook_secret(engine: AsyncEngine, company_id: int) -> None:
+    """The company signs its Cal.com webhooks with WEBHOOK_SECRET."""
+    await configure(engine, company_id, cal={"webhook_secret": WEBHOOK_SECRET})
+
+
+async def post_cal_webhook(client: Any, name: str, **signing: Any) -> Any:
+    """POST the fixture `name` to the Cal.com webhook, compact and signed (see `signed`)."""
+    body = compact(name)
+    return await client.post("/api/agenda/webhook/cal", data=body, headers=signed(body, **signing))
+
 
 # --- the client's test vectors -------------------------------------------------------------
 

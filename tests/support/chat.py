@@ -13,6 +13,7 @@ from domain.settings import Settings
 from tasks.messages import process_inbound
 from tests.support.jobs import job_context
 from tests.support.reads import outbound, processed, value
+from tests.support.waiting import eventually
 from tests.support.webhooks import post_webhook, text_body
 
 MARIA = "5511988887777"  # the customer of `Chat`
@@ -28,6 +29,19 @@ async def replies(engine: AsyncEngine, company_id: int, n: int) -> list[Any] | N
     """The secretary's replies, once there are at least `n` (for `eventually`)."""
     written = await outbound(engine, company_id)
     return written if len(written) >= n else None
+
+
+async def customers_write_once(client: Any, engine: AsyncEngine, company_id: int, n: int) -> None:
+    """`n` customers (distinct numbers, so anti-flood stays out of it) write to company acme
+    once each; returns when every one is answered (a worker must be running)."""
+    for i in range(n):
+        body = text_body(f"c{i}", "quero marcar uma consulta", number=f"55119{i:08d}")
+        assert (await post_webhook(client, body)).status_code == 202
+
+    async def answered() -> bool:
+        return len(await outbound(engine, company_id)) == n
+
+    await eventually(answered)
 
 
 async def delivered(engine: AsyncEngine, company_id: int) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.queues import queue_name
 from domain.settings import Settings
 from tests.support.factories import MakeCompany
+from tests.support.processes import script_env
 from tests.support.waiting import eventually
 from tests.support.webhooks import fixture_bytes, post_webhook
 
@@ -89,14 +89,7 @@ async def test_counters_from_a_worker_in_another_process_reach_the_web_metrics(
     acme = await make_company("acme")
     body = fixture_bytes("inbound_text.json")
     assert (await post_webhook(client, body)).status_code == 202
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "REDIS_NAMESPACE": settings.redis_namespace,
-        "METRICS_FLUSH_SECONDS": "0.1",
-        "WORKER_SHUTDOWN_GRACE_SECONDS": "0",
-    }
+    env = script_env(settings, METRICS_FLUSH_SECONDS="0.1", WORKER_SHUTDOWN_GRACE_SECONDS="0")
     # A separate OS process: the only thing it shares with this web app is Redis.
     process = subprocess.Popen(
         [sys.executable, "-m", "tasks", "tasks.worker.settings"],

@@ -1,12 +1,7 @@
-"""GET /api/analytics/report and make report: CSV and PDF, by API token or panel session."""
+"""GET /api/analytics/report: CSV and PDF, by API token or panel session."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,7 +11,6 @@ from tests.support.api import bearer
 from tests.support.chat import a_conversation
 from tests.support.factories import Cast
 from tests.support.panel import log_in
-from tests.support.paths import ROOT
 
 
 async def test_reports_download_as_csv_and_pdf(
@@ -46,29 +40,3 @@ async def test_the_panel_session_downloads_too(client: Any, cast: Cast) -> None:
     await log_in(client, cast.member, cast.password)
     response = await client.get("/api/analytics/report?format=pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-
-
-async def test_make_report_writes_the_file(cast: Cast, settings: Settings, tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-    }
-    args = [
-        sys.executable,
-        "-m",
-        "scripts.report",
-        "--company-id",
-        str(cast.a.company.id),
-        "--format",
-        "pdf",
-        "--out",
-        str(tmp_path),
-    ]
-    done = await asyncio.to_thread(
-        subprocess.run, args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    written = Path(done.stdout.strip())
-    assert written.parent == tmp_path and written.name.startswith("consumo-acme-")
-    assert written.read_bytes().startswith(b"%PDF-")
