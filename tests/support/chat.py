@@ -16,11 +16,12 @@ from tests.support.reads import outbound, processed, value
 from tests.support.waiting import eventually
 from tests.support.webhooks import post_webhook, text_body
 
-MARIA = "5511988887777"  # the customer of `Chat`
+MARIA = "5511988887777"  # the number `Chat`'s customer writes from
 
 
 async def customer_writes(client: Any, message_id: str, words: str) -> None:
-    """Maria Souza's message to company acme, accepted (a worker will answer it)."""
+    """A message to company acme from the customer of the Whaticket fixtures (Maria Souza,
+    5511999999999), accepted: a worker will answer it."""
     body = text_body(message_id, words, pushName="Maria Souza")
     assert (await post_webhook(client, body)).status_code == 202
 
