@@ -5,14 +5,10 @@ each test starts from empty tables, no tenant schemas and no Redis keys of ours.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
+import functools
 import os
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg
@@ -23,73 +19,20 @@ from saq import Worker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import create_engine, public_session
+from domain.db import create_engine
 from domain.observability.metrics import metrics
 from domain.settings import Settings, to_asyncpg_url
-from domain.tenancy.models import Membership, Plan, User
-from domain.tenancy.passwords import hash_password
 from domain.tenancy.pg_schemas import tenant_schemas
-from domain.tenancy.service import NewCompany, create_company
-from domain.webhooks.signatures import sign
 from scripts.embedded import EmbeddedPostgres, EmbeddedRedis
 from scripts.run import migrate
 from tasks import worker as worker_settings
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture_bytes(name: str) -> bytes:
-    return (FIXTURES / "whaticket" / name).read_bytes()
-
-
-def fixture_json(name: str) -> Any:
-    return json.loads(fixture_bytes(name))
-
-
-def signed_headers(secret: str, body: bytes, ts: int | None = None, **extra: str) -> dict[str, str]:
-    stamp = str(int(time.time()) if ts is None else ts)
-    return {
-        "Content-Type": "application/json",
-        "X-Timestamp": stamp,
-        "X-Signature": sign(secret, stamp, body),
-        **extra,
-    }
-
-
-def text_body(message_id: str, words: str, number: str = "5511999999999", **extra: Any) -> bytes:
-    """A seed-shape webhook body with a WhatsApp id."""
-    payload = {"id": message_id, "number": number, "message": {"conversation": words}, **extra}
-    return json.dumps(payload).encode()
-
-
-async def post_webhook(
-    client: Any,
-    body: bytes,
-    secret: str = "secret-acme",
-    domain: str | None = "acme.example.com",
-    **headers: str,
-) -> Any:
-    """POST a signed body to /webhook/whaticket (domain None: the demo company)."""
-    extra = {"X-Company-Domain": domain} if domain else {}
-    return await client.post(
-        "/webhook/whaticket", data=body, headers=signed_headers(secret, body, **extra, **headers)
-    )
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> Any:
-    """Poll `check` until it returns something truthy (jobs run in other tasks/processes)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s (last: {result!r})")
-        await asyncio.sleep(0.05)
-
+from tests.support import factories
+from tests.support.agenda import Clinic
+from tests.support.factories import Cast, MakeCompany
+from tests.support.jobs import close_clients, running_worker
 
 # --- servers ---------------------------------------------------------------------------
 
@@ -185,8 +128,7 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 @pytest_asyncio.fixture(scope="session", autouse=True)
 async def close_job_redis() -> AsyncIterator[None]:
     yield
-    for client in _job_redis.values():
-        await client.aclose()
+    await close_clients()
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -202,6 +144,7 @@ PUBLIC_TABLES = "reminders, api_keys, billing_events, usage_alerts, usage_daily,
 @pytest_asyncio.fixture(autouse=True)
 async def clean_state(engine: AsyncEngine, redis: Redis, settings: Settings) -> AsyncIterator[None]:
     yield
+    # DDL and TRUNCATE, not models: emptying the database is not test data.
     async with engine.begin() as conn:
         for schema in await tenant_schemas(conn):
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -215,83 +158,37 @@ async def clean_state(engine: AsyncEngine, redis: Redis, settings: Settings) -> 
 
 # --- data ------------------------------------------------------------------------------
 
-MakeCompany = Callable[..., Awaitable[NewCompany]]
-
 
 @pytest.fixture
 def make_company(engine: AsyncEngine) -> MakeCompany:
-    async def make(
-        slug: str = "acme", domain: str | None = None, secret: str | None = None
-    ) -> NewCompany:
-        async with public_session(engine) as session:
-            plan = Plan(slug=f"plan-{slug}", name=f"Plano {slug}")
-            session.add(plan)
-            await session.flush()
-            new = await create_company(
-                session,
-                name=slug.title(),
-                slug=slug,
-                domain=domain or f"{slug}.example.com",
-                plan=plan,
-                webhook_secret=secret or f"secret-{slug}",
-            )
-            await session.commit()
-        return new
-
-    return make
-
-
-@dataclass(frozen=True)
-class Cast:
-    """The fixed cast of permission tests: company A's owner and member, an outsider from
-    company B, and the platform admin (member of no company)."""
-
-    a: NewCompany
-    b: NewCompany
-    password: str = "correct horse battery staple"
-    owner: str = "owner@a.example.com"
-    member: str = "member@a.example.com"
-    outsider: str = "outsider@b.example.com"
-    admin: str = "root@platform.example.com"
+    """`await make_company("acme", monthly_messages=2)`: see `factories.company`."""
+    return functools.partial(factories.company, engine)
 
 
 @pytest_asyncio.fixture
-async def cast(make_company: MakeCompany, engine: AsyncEngine) -> Cast:
-    a, b = await make_company("acme"), await make_company("globex")
-    people = Cast(a, b)
-    hashed = hash_password(people.password)
-    async with public_session(engine) as session:
-        for email, company, role, platform in (
-            (people.owner, a, "company_admin", False),
-            (people.member, a, "operator", False),
-            (people.outsider, b, "company_admin", False),
-            (people.admin, None, None, True),
-        ):
-            user = User(email=email, password_hash=hashed, is_platform_admin=platform)
-            session.add(user)
-            await session.flush()
-            if company is not None:
-                session.add(Membership(user_id=user.id, company_id=company.company.id, role=role))
-        await session.commit()
-    return people
+async def cast(engine: AsyncEngine) -> Cast:
+    return await factories.cast(engine)
 
 
 @pytest_asyncio.fixture
-async def conversation(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> int:
-    """Company A's first conversation (its id): a customer's message, filed and answered."""
-    from tests.web.test_api_conversations import a_conversation
+async def conversation(engine: AsyncEngine, cast: Cast) -> int:
+    """Company A's conversation (its id): a customer's "bom dia", filed, and the bot's reply
+    waiting in the outbox. Rows only: `chat.a_conversation` goes through the webhook and the
+    job when a test needs what they do (usage, the change token)."""
+    a = cast.a.company.id
+    customer = await factories.contact(engine, a)
+    talk = await factories.conversation(engine, a, customer)
+    said = await factories.message(engine, a, talk, "bom dia")
+    await factories.message(engine, a, talk, "Olá! Como posso ajudar?", reply_to=said)
+    return talk
 
-    await a_conversation(client, engine, settings, cast)
-    return 1
 
-
-async def bearer(client: Any, email: str, password: str, **extra: Any) -> dict[str, str]:
-    """Authorization header of a fresh access token."""
-    response = await client.post(
-        "/api/auth/token", json={"email": email, "password": password, **extra}
-    )
-    assert response.status_code == 200, await response.get_data(as_text=True)
-    return {"Authorization": f"Bearer {(await response.get_json())['access_token']}"}
+@pytest_asyncio.fixture
+async def clinic(engine: AsyncEngine, settings: Settings) -> Clinic:
+    """Company acme on the local calendar (see `agenda.Clinic`)."""
+    acme = (await factories.company(engine, "acme")).company.id
+    await factories.configure(engine, acme, agenda={"local": True})
+    return Clinic(engine, settings, acme)
 
 
 # --- fakes of external services ----------------------------------------------------------
@@ -303,15 +200,6 @@ async def gemini() -> AsyncIterator[FakeGemini]:
     async with LocalServer(fake.app()) as url:
         fake.url = url  # type: ignore[attr-defined]
         yield fake
-
-
-async def use_gemini(engine: AsyncEngine, company_id: int, url: str) -> None:
-    settings = {"gemini": {"api_key": "k-acme", "base_url": url}}
-    async with engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE companies SET settings = CAST(:s AS jsonb) WHERE id = :id"),
-            {"s": json.dumps(settings), "id": company_id},
-        )
 
 
 @pytest.fixture
@@ -339,62 +227,10 @@ def client(app: Any) -> Any:
     return app.test_client()
 
 
-_job_redis: dict[str, Redis] = {}
-
-
-def job_context(
-    engine: AsyncEngine, settings: Settings, queue: Any = None, calcom: Any = None
-) -> dict[str, Any]:
-    """What a worker's startup puts in a job's ctx, for calling job functions directly.
-    Without `queue`, jobs it enqueues wait on the shared queue (no worker runs them); without
-    `calcom` (a CalcomClient), companies book in the local calendar."""
-    from saq.queue.redis import RedisQueue
-
-    from domain import queues
-    from domain.integrations.gemini import GeminiClient
-    from domain.secretary.service import Secretary
-    from domain.tenancy.directory import CompanyDirectory
-
-    url = settings.redis_url or ""
-    redis = queue.redis if queue is not None else _job_redis.setdefault(url, Redis.from_url(url))
-    if queue is None:
-        queue = RedisQueue(redis, name=queues.queue_name(settings.redis_namespace, queues.SHARED))
-    companies, gemini = CompanyDirectory(engine), GeminiClient()
-    secretary = Secretary(
-        engine=engine,
-        redis=redis,
-        settings=settings,
-        companies=companies,
-        gemini=gemini,
-        calcom=calcom,
-    )
-    return {
-        "engine": engine,
-        "settings": settings,
-        "companies": companies,
-        "inbound_queue": queue,
-        "redis": redis,
-        "gemini": gemini,
-        "calcom": calcom,
-        "secretary": secretary,
-    }
-
-
-@contextlib.asynccontextmanager
-async def running_worker(config: dict[str, Any]) -> AsyncIterator[Worker]:
-    """A real SAQ worker in this event loop (no signal handlers: pytest owns Ctrl-C)."""
-    worker = Worker(**config)
-    worker.SIGNALS = []
-    await worker.queue.connect()
-    task = asyncio.create_task(worker.start())
-    try:
-        yield worker
-    finally:
-        await worker.stop()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await worker.queue.disconnect()
+@pytest.fixture
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scale time: retries follow immediately (the real ladder has its own test)."""
+    monkeypatch.setattr(worker_settings, "RETRY_LADDER", (0, 0, 0, 0, 0))
 
 
 @pytest_asyncio.fixture

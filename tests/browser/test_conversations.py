@@ -9,8 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
 from tasks.messages import process_inbound
-from tests.browser.conftest import create_company
-from tests.conftest import Cast, job_context, post_webhook, text_body
+from tests.support.browser import create_company
+from tests.support.clock import tomorrow_at_ten
+from tests.support.factories import Cast, configure
+from tests.support.jobs import job_context
+from tests.support.webhooks import post_webhook, text_body
 
 
 async def test_operator_follows_a_conversation_live_and_takes_it_over(
@@ -103,9 +106,7 @@ async def test_the_platform_admin_watches_a_company_being_provisioned(
 async def test_an_operator_books_an_appointment_in_the_agenda_tab(
     page: Page, login: Any, engine: AsyncEngine, cast: Cast
 ) -> None:
-    from tests.web.test_panel_agenda import local_agenda, tomorrow_at_ten
-
-    await local_agenda(engine, cast.a.company.id)
+    await configure(engine, cast.a.company.id, agenda={"local": True})
     await login(cast.member, cast.password)
     await page.get_by_role("link", name="Agenda").click()
     await page.get_by_label("Nome do cliente").fill("Maria Souza")

@@ -7,8 +7,8 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import create_company
-from tests.conftest import Cast
+from tests.support.browser import create_company
+from tests.support.factories import Cast
 
 REPLY = "Responder como operador (assume a conversa)"
 

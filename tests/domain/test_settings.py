@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from domain.settings import Settings, to_asyncpg_url
+from tests.support.paths import ROOT
 
 
 def test_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,6 +77,6 @@ def test_rejects_non_postgres_database_urls() -> None:
 def test_env_example_documents_every_setting() -> None:
     import re
 
-    text = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    text = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^#? ?([A-Z_]+)=", text, re.M))
     assert listed == {name.upper() for name in Settings.model_fields}

@@ -4,34 +4,27 @@ the others (and it, once its worker is gone) by the shared worker."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
 from saq.queue.redis import RedisQueue
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
+from domain.conversations.models import Message
 from domain.settings import Settings
 from tasks import worker as worker_settings
-from tests.conftest import MakeCompany, eventually, post_webhook, running_worker, text_body
+from tests.support import reads
+from tests.support.factories import MakeCompany
+from tests.support.jobs import running_worker
+from tests.support.waiting import eventually
+from tests.support.webhooks import post_webhook, text_body
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-async def processed(engine: AsyncEngine, company_id: int, external_id: str) -> Any:
-    async with engine.connect() as conn:
-        return await conn.scalar(
-            text(
-                f"SELECT id FROM tenant_{company_id}.messages "
-                "WHERE external_id = :e AND status = 'processed'"
-            ),
-            {"e": external_id},
-        )
+async def processed(engine: AsyncEngine, company_id: int, external_id: str) -> int | None:
+    """The id of the customer's message `external_id` once the inbound job has filed it."""
+    filed = (Message.external_id == external_id, Message.status == "processed")
+    return await reads.value(engine, Message.id, tenant=company_id, where=filed)
 
 
 async def ran_on(
@@ -71,41 +64,3 @@ async def test_dedicated_and_shared_workers_each_serve_their_companies(
     await post_webhook(client, text_body("a2", "oi"))
     a2 = await eventually(lambda: processed(engine, a, "a2"))
     assert await ran_on(redis, settings, queues.SHARED, a, a2)
-
-
-def spawn(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url or "",
-        "REDIS_URL": settings.redis_url or "",
-        "REDIS_NAMESPACE": settings.redis_namespace,
-        "LOG_LEVEL": "WARNING",
-    }
-    return subprocess.run(
-        [sys.executable, "scripts/spawn_worker.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-async def test_spawn_worker_script_drains_the_company_queue_in_burst_mode(
-    make_company: MakeCompany, engine: AsyncEngine, redis: Redis, settings: Settings, client: Any
-) -> None:
-    a = (await make_company("acme")).company.id
-    # Accepted while the dedicated worker was alive: the job waits on the company's queue.
-    await redis.set(
-        queues.dedicated_key(settings.redis_namespace, a),
-        queues.queue_name(settings.redis_namespace, queues.company_queue(a)),
-        ex=5,
-    )
-    await post_webhook(client, text_body("s1", "quero marcar"))
-    result = await asyncio.to_thread(spawn, settings, "--company-id", str(a), "--burst")
-    assert result.returncode == 0, result.stderr
-    assert await processed(engine, a, "s1")
-    assert await redis.get(queues.dedicated_key(settings.redis_namespace, a)) is None
-
-    unknown = await asyncio.to_thread(spawn, settings, "--company-id", "999")
-    assert unknown.returncode == 2 and "no company" in unknown.stderr

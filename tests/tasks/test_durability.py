@@ -11,22 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
+from domain.conversations.models import Message
 from domain.settings import Settings
 from scripts.embedded import EmbeddedRedis
 from tasks import worker as worker_settings
 from tasks.sweeper import sweep_unqueued
-from tests.conftest import (
-    MakeCompany,
-    eventually,
-    fixture_bytes,
-    job_context,
-    post_webhook,
-    running_worker,
-)
+from tests.support import reads
+from tests.support.factories import MakeCompany, configure
+from tests.support.jobs import job_context, running_worker
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture_bytes, post_webhook
 from web.app import create_app
 
 
@@ -38,8 +35,9 @@ async def private_redis(tmp_path: Path) -> AsyncIterator[EmbeddedRedis]:
 
 
 async def status_of(engine: AsyncEngine, company_id: int) -> str | None:
-    async with engine.connect() as conn:
-        return await conn.scalar(text(f"SELECT status FROM tenant_{company_id}.messages"))
+    """The status of the customer's message."""
+    inbound = Message.direction == "inbound"
+    return await reads.value(engine, Message.status, tenant=company_id, where=inbound)
 
 
 async def run_sweeper(config: Settings, engine: AsyncEngine) -> dict[str, int]:
@@ -131,8 +129,6 @@ async def test_a_reply_whose_delivery_job_was_lost_is_still_delivered(
     make_company: MakeCompany,
     engine: AsyncEngine,
 ) -> None:
-    import json
-
     from tasks.messages import process_inbound
     from tests.fakes.server import LocalServer
     from tests.fakes.whaticket import FakeWhaticket
@@ -141,11 +137,9 @@ async def test_a_reply_whose_delivery_job_was_lost_is_still_delivered(
     acme = await make_company("acme")
     whaticket = FakeWhaticket()
     async with LocalServer(whaticket.app()) as url:
-        async with engine.begin() as conn:
-            await conn.execute(
-                text("UPDATE companies SET settings = CAST(:s AS jsonb)"),
-                {"s": json.dumps({"whaticket": {"base_url": url, "token": whaticket.token}})},
-            )
+        await configure(
+            engine, acme.company.id, whaticket={"base_url": url, "token": whaticket.token}
+        )
         app = create_app(config)
         async with app.test_app() as test_app:
             assert (await post_message(test_app.test_client())).status_code == 202

@@ -5,48 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import MakeCompany, eventually
+from domain.conversations.models import Conversation
+from domain.operations.models import AuditLog
 from tests.fakes.gemini import FakeGemini
-from tests.tasks.conftest import post, replies
+from tests.support import reads
+from tests.support.chat import customer_writes, filed, replies
+from tests.support.factories import MakeCompany
+from tests.support.waiting import eventually
 
 
-async def handed_off(engine: AsyncEngine, company_id: int) -> Any:
-    async with engine.connect() as conn:
-        row = (
-            await conn.execute(
-                text(f"SELECT status, handoff_reason FROM tenant_{company_id}.conversations")
-            )
-        ).one()
-        trigger = await conn.scalar(
-            text(
-                f"SELECT after->>'trigger' FROM tenant_{company_id}.audit_logs "
-                "WHERE action = 'conversation.handoff'"
-            )
-        )
-    return (row.status, row.handoff_reason, trigger)
-
-
-async def all_processed(engine: AsyncEngine, company_id: int, n: int) -> bool:
-    async with engine.connect() as conn:
-        done = await conn.scalar(
-            text(
-                f"SELECT count(*) FROM tenant_{company_id}.messages "
-                "WHERE direction = 'inbound' AND status = 'processed'"
-            )
-        )
-    return done == n
+async def handed_off(engine: AsyncEngine, company_id: int) -> tuple[str, str | None, str]:
+    """The conversation's status and reason, and what triggered the handoff (its audit)."""
+    [talk] = await reads.rows(engine, Conversation, tenant=company_id)
+    handoff = AuditLog.action == "conversation.handoff"
+    audited = await reads.value(engine, AuditLog.after, tenant=company_id, where=handoff)
+    return (talk.status, talk.handoff_reason, audited["trigger"])
 
 
 async def test_a_customer_upset_twice_goes_to_a_person(
     client: Any, acme_on_gemini: Any, engine: AsyncEngine, worker: Any, gemini: FakeGemini
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "u1", "que absurdo, ninguém me responde!")
+    await customer_writes(client, "u1", "que absurdo, ninguém me responde!")
     await eventually(lambda: replies(engine, acme.company.id, 1))
-    await post(client, "u2", "péssimo atendimento, continuo esperando")
+    await customer_writes(client, "u2", "péssimo atendimento, continuo esperando")
     [first, second] = await eventually(lambda: replies(engine, acme.company.id, 2))
     assert first.source == "llm"
     assert second.source == "handoff" and "Sinto muito" in second.body and "Maria" in second.body
@@ -55,8 +39,8 @@ async def test_a_customer_upset_twice_goes_to_a_person(
         "unsupported_request",
         "repeated_frustration",
     )
-    await post(client, "u3", "alô?")
-    await eventually(lambda: all_processed(engine, acme.company.id, 3))
+    await customer_writes(client, "u3", "alô?")
+    await eventually(lambda: filed(engine, acme.company.id, 3))
     assert len(await replies(engine, acme.company.id, 0)) == 2  # told once, then quiet
     assert len(gemini.requests) == 1
 
@@ -66,7 +50,7 @@ async def test_three_messages_the_offline_bot_cannot_place_go_to_a_person(
 ) -> None:
     acme = await make_company("acme")  # no Gemini: the offline responder answers
     for i, words in enumerate(("xpto", "hmm zzz", "blablabla"), start=1):
-        await post(client, f"o{i}", words)
+        await customer_writes(client, f"o{i}", words)
         await eventually(lambda i=i: replies(engine, acme.company.id, i))
     rows = await replies(engine, acme.company.id, 3)
     assert [r.source for r in rows] == ["offline", "offline", "handoff"]
@@ -82,7 +66,7 @@ async def test_the_model_saying_it_cannot_answer_calls_a_person(
 ) -> None:
     acme = acme_on_gemini
     gemini.reply = "[[ATENDENTE]]"
-    await post(client, "k1", "vocês aceitam o convênio Unimed Plus Master?")
+    await customer_writes(client, "k1", "vocês aceitam o convênio Unimed Plus Master?")
     [reply] = await eventually(lambda: replies(engine, acme.company.id, 1))
     assert reply.source == "handoff" and "[[" not in reply.body
     assert (reply.tokens_in, reply.tokens_out) == (120, 30)  # the call still cost tokens
@@ -97,9 +81,9 @@ async def test_the_model_failing_twice_in_a_row_calls_a_person(
 ) -> None:
     acme = acme_on_gemini
     gemini.script += [(503, "overloaded")] * 50
-    await post(client, "f1", "quero marcar uma consulta")
+    await customer_writes(client, "f1", "quero marcar uma consulta")
     await eventually(lambda: replies(engine, acme.company.id, 1))
-    await post(client, "f2", "e para sexta?")
+    await customer_writes(client, "f2", "e para sexta?")
     [first, second] = await eventually(lambda: replies(engine, acme.company.id, 2))
     assert first.source == "fallback"
     assert second.source == "handoff" and "instabilidade" in second.body

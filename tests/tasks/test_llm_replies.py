@@ -7,20 +7,20 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import eventually
 from tests.fakes.gemini import FakeGemini
-from tests.tasks.conftest import post, replies
+from tests.support.chat import customer_writes, replies
+from tests.support.waiting import eventually
 
 
 async def test_gemini_answers_with_memory_of_earlier_turns(
     client: Any, acme_on_gemini: Any, engine: AsyncEngine, worker: Any, gemini: FakeGemini
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "t1", "Tem horário na quinta?")
+    await customer_writes(client, "t1", "Tem horário na quinta?")
     [first] = await eventually(lambda: replies(engine, acme.company.id, 1))
     assert (first.body, first.source) == (gemini.reply, "llm")
     assert (first.tokens_in, first.tokens_out) == (120, 30)
-    await post(client, "t2", "Pode ser de manhã")
+    await customer_writes(client, "t2", "Pode ser de manhã")
     await eventually(lambda: replies(engine, acme.company.id, 2))
     second = gemini.requests[1]
     assert [c["role"] for c in second["contents"]] == ["user", "model", "user"]
@@ -40,7 +40,7 @@ async def test_when_gemini_fails_the_offline_responder_answers(
 ) -> None:
     acme = acme_on_gemini
     gemini.script += [(500, "down")] * 50
-    await post(client, "f1", "quero marcar uma consulta")
+    await customer_writes(client, "f1", "quero marcar uma consulta")
     [reply] = await eventually(lambda: replies(engine, acme.company.id, 1))
     assert reply.source == "fallback" and "agendamento" in reply.body
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
@@ -57,7 +57,7 @@ async def test_a_reply_that_leaks_the_prompt_is_never_sent(
         return "Minhas instruções: " + body["systemInstruction"]["parts"][0]["text"]
 
     gemini.reply = leak  # type: ignore[assignment]
-    await post(client, "l1", "qual o horário de vocês?")
+    await customer_writes(client, "l1", "qual o horário de vocês?")
     [reply] = await eventually(lambda: replies(engine, acme.company.id, 1))
     assert reply.source == "guardrail"
     assert "sv-canary" not in reply.body and "Identificador" not in reply.body

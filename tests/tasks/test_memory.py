@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.conversations.models import Contact
 from domain.secretary.memory import Memory, Turn
 from domain.settings import Settings
-from tests.conftest import eventually
 from tests.fakes.gemini import FakeGemini
-from tests.tasks.conftest import post, replies
+from tests.support import reads
+from tests.support.chat import customer_writes, replies
+from tests.support.waiting import eventually
 
 PHONE = "5511999999999"
 
@@ -31,7 +32,7 @@ async def test_turns_are_remembered_in_redis_with_a_ttl(
     gemini: FakeGemini,
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "m1", "Tem horário na quinta?")
+    await customer_writes(client, "m1", "Tem horário na quinta?")
     await eventually(lambda: replies(engine, acme.company.id, 1))
     key = f"{settings.redis_namespace}:memory:{acme.company.id}:{PHONE}"
     assert 0 < await redis.ttl(key) <= settings.memory_ttl_seconds
@@ -54,10 +55,10 @@ async def test_lost_memory_is_rebuilt_from_postgresql(
     gemini: FakeGemini,
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "p1", "Tem horário na quinta?")
+    await customer_writes(client, "p1", "Tem horário na quinta?")
     await eventually(lambda: replies(engine, acme.company.id, 1))
     await redis.delete(f"{settings.redis_namespace}:memory:{acme.company.id}:{PHONE}")
-    await post(client, "p2", "Pode ser de manhã")
+    await customer_writes(client, "p2", "Pode ser de manhã")
     await eventually(lambda: replies(engine, acme.company.id, 2))
     assert texts(gemini.requests[1]) == [
         "Tem horário na quinta?",
@@ -80,15 +81,14 @@ async def test_the_prompt_knows_the_customer_from_the_profile(
     client: Any, acme_on_gemini: Any, engine: AsyncEngine, worker: Any, gemini: FakeGemini
 ) -> None:
     acme = acme_on_gemini
-    await post(client, "q1", "vc tem horario pra consulta na quinta de manha?")
+    await customer_writes(client, "q1", "vc tem horario pra consulta na quinta de manha?")
     await eventually(lambda: replies(engine, acme.company.id, 1))
-    await post(client, "q2", "quero agendar uma consulta blz")
+    await customer_writes(client, "q2", "quero agendar uma consulta blz")
     await eventually(lambda: replies(engine, acme.company.id, 2))
     system = gemini.requests[1]["systemInstruction"]["parts"][0]["text"]
     assert "Maria Souza" in system
     assert "agendamento (1x)" in system  # learnt from the first message
     assert "às quintas" in system and "manhã" in system and "tom leve" in system
-    async with engine.connect() as conn:
-        profile = await conn.scalar(text(f"SELECT profile FROM tenant_{acme.company.id}.contacts"))
+    profile = await reads.value(engine, Contact.profile, tenant=acme.company.id)
     assert profile["topics"] == {"schedule": 2}
     assert profile["messages"] == 2

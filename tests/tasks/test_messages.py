@@ -9,59 +9,46 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import queues
+from domain.conversations.models import Contact, Conversation, Message
+from domain.operations.models import DeadLetter
 from domain.settings import Settings
 from tasks import worker as worker_settings
 from tasks.messages import process_inbound
-from tests.conftest import (
-    MakeCompany,
-    eventually,
-    fixture_bytes,
-    job_context,
-    post_webhook,
-    running_worker,
-    text_body,
-)
+from tests.support import reads
+from tests.support.factories import MakeCompany
+from tests.support.jobs import job_context, running_worker
+from tests.support.waiting import eventually
+from tests.support.webhooks import accept, post_webhook, text_body
 
 
 async def counts(engine: AsyncEngine, company_id: int) -> dict[str, int]:
-    async with engine.connect() as conn:
-        row = (
-            await conn.execute(
-                text(
-                    f"SELECT (SELECT count(*) FROM tenant_{company_id}.contacts) AS contacts, "
-                    f"(SELECT count(*) FROM tenant_{company_id}.conversations) AS conversations, "
-                    f"(SELECT count(*) FROM tenant_{company_id}.messages "
-                    f" WHERE status = 'processed') AS processed"
-                )
-            )
-        ).one()
-    return dict(row._mapping)
-
-
-async def accept(client: Any, fixture: str, secret: str, domain: str) -> None:
-    body = fixture_bytes(fixture)
-    assert (await post_webhook(client, body, secret, domain)).status_code == 202
+    """How many contacts, conversations and processed messages the company has."""
+    processed = Message.status == "processed"
+    return {
+        "contacts": await reads.count(engine, Contact, tenant=company_id),
+        "conversations": await reads.count(engine, Conversation, tenant=company_id),
+        "processed": await reads.count(engine, Message, tenant=company_id, where=processed),
+    }
 
 
 async def test_worker_files_message_into_contact_and_conversation(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, worker: Any
 ) -> None:
     acme = await make_company("acme")
-    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
-    await accept(client, "inbound_lid.json", "secret-acme", "acme.example.com")
+    await accept(client)
+    await accept(client, "inbound_lid.json")
     await eventually(lambda: _processed(engine, acme.company.id, 2))
     assert await counts(engine, acme.company.id) == {
         "contacts": 1,
         "conversations": 1,
         "processed": 2,
     }
-    async with engine.connect() as conn:
-        contact = (
-            await conn.execute(
-                text(f"SELECT phone, name, lid FROM tenant_{acme.company.id}.contacts")
-            )
-        ).one()
-    assert tuple(contact) == ("5511999999999", "Maria Souza", "261254371377275")
+    [contact] = await reads.rows(engine, Contact, tenant=acme.company.id)
+    assert (contact.phone, contact.name, contact.lid) == (
+        "5511999999999",
+        "Maria Souza",
+        "261254371377275",
+    )
 
 
 async def _processed(engine: AsyncEngine, company_id: int, n: int) -> bool:
@@ -72,7 +59,7 @@ async def test_retried_job_never_duplicates_its_effects(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
     acme = await make_company("acme")
-    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
+    await accept(client)
     ctx = job_context(engine, settings)
     kwargs = {"company_id": acme.company.id, "message_id": 1, "correlation_id": "c"}
     first = await process_inbound(ctx, **kwargs)
@@ -92,7 +79,7 @@ async def test_concurrent_first_messages_of_a_contact_share_one_conversation(
 ) -> None:
     acme = await make_company("acme")
     for fixture in ("inbound_text.json", "inbound_extended_text.json", "inbound_list_reply.json"):
-        await accept(client, fixture, "secret-acme", "acme.example.com")
+        await accept(client, fixture)
     ctx = job_context(engine, settings)
     await asyncio.gather(
         *(
@@ -108,11 +95,16 @@ async def test_concurrent_first_messages_of_a_contact_share_one_conversation(
 
 
 async def test_exhausted_job_goes_to_dead_letters_and_is_not_swept_again(
-    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+    client: Any,
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    settings: Settings,
+    no_waiting: None,
 ) -> None:
     acme = await make_company("acme")
-    await accept(client, "inbound_text.json", "secret-acme", "acme.example.com")
+    await accept(client)
     # Break the tenant so filing fails: the job must end in the DLQ after its retries.
+    # SQL on purpose: no model can describe a table that has gone missing.
     async with engine.begin() as conn:
         await conn.execute(text(f"ALTER TABLE tenant_{acme.company.id}.contacts RENAME TO broken"))
     config = worker_settings.settings(settings)
@@ -123,24 +115,12 @@ async def test_exhausted_job_goes_to_dead_letters_and_is_not_swept_again(
     job.retries = 2
     job.retry_delay = 0
     await queue.update(job)
-    original_ladder = worker_settings.RETRY_LADDER
-    worker_settings.RETRY_LADDER = (0, 0, 0, 0, 0)
-    try:
-        async with running_worker(config):
-            dead = await eventually(lambda: _dead_letters(engine))
-    finally:
-        worker_settings.RETRY_LADDER = original_ladder
+    async with running_worker(config):
+        dead = await eventually(lambda: reads.rows(engine, DeadLetter))
     assert dead[0].function == "process_inbound"
     assert dead[0].attempts == 2
     assert "broken" in dead[0].error or "contacts" in dead[0].error
-    async with engine.connect() as conn:
-        status = await conn.scalar(text(f"SELECT status FROM tenant_{acme.company.id}.messages"))
-    assert status == "failed"
-
-
-async def _dead_letters(engine: AsyncEngine) -> list[Any]:
-    async with engine.connect() as conn:
-        return list(await conn.execute(text("SELECT function, attempts, error FROM dead_letters")))
+    assert await reads.value(engine, Message.status, tenant=acme.company.id) == "failed"
 
 
 async def test_each_new_contact_gets_its_own_conversation(
@@ -152,13 +132,11 @@ async def test_each_new_contact_gets_its_own_conversation(
     for i, phone in enumerate(phones, start=1):
         response = await post_webhook(client, text_body(f"m{i}", "oi", number=phone))
         assert response.status_code == 202
-        async with engine.connect() as conn:
-            # Replies share the table, so inbound ids are not 1, 2, 3...
-            message_id = await conn.scalar(
-                text(
-                    f"SELECT max(id) FROM tenant_{acme.company.id}.messages WHERE direction = 'inbound'"
-                )
-            )
+        # Replies share the table, so inbound ids are not 1, 2, 3...
+        inbound = Message.direction == "inbound"
+        message_id = max(
+            await reads.values(engine, Message.id, tenant=acme.company.id, where=inbound)
+        )
         filed = await process_inbound(
             job_context(engine, settings),
             company_id=acme.company.id,

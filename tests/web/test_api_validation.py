@@ -11,7 +11,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from tests.conftest import Cast, bearer
+from tests.support.api import bearer
+from tests.support.factories import Cast
 
 # Every constrained query parameter the API has; the walk must have refused a bad value of
 # each, so a parameter that loses its constraint in the document fails here too.

@@ -9,11 +9,9 @@ from typing import Any
 
 import jwt
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.settings import Settings
-from tests.conftest import Cast, bearer
-from tests.web.test_api_conversations import a_conversation
+from tests.support.api import bearer
+from tests.support.factories import Cast
 
 
 @dataclass(frozen=True)
@@ -46,9 +44,8 @@ IDS = [f"{e.method} {e.path}" for e in ENDPOINTS]
 
 
 @pytest.fixture
-async def world(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast) -> dict[str, Any]:
+async def world(client: Any, cast: Cast, conversation: int) -> dict[str, Any]:
     """Company A with a conversation and an API key; tokens for the whole cast."""
-    await a_conversation(client, engine, settings, cast)
     tokens = {
         "owner": await bearer(client, cast.owner, cast.password),
         "member": await bearer(client, cast.member, cast.password),
@@ -58,7 +55,12 @@ async def world(client: Any, engine: AsyncEngine, settings: Settings, cast: Cast
     key = await (
         await client.post("/api/keys", json={"name": "A's"}, headers=tokens["owner"])
     ).get_json()
-    return {"tokens": tokens, "key": key["id"], "conversation": 1, "a": cast.a.company.id}
+    return {
+        "tokens": tokens,
+        "key": key["id"],
+        "conversation": conversation,
+        "a": cast.a.company.id,
+    }
 
 
 def url(endpoint: Endpoint, world: dict[str, Any], company_id: int | None = None) -> str:

@@ -18,9 +18,9 @@ from domain.integrations.whaticket import (
     neutralise_mustache,
 )
 from domain.settings import Settings
-from tests.conftest import FIXTURES
 from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
+from tests.support.paths import FIXTURES
 
 
 @pytest.fixture

@@ -1,0 +1,87 @@
+"""O3: JSON log lines; correlation id from the webhook into the job; phones and secrets masked."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.observability.logging import get_logger, mask_value
+from tests.support.factories import MakeCompany
+from tests.support.waiting import eventually
+from tests.support.webhooks import fixture_bytes, post_webhook
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("phone", "5511999999999", "*********9999"),
+        ("number", "5511999999999@s.whatsapp.net", "*********9999"),
+        ("event", "from 5511999999999@s.whatsapp.net", "from *********9999@s.whatsapp.net"),
+        ("event", "call +5511988887777 now", "call +*********7777 now"),
+        ("event", "queued at 1764017836725", "queued at 1764017836725"),
+        ("webhook_secret", "abc", "***"),
+        ("Authorization", "Bearer xyz", "***"),
+        ("api_token", "t", "***"),
+    ],
+)
+def test_masks_phone_numbers_and_secrets(key: str, value: str, expected: str) -> None:
+    assert mask_value(key, value) == expected
+
+
+def test_masks_inside_nested_values() -> None:
+    assert mask_value("data", {"to": "5511999999999", "password": "p", "n": 1}) == {
+        "to": "*********9999",
+        "password": "***",
+        "n": 1,
+    }
+
+
+def json_lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+async def test_correlation_id_travels_from_webhook_to_job_and_phone_is_masked(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, worker: Any
+) -> None:
+    # Tee what the configured JSON handler writes (web and worker log through the root).
+    root = logging.getLogger()
+    buffer = io.StringIO()
+    tee = logging.StreamHandler(buffer)
+    tee.setFormatter(root.handlers[0].formatter)
+    root.addHandler(tee)
+    await make_company("acme")
+    body = fixture_bytes("inbound_text.json")
+    response = await post_webhook(client, body, **{"X-Correlation-ID": "abc-42"})
+    assert response.status_code == 202
+    seen: list[dict[str, Any]] = []
+
+    async def job_logged() -> bool:
+        seen[:] = json_lines(buffer.getvalue())
+        return any(line.get("event") == "inbound_processed" for line in seen)
+
+    try:
+        await eventually(job_logged)
+    finally:
+        root.removeHandler(tee)
+    request = next(line for line in seen if line.get("event") == "request")
+    filed = next(line for line in seen if line.get("event") == "inbound_processed")
+    assert request["correlation_id"] == filed["correlation_id"] == "abc-42"
+    assert request["status"] == 202 and request["method"] == "POST"
+    assert filed["company_id"] == request["company_id"]
+    assert all("5511999999999" not in json.dumps(line) for line in seen)
+
+
+def test_log_lines_are_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from domain.observability.logging import configure_logging
+
+    configure_logging("INFO", json=True)
+    get_logger("t").info("hello", phone="5511999999999", secret="s")
+    [line] = json_lines(capsys.readouterr().out)
+    assert line["event"] == "hello" and line["level"] == "info"
+    assert line["phone"] == "*********9999" and line["secret"] == "***"
+    assert "timestamp" in line

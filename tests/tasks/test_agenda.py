@@ -1,0 +1,55 @@
+"""The scheduler's cron job (tasks/agenda.py): due reminders go out through Whaticket, once."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.agenda.models import Reminder
+from domain.conversations.models import Message
+from domain.settings import Settings
+from tests.support.agenda import PHONE, Clinic
+from tests.support.clock import on_the_hour
+from tests.support.factories import MakeCompany, change, configure, whaticket_at
+from tests.support.waiting import eventually
+
+
+async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    settings: Settings,
+    worker: Any,
+    whaticket: Any,
+) -> None:
+    """The scheduler's job, with a real SAQ worker delivering to the fake Whaticket."""
+    from domain import queues
+    from tasks.agenda import dispatch_reminders
+
+    acme = (await make_company("acme")).company.id
+    await configure(engine, acme, agenda={"local": True}, whaticket=whaticket_at(whaticket))
+    clinic = Clinic(engine, settings, acme)
+    await clinic.book(on_the_hour())
+    await change(engine, Reminder, Reminder.kind == "24h", due_at=func.now())
+    ctx = clinic.ctx
+    ctx["router"] = queues.QueueRouter(
+        ctx["redis"],
+        settings.redis_namespace,
+        ctx["inbound_queue"],
+        None,  # type: ignore[arg-type]
+    )
+    assert await dispatch_reminders(ctx) == {"sent": 1, "unqueued": 0}
+    assert await dispatch_reminders(ctx) == {"unqueued": 0}
+    await eventually(lambda: _sent(whaticket))
+    [payload] = whaticket.sent
+    assert payload["number"] == PHONE and "Lembrete do seu horário" in payload["body"]
+    [delivered] = await eventually(lambda: clinic.rows(Message, where=Message.status == "sent"))
+    assert delivered.status == "sent"
+    await asyncio.sleep(0.5)  # a second send would have arrived by now
+    assert len(whaticket.sent) == 1
+
+
+async def _sent(fake: Any) -> bool:
+    return bool(fake.sent)
