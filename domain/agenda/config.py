@@ -5,7 +5,6 @@ company), else none."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from domain.agenda.calendars import CalcomCalendar, Calendar, LocalCalendar
 from domain.agenda.opening_hours import OpeningHours
@@ -13,7 +12,7 @@ from domain.agenda.reminders import ReminderPolicy, policy_for
 from domain.integrations.calcom import CalcomClient, CalcomConfig
 from domain.settings import Settings
 from domain.tenancy.company_settings import picker
-from domain.tenancy.directory import DEMO_SLUG
+from domain.tenancy.directory import DEMO_SLUG, CompanyProfile
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class Agenda:
     calendar: Calendar
 
 
-def calcom_config(company: Any, settings: Settings) -> CalcomConfig:
+def calcom_config(company: CompanyProfile, settings: Settings) -> CalcomConfig:
     """The company's Cal.com settings over the CAL_* defaults (demo company only)."""
     pick = picker(company, "cal")
     event_type = pick("event_type_id", settings.cal_event_type_id)
@@ -40,7 +39,9 @@ def calcom_config(company: Any, settings: Settings) -> CalcomConfig:
     )
 
 
-def agenda_for(company: Any, settings: Settings, calcom: CalcomClient | None) -> Agenda | None:
+def agenda_for(
+    company: CompanyProfile, settings: Settings, calcom: CalcomClient | None
+) -> Agenda | None:
     """The company's agenda, or None when it has neither Cal.com nor the local calendar."""
     own = (company.settings or {}).get("agenda") or {}
     cal = calcom_config(company, settings)

@@ -22,6 +22,7 @@ from domain.integrations.calcom import CalcomClient
 from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.metrics import APPOINTMENTS, metrics
 from domain.settings import Settings
+from domain.tenancy.directory import CompanyProfile
 
 # The quick filter "não confirmados": still waiting for the customer's confirmation.
 UNCONFIRMED = "unconfirmed"
@@ -63,7 +64,7 @@ async def book(
     redis: Redis,
     calcom: CalcomClient,
     settings: Settings,
-    company: Any,
+    company: CompanyProfile,
     start: datetime,
     phone: str,
     name: str,

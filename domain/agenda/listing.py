@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.agenda import attendance, store
 from domain.db import bind_tenant
 from domain.errors import InvalidField
+from domain.tenancy.directory import CompanyProfile
 
 # STATUSES of models.py, and the quick filter of the Agenda tab (a test keeps them in step).
 StatusFilter = Literal[
@@ -72,7 +73,7 @@ class Listing:
 
 async def list_appointments(
     conn: AsyncConnection,
-    company: Any,
+    company: CompanyProfile,
     now: datetime,
     *,
     first: date | None = None,

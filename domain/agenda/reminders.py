@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.agenda.models import Reminder
 from domain.errors import Conflict
 from domain.settings import Settings
+from domain.tenancy.directory import CompanyProfile
 
 _reminders = cast(Table, Reminder.__table__)
 
@@ -47,7 +48,7 @@ def parse_offsets(value: Any) -> tuple[int, ...]:
     return tuple(sorted((m for m in minutes if m > 0), reverse=True))
 
 
-def policy_for(company: Any, settings: Settings) -> ReminderPolicy:
+def policy_for(company: CompanyProfile, settings: Settings) -> ReminderPolicy:
     """The company's agenda settings (`reminders`, `no_show_grace_minutes`) over the defaults."""
     own = (company.settings or {}).get("agenda") or {}
     offsets = own.get("reminders")

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.tenancy.directory import CompanyProfile
+
 WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
 
 
@@ -15,7 +17,7 @@ def when_text(start: datetime, zone: ZoneInfo) -> str:
     return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m} às {local:%H:%M}"
 
 
-def reminder_text(appointment: Any, company: Any, now: datetime) -> str:
+def reminder_text(appointment: Any, company: CompanyProfile, now: datetime) -> str:
     zone = ZoneInfo(company.timezone)
     start = appointment.start_at.astimezone(zone)
     days = (start.date() - now.astimezone(zone).date()).days
@@ -35,7 +37,7 @@ def reminder_text(appointment: Any, company: Any, now: datetime) -> str:
     )
 
 
-def no_show_text(appointment: Any, company: Any) -> str:
+def no_show_text(appointment: Any, company: CompanyProfile) -> str:
     zone = ZoneInfo(company.timezone)
     first = (appointment.name or "").split()[:1]
     greeting = f"Olá, {first[0]}." if first else "Olá."

@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.billing import alerts, usage
 from domain.billing.quotas import Limits, period
 from domain.billing.reports import Report
+from domain.tenancy.directory import CompanyProfile
 
 Period = Literal["week", "month"]
 PERIOD_DAYS: dict[str, int] = {"week": 7, "month": 30}
 
 
-def company_today(company: Any, now: datetime) -> date:
+def company_today(company: CompanyProfile, now: datetime) -> date:
     """The date at `now` where the company (a CompanyProfile) is."""
     return now.astimezone(ZoneInfo(company.timezone)).date()
 
@@ -50,7 +51,7 @@ async def last_days(
 
 
 async def usage_report(
-    conn: AsyncConnection, company: Any, today: date, days: int, prices: usage.Prices
+    conn: AsyncConnection, company: CompanyProfile, today: date, days: int, prices: usage.Prices
 ) -> Report:
     """The last `days` days of a company (a CompanyProfile) for a CSV or PDF report."""
     series = await last_days(conn, company.id, today, days)
@@ -58,7 +59,7 @@ async def usage_report(
 
 
 async def usage_summary(
-    conn: AsyncConnection, company: Any, prices: usage.Prices, now: datetime
+    conn: AsyncConnection, company: CompanyProfile, prices: usage.Prices, now: datetime
 ) -> dict[str, Any]:
     """The API's summary of a company (a CompanyProfile) on its today."""
     today = company_today(company, now)
@@ -67,7 +68,11 @@ async def usage_summary(
 
 
 async def usage_history(
-    conn: AsyncConnection, company: Any, wanted: Period, prices: usage.Prices, now: datetime
+    conn: AsyncConnection,
+    company: CompanyProfile,
+    wanted: Period,
+    prices: usage.Prices,
+    now: datetime,
 ) -> dict[str, Any]:
     """The API's daily series of the last week or month through the company's today."""
     days = await last_days(conn, company.id, company_today(company, now), PERIOD_DAYS[wanted])
@@ -79,7 +84,11 @@ async def usage_history(
 
 
 async def period_report(
-    conn: AsyncConnection, company: Any, wanted: Period, prices: usage.Prices, now: datetime
+    conn: AsyncConnection,
+    company: CompanyProfile,
+    wanted: Period,
+    prices: usage.Prices,
+    now: datetime,
 ) -> Report:
     """The report of the last week or month through the company's today."""
     return await usage_report(

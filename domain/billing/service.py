@@ -24,7 +24,7 @@ from domain.integrations.mercadopago import (
 )
 from domain.settings import Settings
 from domain.tenancy.company_settings import picker
-from domain.tenancy.directory import CompanyDirectory
+from domain.tenancy.directory import CompanyDirectory, CompanyProfile
 from domain.tenancy.models import Subscription
 from domain.webhooks.signatures import verify_signature
 
@@ -56,7 +56,9 @@ class BillingSecrets:
     manual: str | None  # the company's webhook secret
 
 
-def billing_secrets(company: Any, webhook_secret: str | None, settings: Settings) -> BillingSecrets:
+def billing_secrets(
+    company: CompanyProfile, webhook_secret: str | None, settings: Settings
+) -> BillingSecrets:
     pick = picker(company, "billing")
     token = pick("mercadopago_access_token", settings.mercadopago_access_token)
     base = pick("mercadopago_api_base_url", settings.mercadopago_api_base_url)

@@ -18,6 +18,7 @@ from domain.errors import InvalidInput
 from domain.secretary.config import whaticket_config
 from domain.secretary.memory import Memory, Turn
 from domain.settings import Settings
+from domain.tenancy.directory import CompanyProfile
 from domain.webhooks.payloads import InboundMessage, parse_webhook
 
 
@@ -71,7 +72,7 @@ async def reply_as_operator(
     redis: Redis,
     router: queues.QueueRouter,
     settings: Settings,
-    company: Any,
+    company: CompanyProfile,
     conversation_id: int,
     text: str,
     actor: str,

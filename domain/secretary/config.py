@@ -3,15 +3,14 @@ and the environment's apply only to the demo company (P5, issue 3 item 1)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain.integrations.gemini import GeminiConfig
 from domain.integrations.whaticket import WhaticketConfig
 from domain.settings import Settings
 from domain.tenancy.company_settings import picker
+from domain.tenancy.directory import CompanyProfile
 
 
-def whaticket_config(company: Any, settings: Settings) -> WhaticketConfig:
+def whaticket_config(company: CompanyProfile, settings: Settings) -> WhaticketConfig:
     pick = picker(company, "whaticket")
     return WhaticketConfig(
         base_url=pick("base_url", settings.whaticket_base_url) or "",
@@ -21,7 +20,7 @@ def whaticket_config(company: Any, settings: Settings) -> WhaticketConfig:
     )
 
 
-def gemini_config(company: Any, settings: Settings) -> GeminiConfig:
+def gemini_config(company: CompanyProfile, settings: Settings) -> GeminiConfig:
     pick = picker(company, "gemini")
     own_model = ((company.settings or {}).get("gemini") or {}).get("model")
     return GeminiConfig(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from domain.tenancy.directory import DEMO_SLUG
+from domain.tenancy.directory import DEMO_SLUG, CompanyProfile
 
 
-def picker(company: Any, section: str) -> Callable[[str, Any], Any]:
+def picker(company: CompanyProfile, section: str) -> Callable[[str, Any], Any]:
     """`pick(key, env_default)`: the company's value in `section`, else (demo company only)
     the environment's default, unwrapping secrets."""
     own = (company.settings or {}).get(section) or {}
