@@ -16,6 +16,7 @@ from quart_schema.validation import QuerystringValidationError, RequestSchemaVal
 from werkzeug.exceptions import BadRequest
 
 from domain.errors import DomainError, InvalidField, InvalidInput
+from web.validation import refused_field
 
 
 def install(bp: Blueprint) -> None:
@@ -28,14 +29,13 @@ def install(bp: Blueprint) -> None:
 
 async def _refused(error: RequestSchemaValidationError) -> Any:
     problem = error.validation_error
-    first = problem.errors()[0] if isinstance(problem, ValidationError) else None
+    field, first = refused_field(problem) if isinstance(problem, ValidationError) else ("", None)
     query = isinstance(error, QuerystringValidationError)
-    if not query and (first is None or not first["loc"]):
+    if not query and not field:
         # The whole body was refused: not JSON, not an object, or the wrong content type.
         return await _answer(_not_an_object())
     if first is None:
         return await _answer(InvalidField(f"invalid query string: {problem}"))
-    field = ".".join(str(part) for part in first["loc"])
     return await _answer(InvalidField(f"{field}: {first['msg']}", field=field))
 
 
