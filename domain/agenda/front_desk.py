@@ -96,20 +96,19 @@ def calendar_refusal(error: CalcomError) -> DomainError:
 
 
 async def remind_now(
-    engine: AsyncEngine,
+    db: TenantDatabase,
     companies: Any,
     settings: Settings,
     router: queues.QueueRouter,
-    company_id: int,
     appointment_id: int,
     correlation_id: str,
 ) -> Reminded:
     """ "Enviar lembrete agora" (G5): written by the same dispatcher as the scheduled
     reminders and, once committed, queued for delivery at once. Conflict when it is not
     sendable now."""
-    async with engine.begin() as conn:
+    async with db.transaction() as conn:
         appointment, done = await dispatcher.send_now(
-            conn, companies, settings, company_id, appointment_id
+            conn, companies, settings, db.company_id, appointment_id
         )
     done.count()
     unqueued = await queues.enqueue_deliveries(

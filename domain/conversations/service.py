@@ -9,11 +9,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
 from domain.conversations import contacts, handoffs, messages, store
-from domain.db import tenant_engine
+from domain.db import TenantDatabase
 from domain.errors import InvalidInput
 from domain.secretary.config import whaticket_config
 from domain.secretary.memory import Memory, Turn
@@ -68,7 +68,7 @@ def _lid_of(payload: Any) -> str | None:
 
 
 async def reply_as_operator(
-    engine: AsyncEngine,
+    db: TenantDatabase,
     redis: Redis,
     router: queues.QueueRouter,
     settings: Settings,
@@ -82,7 +82,7 @@ async def reply_as_operator(
     message stored (in the outbox while Whaticket is not configured) and, once committed,
     queued for delivery and remembered as the conversation's latest turn."""
     deliverable = whaticket_config(company, settings).configured
-    async with tenant_engine(engine, company.id).begin() as conn:
+    async with db.transaction() as conn:
         message_id, phone = await handoffs.operator_reply(
             conn, conversation_id, text, actor, deliverable, correlation_id
         )

@@ -11,13 +11,13 @@ from typing import Any, cast
 
 from redis.asyncio import Redis
 from sqlalchemy import Table, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain import queues
 from domain.conversations import messages
 from domain.conversations.models import Contact, Conversation, Message
-from domain.db import tenant_engine
+from domain.db import TenantDatabase
 from domain.secretary.memory import Memory
 from domain.settings import Settings
 
@@ -35,12 +35,10 @@ def is_simulated(phone: str) -> bool:
     return phone.startswith(PREFIX)
 
 
-async def simulate_inbound(
-    engine: AsyncEngine, company_id: int, user_id: int, text: str, correlation_id: str
-) -> int:
-    """Store a simulated customer message exactly as the webhook stores a real one; the
-    caller enqueues it like any other."""
-    async with tenant_engine(engine, company_id).begin() as conn:
+async def simulate_inbound(db: TenantDatabase, user_id: int, text: str, correlation_id: str) -> int:
+    """Store (and commit) a simulated customer message exactly as the webhook stores a real
+    one; the caller enqueues it like any other."""
+    async with db.transaction() as conn:
         message_id = await messages.insert_inbound(
             conn,
             external_id=f"sim-{uuid.uuid4().hex}",
@@ -99,28 +97,26 @@ async def restart(conn: AsyncConnection, user_id: int) -> None:
 
 
 async def send_as_customer(
-    engine: AsyncEngine,
+    db: TenantDatabase,
     router: queues.QueueRouter,
     settings: Settings,
-    company_id: int,
     user_id: int,
     text: str,
     correlation_id: str,
 ) -> None:
-    """The operator's message, stored as a customer's and queued for the real pipeline."""
-    message_id = await simulate_inbound(engine, company_id, user_id, text, correlation_id)
-    queue = await router.queue_for(company_id)
+    """The operator's message, stored as a customer's and, once committed, queued for the
+    real pipeline."""
+    message_id = await simulate_inbound(db, user_id, text, correlation_id)
+    queue = await router.queue_for(db.company_id)
     await queues.enqueue_inbound(
-        queue, settings.redis_namespace, company_id, message_id, correlation_id
+        queue, settings.redis_namespace, db.company_id, message_id, correlation_id
     )
 
 
-async def start_over(
-    engine: AsyncEngine, redis: Redis, settings: Settings, company_id: int, user_id: int
-) -> None:
-    """A new simulated conversation: the current one closed and its short-term memory gone,
-    so the secretary greets the operator as a new customer."""
-    async with tenant_engine(engine, company_id).begin() as conn:
+async def start_over(db: TenantDatabase, redis: Redis, settings: Settings, user_id: int) -> None:
+    """A new simulated conversation: the current one closed (committed) and its short-term
+    memory gone, so the secretary greets the operator as a new customer."""
+    async with db.transaction() as conn:
         await restart(conn, user_id)
     memory = Memory(redis, settings.redis_namespace, settings.memory_turns, 60)
-    await memory.forget(company_id, simulator_phone(user_id))
+    await memory.forget(db.company_id, simulator_phone(user_id))

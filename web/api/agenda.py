@@ -9,6 +9,7 @@ from quart_schema import validate_querystring
 
 from domain.agenda import front_desk
 from domain.agenda.listing import list_appointments
+from domain.db import TenantDatabase
 from web.api.auth import acting_company, acting_profile, authenticated
 from web.api.schemas import AppointmentsQuery, CompanyQuery
 from web.services import services
@@ -44,11 +45,10 @@ async def remind(appointment_id: int, query_args: CompanyQuery) -> tuple[Respons
     company_id = await acting_company(query_args.company_id)
     svc = services()
     reminded = await front_desk.remind_now(
-        svc.engine,
+        TenantDatabase(svc.engine, company_id),
         svc.directory,
         svc.settings,
         svc.router,
-        company_id,
         appointment_id,
         g.correlation_id,
     )

@@ -14,7 +14,7 @@ from quart_schema import hide
 from domain.agenda import attendance, front_desk, store
 from domain.agenda.models import STATUSES
 from domain.agenda.wording import when_text
-from domain.db import bind_tenant
+from domain.db import TenantDatabase, bind_tenant
 from domain.errors import DomainError, InvalidField
 from web.panel.access import actor, company
 from web.panel.layout import is_htmx, render_panel
@@ -90,11 +90,10 @@ async def remind_now(appointment_id: int) -> Any:
     svc = services()
     try:
         reminded = await front_desk.remind_now(
-            svc.engine,
+            TenantDatabase(svc.engine, profile.id),
             svc.directory,
             svc.settings,
             svc.router,
-            profile.id,
             appointment_id,
             g.correlation_id,
         )

@@ -8,7 +8,7 @@ from quart import Blueprint, Response, g, redirect, render_template, request
 from quart_schema import hide
 
 from domain.conversations import handoffs, service, store
-from domain.db import bind_tenant
+from domain.db import TenantDatabase, bind_tenant
 from domain.errors import NotFound
 from web.panel.access import actor, company, company_id, written_text
 from web.panel.layout import is_htmx, render_panel
@@ -65,12 +65,13 @@ async def give_back(conversation_id: int) -> Any:
 async def reply(conversation_id: int) -> Any:
     text = await written_text(4000, code="reply_text")
     svc = services()
+    profile = await company()
     await service.reply_as_operator(
-        svc.engine,
+        TenantDatabase(svc.engine, profile.id),
         svc.redis,
         svc.router,
         svc.settings,
-        await company(),
+        profile,
         conversation_id,
         text,
         actor(),

@@ -9,7 +9,7 @@ from quart import Blueprint, Response, g, render_template, request
 from quart_schema import hide
 
 from domain.conversations import simulator, store
-from domain.db import bind_tenant
+from domain.db import TenantDatabase, bind_tenant
 from web.panel.access import company_id, written_text
 from web.panel.layout import is_htmx, render_panel
 from web.panel.sessions import panel_login_required
@@ -32,10 +32,9 @@ async def send() -> Any:
     text = await written_text(2000, code="simulator_text")
     svc = services()
     await simulator.send_as_customer(
-        svc.engine,
+        TenantDatabase(svc.engine, company_id()),
         svc.router,
         svc.settings,
-        company_id(),
         g.principal.user_id,
         text,
         g.correlation_id,
@@ -49,7 +48,7 @@ async def send() -> Any:
 async def restart() -> Any:
     svc = services()
     await simulator.start_over(
-        svc.engine, svc.redis, svc.settings, company_id(), g.principal.user_id
+        TenantDatabase(svc.engine, company_id()), svc.redis, svc.settings, g.principal.user_id
     )
     return await _page(part=True)
 
