@@ -17,6 +17,7 @@ from domain.settings import Settings
 from web import api, hooks, openapi, panel
 from web.errors import register_error_handlers
 from web.services import Services
+from web.validation import refuse_nul
 
 log = get_logger("web.access")
 CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         )
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(correlation_id=g.correlation_id)
+        await refuse_nul()  # after the ids are bound: the refusal is logged with them
 
     @app.after_request
     async def log_request(response: Response) -> Response:

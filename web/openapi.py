@@ -145,7 +145,11 @@ class DocumentedProvider(OpenAPIProvider):
         _no_nul([parameters, definitions])
         for parameter in parameters:
             if not parameter.get("required"):  # schemas.Query: an empty value is no value
-                parameter["schema"] = {"anyOf": [parameter["schema"], {"const": ""}]}
+                schema = parameter["schema"]
+                if "anyOf" in schema:
+                    parameter["schema"] = {**schema, "anyOf": [*schema["anyOf"], {"const": ""}]}
+                else:
+                    parameter["schema"] = {"anyOf": [schema, {"const": ""}]}
         return parameters, definitions
 
     def build_request_body(self, model: Any, source: Any) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -19,6 +19,21 @@ def refused_field(error: ValidationError) -> tuple[str, Any]:
     return ".".join(str(part) for part in first["loc"]), first
 
 
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_nul() -> None:
+    """PostgreSQL cannot hold U+0000 in any text: a query argument or form field carrying one
+    is refused (422 naming it) before any handler sees it. Runs before every request."""
+    fields = list(request.args.items(multi=True))
+    if request.mimetype in FORMS:
+        fields += list((await request.form).items(multi=True))
+    for name, value in fields:
+        if "\x00" in name or "\x00" in value:
+            where = name.replace("\x00", "") or "?"
+            raise InvalidField(f"{where} must not contain U+0000", field=where)
+
+
 async def read_body(limit: int) -> bytes:
     """The raw body (signatures are over the exact bytes), refused past `limit` bytes even
     when the sender lies about (or omits) Content-Length."""

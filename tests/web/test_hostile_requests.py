@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.api import bearer
 from tests.support.factories import Cast
-from tests.support.panel import csrf, log_in
+from tests.support.panel import csrf, log_in, logged_in
 
 
 @pytest.mark.parametrize("name", ["a" * 5000, "a/" * 200 + "b" * 300, "%00", "x%00.js", "é" * 300])
@@ -74,3 +74,20 @@ async def test_nul_in_api_input_is_refused_by_name(client: Any, cast: Cast) -> N
     headers = await bearer(client, cast.owner, cast.password)
     listed = await client.get("/api/agenda/appointments?client=%00", headers=headers)
     assert (listed.status_code, (await listed.get_json())["field"]) == (422, "client")
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/painel/simulador/mensagem", {"text": "oi\x00"}),
+        ("/painel/agenda", {"name": "A\x00", "phone": "11999999999", "start": "2030-01-01T10:00"}),
+        ("/painel/configuracoes", {"secretary_name": "A\x00"}),
+    ],
+)
+async def test_nul_in_a_panel_form_is_refused_by_name(
+    client: Any, cast: Cast, path: str, form: dict[str, str]
+) -> None:
+    headers = await logged_in(client, cast.owner, cast.password, "/painel/conversas")
+    response = await client.post(path, form=form, headers=headers)
+    assert response.status_code == 422
+    assert "Confira o campo" in await response.get_data(as_text=True)

@@ -32,11 +32,9 @@ def install(bp: Blueprint) -> None:
 
 
 async def refuse_nul() -> None:
-    """PostgreSQL cannot hold U+0000 in any text: a query argument or a JSON body string
-    carrying one is refused (422 naming it) before a handler passes it to a query."""
-    for name, value in request.args.items(multi=True):
-        if "\x00" in value or "\x00" in name:
-            raise InvalidField(f"{name} must not contain U+0000", field=name)
+    """PostgreSQL cannot hold U+0000 in any text: a JSON body string carrying one is refused
+    (422 naming it) before a handler passes it to a query (query arguments and form fields:
+    web/validation.refuse_nul, for every request)."""
     if request.is_json and b"\\u0000" in await request.get_data():
         try:
             body = orjson.loads(await request.get_data())
