@@ -215,13 +215,16 @@ NO_NUL = "^[^\\u0000]*$"
 
 
 def _no_nul(schema: Any) -> None:
-    """Say so on every string of an input's schema that has no pattern of its own."""
+    """Say so on every string of an input's schema."""
     if isinstance(schema, list):
         for item in schema:
             _no_nul(item)
     elif isinstance(schema, dict):
-        if schema.get("type") == "string" and not {"pattern", "enum", "const"} & set(schema):
-            schema["pattern"] = NO_NUL
+        if schema.get("type") == "string" and not {"enum", "const"} & set(schema):
+            if "pattern" not in schema:
+                schema["pattern"] = NO_NUL
+            elif schema["pattern"] != NO_NUL:  # one pattern a schema: the other in allOf
+                schema["allOf"] = [*schema.get("allOf", []), {"pattern": NO_NUL}]
         for value in schema.values():
             _no_nul(value)
 
