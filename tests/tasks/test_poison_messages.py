@@ -17,9 +17,10 @@ from domain.settings import Settings
 from tasks import worker as worker_settings
 from tasks.messages import Unanswerable, process_inbound
 from tests.fakes.whaticket import FakeWhaticket
-from tests.support import reads
+from tests.support import factories, reads
 from tests.support.chat import delivered
 from tests.support.jobs import job_context, running_worker
+from tests.support.panel import log_in
 from tests.support.waiting import eventually
 from tests.support.webhooks import accept
 
@@ -64,6 +65,11 @@ async def test_a_poison_message_is_dead_lettered_at_once_and_its_customer_handed
     assert sent["number"] == "5511999999999" and "pessoa da equipe da Acme" in sent["body"]
     [audit] = await reads.rows(engine, AuditLog, tenant=acme)
     assert audit.after["trigger"] == "processing_failed"
+    # The operator reads why in the Filas tab, and sees the conversation with a person.
+    await factories.user(engine, "ops@acme.example.com", roles={acme: "company_admin"})
+    await log_in(client, "ops@acme.example.com", factories.PASSWORD)
+    page = await (await client.get("/painel/filas")).get_data(as_text=True)
+    assert "CheckViolationError" in page and "handed to a person" in page
 
 
 async def test_replaying_the_dead_letter_does_not_answer_twice(
