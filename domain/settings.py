@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Failed logins allowed per e-mail per window (5x that per client address).
     login_max_failures: int = Field(default=10, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
+    # An access token's user (active, still holding its role) is re-checked in the database
+    # at most this often per process: deactivation or removal takes effect within it.
+    auth_recheck_seconds: float = Field(default=5.0, ge=0, le=60)
 
     # Worker
     # Jobs a worker runs at once. A reply mostly waits on Gemini and Whaticket, so many run

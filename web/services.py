@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain import queues
 from domain.auth.principal import Principal
 from domain.auth.service import login
+from domain.auth.standing import Standing
 from domain.auth.throttle import LoginThrottle
 from domain.db import create_engine, public_session
 from domain.integrations.calcom import CalcomClient
@@ -39,6 +40,7 @@ class Services:
     router: queues.QueueRouter
     http: httpx.AsyncClient  # outgoing calls made while answering a request (Mercado Pago)
     calcom: CalcomClient  # bookings made from the panel; remembers probed API versions
+    standing: Standing  # access tokens' users, re-checked every few seconds
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -76,6 +78,7 @@ class Services:
             router,
             http,
             calcom,
+            Standing(engine, settings.auth_recheck_seconds),
         )
 
     async def close(self) -> None:

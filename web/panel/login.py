@@ -46,14 +46,14 @@ async def login_submit() -> Any:
             "login.html", next=_next(form), email=email, error=message, companies=choices
         )
         return page, 200 if choices else error.status
-    start_session(principal)
+    await start_session(principal)
     return redirect(_next(form))
 
 
 @bp.post("/logout")
 @hide
 async def logout() -> Any:
-    end_session()
+    await end_session()
     return redirect("/painel/login")
 
 
@@ -73,7 +73,8 @@ async def switch_company() -> Any:
     if not wanted.isdigit():
         raise InvalidInput("choose a company", code="company_required")
     async with public_session(services().engine) as session:
-        start_session(await service.act_in(session, g.principal, int(wanted)))
+        principal = await service.act_in(session, g.principal, int(wanted))
+    await start_session(principal, same_session=True)
     return redirect(_back())
 
 

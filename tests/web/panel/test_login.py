@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.support.factories import Cast, join, leave
+from tests.support.factories import Cast, deactivate, join, leave
 from tests.support.panel import csrf, log_in
 
 
@@ -76,6 +76,45 @@ async def test_a_removed_member_is_logged_out_at_once(
     assert (await client.get("/painel/conversas")).status_code == 200
     await leave(engine, cast.member, cast.a.company.id)
     assert (await client.get("/painel/conversas")).status_code == 302
+
+
+async def test_a_deactivated_user_is_logged_out_at_once(
+    client: Any, cast: Cast, engine: AsyncEngine
+) -> None:
+    await log_in(client, cast.owner, cast.password)
+    assert (await client.get("/painel/conversas")).status_code == 200
+    await deactivate(engine, cast.owner)
+    assert (await client.get("/painel/conversas")).status_code == 302
+
+
+def session_cookie(response: Any) -> str:
+    """The `Cookie` header that replays the session cookie a response set."""
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith("sv_session="), set_cookie
+    return set_cookie.split(";", 1)[0]
+
+
+async def test_a_session_cookie_replayed_after_logout_is_refused(
+    app: Any, client: Any, cast: Cast
+) -> None:
+    stolen = session_cookie(await log_in(client, cast.owner, cast.password))
+    elsewhere = app.test_client()  # another browser, holding a copy of the cookie
+    replayed = await elsewhere.get("/painel/conversas", headers={"Cookie": stolen})
+    assert replayed.status_code == 200  # the copy works while the session lasts
+    token = await csrf(client, "/painel/conversas")
+    assert (await client.post("/painel/logout", form={"csrf_token": token})).status_code == 302
+    after = await elsewhere.get("/painel/conversas", headers={"Cookie": stolen})
+    assert after.status_code == 302 and after.headers["Location"].startswith("/painel/login")
+
+
+async def test_logging_in_again_ends_the_browser_s_earlier_session(
+    app: Any, client: Any, cast: Cast
+) -> None:
+    first = session_cookie(await log_in(client, cast.owner, cast.password))
+    await log_in(client, cast.member, cast.password)  # someone else, same browser
+    elsewhere = app.test_client()
+    replayed = await elsewhere.get("/painel/conversas", headers={"Cookie": first})
+    assert replayed.status_code == 302
 
 
 async def test_next_never_leaves_the_site(client: Any, cast: Cast) -> None:
