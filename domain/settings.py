@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     # at most this often per process: deactivation or removal takes effect within it.
     auth_recheck_seconds: float = Field(default=5.0, ge=0, le=60)
 
+    # Outgoing calls to URLs a company sets (Whaticket, Cal.com, alert URL) may reach
+    # loopback and private networks only when this is true; unset means true in development
+    # and test (local fakes) and false in production. Cloud metadata is refused always.
+    allow_private_targets: bool | None = None
+
     # Worker
     # Jobs a worker runs at once. A reply mostly waits on Gemini and Whaticket, so many run
     # side by side in one process; CPU, not this number, should be the limit.
@@ -182,6 +187,13 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @property
+    def private_targets_allowed(self) -> bool:
+        """Whether company URLs may point at loopback or private networks (see above)."""
+        if self.allow_private_targets is not None:
+            return self.allow_private_targets
+        return self.env != "production"
 
     @property
     def signing_key(self) -> str:

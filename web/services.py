@@ -19,6 +19,8 @@ from domain.auth.throttle import LoginThrottle
 from domain.db import create_engine, public_session
 from domain.integrations.calcom import CalcomClient
 from domain.observability.metrics import MetricsFlusher
+from domain.security.targets import TargetPolicy
+from domain.security.transport import guarded_client
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 
@@ -65,7 +67,7 @@ class Services:
 
         router = queues.QueueRouter(redis, ns, queue, open_queue)
         directory = CompanyDirectory(engine)
-        http = httpx.AsyncClient(timeout=10.0)
+        http = guarded_client(TargetPolicy(settings.private_targets_allowed), timeout=10.0)
         calcom = CalcomClient(http)
         return cls(
             settings,
