@@ -80,15 +80,23 @@ async def switch_company() -> Any:
 
 def _back() -> str:
     """The panel page the switch came from (only a path of ours)."""
-    referrer = urlsplit(request.headers.get("Referer", ""))
-    path = referrer.path if referrer.path.startswith("/painel/") else TABS[0].path
-    return path if not path.startswith("//") else TABS[0].path
+    path = urlsplit(request.headers.get("Referer", "")).path
+    return path if path.startswith("/painel/") and local_path(path) else TABS[0].path
 
 
 def _next(form: Any = None) -> str:
     """Where to go after logging in: only a path of ours, never another site."""
-    wanted = (form or request.args).get("next") or "/painel"
-    return wanted if wanted.startswith("/") and not wanted.startswith("//") else "/painel"
+    wanted = (form or request.args).get("next") or ""
+    return wanted if local_path(wanted) else "/painel"
+
+
+def local_path(target: str) -> bool:
+    """Whether a redirect to `target` stays on this site. Browsers read `//x`, `/\\x` and
+    `\\x` as another host, and drop tabs and newlines first (`/<TAB>/x` is `//x`), so only a
+    plain absolute path of printable ASCII passes (our own `next` values are URL-quoted)."""
+    if not target.startswith("/") or target.startswith("//") or len(target) > 2000:
+        return False
+    return all("!" <= c <= "~" and c != "\\" for c in target)
 
 
 async def _companies(email: str) -> list[tuple[int, str]]:

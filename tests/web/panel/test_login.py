@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -117,9 +118,33 @@ async def test_logging_in_again_ends_the_browser_s_earlier_session(
     assert replayed.status_code == 302
 
 
-async def test_next_never_leaves_the_site(client: Any, cast: Cast) -> None:
-    response = await log_in(client, cast.owner, cast.password, next="//evil.example.com/x")
-    assert response.headers["Location"] == "/painel"
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example.com/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "\\/evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/painel\r\nSet-Cookie: sv_session=x",
+        "https://evil.example/painel",
+        "javascript:alert(document.cookie)",
+        "evil.example",
+        "/painel/\u3002evil",
+    ],
+)
+async def test_next_never_leaves_the_site(client: Any, cast: Cast, target: str) -> None:
+    response = await log_in(client, cast.owner, cast.password, next=target)
+    assert response.status_code == 302 and response.headers["Location"] == "/painel"
+
+
+async def test_next_comes_back_to_the_page_asked_for(client: Any, cast: Cast) -> None:
+    asked = "/painel/agenda?de=2026-03-01&cliente=Jo%C3%A3o"
+    response = await log_in(client, cast.owner, cast.password, next=asked)
+    assert response.headers["Location"] == asked
+    form = await (await client.get(f"/painel/login?next={quote(asked)}")).get_data(as_text=True)
+    assert 'name="next" value="/painel/agenda?de=2026-03-01&amp;cliente=Jo%C3%A3o"' in form
 
 
 @pytest.mark.filterwarnings("ignore:Secure cookies will be ignored on insecure requests")
@@ -157,3 +182,23 @@ async def test_the_company_switcher_changes_company_and_role(
         "/painel/empresa", form={"csrf_token": token, "company_id": "999"}
     )
     assert outsider_company.status_code == 403
+
+
+async def test_the_company_switcher_goes_back_only_to_a_panel_page_of_ours(
+    client: Any, cast: Cast, engine: AsyncEngine
+) -> None:
+    await join(engine, cast.owner, cast.b.company.id, "operator")
+    await log_in(client, cast.owner, cast.password, company_id=str(cast.a.company.id))
+    token = await csrf(client, "/painel/conversas")
+    for referer in (
+        "https://evil.example/",
+        "http://localhost//evil.example/painel/x",
+        "http://localhost/\\evil.example/painel/x",
+        "http://localhost/painel/\\evil.example",
+    ):
+        switched = await client.post(
+            "/painel/empresa",
+            form={"csrf_token": token, "company_id": str(cast.b.company.id)},
+            headers={"Referer": referer},
+        )
+        assert switched.headers["Location"] == "/painel/conversas", referer
