@@ -10,6 +10,7 @@ import structlog
 from quart import Quart, Response, g, request
 
 from domain.observability.logging import configure_logging, get_logger
+from domain.security.links import safe_link
 from domain.settings import Settings
 from web import api, hooks, openapi, panel
 from web.errors import register_error_handlers
@@ -32,6 +33,8 @@ def create_app(settings: Settings | None = None) -> Quart:
     panel.install(app, settings)
     register_error_handlers(app)
     openapi.install(app)
+    # Links from outside data (Cal.com's meeting URL) render only when http(s).
+    app.jinja_env.filters["safe_url"] = safe_link
 
     @app.before_serving
     async def open_services() -> None:
