@@ -149,6 +149,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     metrics_flush_seconds: float = Field(default=1.0, gt=0)
+    # Bearer token Prometheus sends to /metrics; unset: /metrics answers loopback clients only.
+    metrics_token: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(
