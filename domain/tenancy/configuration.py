@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field, HttpUrl
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -48,10 +48,10 @@ class ConfigurationForm(BaseModel):
 
 async def check_urls(form: ConfigurationForm, targets: TargetPolicy) -> None:
     """InvalidField (code unsafe_url) for a URL our servers would call that leads inside our
-    network (SSRF): checked here, when it is saved, and again on every connection."""
-    for field in ("whaticket_base_url", "alert_url"):
-        url = getattr(form, field)
-        if url is None:
+    network (SSRF): checked here, when it is saved, and again on every connection. Every URL
+    field of the form is one (Whaticket, alert URL, and whatever URL field comes next)."""
+    for field, url in form:
+        if not isinstance(url, AnyUrl):
             continue
         try:
             await targets.vet(str(url))
