@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     # Failed logins allowed per e-mail per window (5x that per client address).
     login_max_failures: int = Field(default=10, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
+    # An access token's user (active, still holding its role) is re-checked in the database
+    # at most this often per process: deactivation or removal takes effect within it.
+    auth_recheck_seconds: float = Field(default=5.0, ge=0, le=60)
+
+    # Outgoing calls to URLs a company sets (Whaticket, Cal.com, alert URL) may reach
+    # loopback and private networks only when this is true; unset means true in development
+    # and test (local fakes) and false in production. Cloud metadata is refused always.
+    allow_private_targets: bool | None = None
 
     # Worker
     # Jobs a worker runs at once. A reply mostly waits on Gemini and Whaticket, so many run
@@ -141,6 +149,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     metrics_flush_seconds: float = Field(default=1.0, gt=0)
+    # Bearer token Prometheus sends to /metrics; unset: /metrics answers loopback clients only.
+    metrics_token: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -179,6 +189,13 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @property
+    def private_targets_allowed(self) -> bool:
+        """Whether company URLs may point at loopback or private networks (see above)."""
+        if self.allow_private_targets is not None:
+            return self.allow_private_targets
+        return self.env != "production"
 
     @property
     def signing_key(self) -> str:

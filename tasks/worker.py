@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import structlog
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
@@ -29,6 +28,8 @@ from domain.observability.logging import configure_logging, get_logger
 from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
 from domain.operations.store import add_dead_letter
 from domain.secretary.service import Secretary
+from domain.security.targets import TargetPolicy
+from domain.security.transport import guarded_client
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 from tasks.agenda import dispatch_reminders
@@ -151,7 +152,9 @@ def _startup(
                 _heartbeat(redis, ctx["dedicated_key"], worker.queue.name)
             )
         ctx["companies"] = CompanyDirectory(ctx["engine"])
-        ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
+        ctx["http"] = guarded_client(  # company URLs: checked where they lead (SSRF)
+            TargetPolicy(config.private_targets_allowed), config.whaticket_timeout_seconds
+        )
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
         ctx["gemini"] = GeminiClient()
         ctx["calcom"] = CalcomClient(ctx["http"])

@@ -10,8 +10,9 @@ import structlog
 from quart import Quart, Response, g, request
 
 from domain.observability.logging import configure_logging, get_logger
+from domain.security.links import safe_link
 from domain.settings import Settings
-from web import api, hooks, openapi, panel
+from web import api, headers, hooks, openapi, panel
 from web.errors import register_error_handlers
 from web.services import Services
 
@@ -32,6 +33,9 @@ def create_app(settings: Settings | None = None) -> Quart:
     panel.install(app, settings)
     register_error_handlers(app)
     openapi.install(app)
+    # Links from outside data (Cal.com's meeting URL) render only when http(s).
+    app.jinja_env.filters["safe_url"] = safe_link
+    headers.install(app, settings)
 
     @app.before_serving
     async def open_services() -> None:

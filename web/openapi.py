@@ -24,6 +24,10 @@ def install(app: Quart) -> None:
                 "`?company_id=`. Errors are `{error, message[, field]}`."
             ),
         },
-        security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
+        security_schemes={
+            "bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"},
+            # /metrics: the METRICS_TOKEN setting (without it, loopback clients only)
+            "metrics_token": {"type": "http", "scheme": "bearer"},
+        },
         security=[{"bearer": []}],
     )
