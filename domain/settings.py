@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8080"
     secret_key: SecretStr | None = None
     access_log: bool = True
+    # Slowloris: Hypercorn drops a request that sends nothing for this long while it still
+    # owes bytes (per read: a slow but progressing client is served), ...
+    web_read_timeout_seconds: int = Field(default=10, ge=1, le=300)
+    # ... and a connection that has not sent complete headers (or idles between requests).
+    web_keep_alive_seconds: int = Field(default=5, ge=1, le=300)
 
     # API authentication (T5)
     access_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)

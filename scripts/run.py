@@ -139,6 +139,13 @@ def processes(settings: Settings, worker_only: bool, reload: bool = False) -> di
         "uvloop",
         "--graceful-timeout",
         "10",
+        # Slowloris: a request whose body stalls is dropped after this long without a byte
+        # (per read, so a slow but progressing upload still works); a connection that sends
+        # no complete request headers, or sits idle between requests, after the keep-alive.
+        "--read-timeout",
+        str(settings.web_read_timeout_seconds),
+        "--keep-alive",
+        str(settings.web_keep_alive_seconds),
         # Hypercorn's own plain-text handler is redundant: its records reach our JSON handler.
         "--error-logfile",
         os.devnull,

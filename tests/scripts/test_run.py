@@ -1,8 +1,11 @@
 """`make run` end to end: one command serves web + worker + scheduler on embedded servers,
-Ctrl-C stops everything cleanly, and a second start keeps the data."""
+Ctrl-C stops everything cleanly, a second start keeps the data, and the web drops stalled
+requests."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,8 +15,12 @@ from pathlib import Path
 
 import httpx
 
+from domain.settings import Settings
 from scripts.embedded import free_port
+from scripts.run import processes
+from tests.support.factories import MakeCompany
 from tests.support.paths import ROOT
+from tests.support.processes import script_env
 from tests.support.webhooks import fixture_bytes, signed_headers
 
 
@@ -101,3 +108,83 @@ def test_make_run_serves_everything_stops_cleanly_and_keeps_data(tmp_path: Path)
         code, output = ctrl_c(process)
     assert code == 0, output
     assert "Senha do admin gerada" not in output
+
+
+async def test_stalled_requests_are_dropped_within_seconds_and_a_slow_one_is_served(
+    settings: Settings, make_company: MakeCompany
+) -> None:
+    await make_company("acme")
+    port = free_port()
+    web = processes(settings.model_copy(update={"port": port}), worker_only=False)["web"]
+    process = subprocess.Popen(
+        web,
+        cwd=ROOT,
+        env=script_env(settings, SECRET_KEY="x" * 40),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        await _serving(port, process)
+        # Signed with the wrong secret: the server must read the whole body to refuse it.
+        post = (
+            b"POST /webhook/whaticket HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            b"X-Company-Domain: acme.example.com\r\nX-Signature: " + b"0" * 64 + b"\r\n"
+            b"X-Timestamp: " + str(int(time.time())).encode() + b"\r\n"
+        )
+        body_stalled, headers_stalled, slow = await asyncio.gather(
+            # The probe's slowloris: 1000 bytes announced, 3 sent, then nothing.
+            _seconds_until_closed(port, post + b"Content-Length: 1000\r\n\r\n" + b'{"a'),
+            _seconds_until_closed(port, post + b"Content-Length: 2\r\n"),
+            # 8 bytes, 2 at a time, 3.5 s apart: slower overall than any timeout, never idle
+            # as long as one.
+            _trickle(port, post + b"Content-Length: 8\r\n\r\n", b'{"x": 1}', 2, 3.5),
+        )
+    finally:
+        process.terminate()
+        process.wait(30)
+    assert body_stalled <= 15 and headers_stalled <= 15
+    # Served: the webhook's own answer to a bad signature, not a dropped connection.
+    assert slow.startswith(b"HTTP/1.1 401"), slow
+
+
+async def _serving(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    async with httpx.AsyncClient() as client:
+        while True:
+            assert process.poll() is None, "hypercorn exited"
+            with contextlib.suppress(httpx.HTTPError):
+                await client.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                return
+            assert time.monotonic() < deadline, "hypercorn never served"
+            await asyncio.sleep(0.2)
+
+
+async def _seconds_until_closed(port: int, sent: bytes) -> float:
+    """Send `sent`, then nothing: how long until the server closes the connection."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(sent)
+    await writer.drain()
+    started = time.monotonic()
+    try:
+        await asyncio.wait_for(reader.read(), 60)  # to EOF (or a reset)
+    except ConnectionError:
+        pass
+    except TimeoutError:
+        raise AssertionError("the server held a stalled request for 60 s") from None
+    finally:
+        writer.close()
+    return time.monotonic() - started
+
+
+async def _trickle(port: int, head: bytes, body: bytes, size: int, pause: float) -> bytes:
+    """Send `head`, then `body` `size` bytes at a time `pause` seconds apart; the response."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(head)
+        for start in range(0, len(body), size):
+            await asyncio.sleep(pause)
+            writer.write(body[start : start + size])
+            await writer.drain()
+        return await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 60)
+    finally:
+        writer.close()
