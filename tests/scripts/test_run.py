@@ -1,6 +1,6 @@
 """`make run` end to end: one command serves web + worker + scheduler on embedded servers,
-Ctrl-C stops everything cleanly, a second start keeps the data, and the web drops stalled
-requests."""
+Ctrl-C stops everything cleanly and in order, a second start keeps the data, a child that
+dies is restarted, and the web drops stalled requests."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 from domain.settings import Settings
 from scripts.embedded import free_port
 from scripts.run import processes
 from tests.support.factories import MakeCompany
 from tests.support.paths import ROOT
-from tests.support.processes import script_env
+from tests.support.processes import Output, script_env
 from tests.support.webhooks import fixture_bytes, signed_headers
 
 
@@ -94,6 +95,10 @@ def test_make_run_serves_everything_stops_cleanly_and_keeps_data(tmp_path: Path)
         code, output = ctrl_c(process)
     assert code == 0, output
     assert "admin@example.com" in output
+    # In order: the app processes drain first, the servers they write to stop after them.
+    apps_stopped = output.index("processos da aplicação parados")
+    assert apps_stopped < output.index("PostgreSQL embutido parado")
+    assert apps_stopped < output.index("Redis embutido parado")
     # Every process of the group is gone, embedded servers included.
     assert not (tmp_path / "var" / "pg" / "postmaster.pid").exists()
     assert not (tmp_path / "var" / "redis" / "port").exists()
@@ -108,6 +113,44 @@ def test_make_run_serves_everything_stops_cleanly_and_keeps_data(tmp_path: Path)
         code, output = ctrl_c(process)
     assert code == 0, output
     assert "Senha do admin gerada" not in output
+
+
+def test_a_child_that_keeps_dying_is_restarted_with_growing_delays_until_ctrl_c() -> None:
+    program = (
+        "import os, sys\n"
+        "from scripts.run import supervise\n"
+        "py = sys.executable\n"
+        "sys.exit(supervise({'flaky': [py, '-c', 'raise SystemExit(3)'],\n"
+        "                    'steady': [py, '-c', 'import time; time.sleep(600)']},\n"
+        "                   dict(os.environ)))\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    output = Output(process)
+    try:
+        delays = output.wait_for(r"'flaky' terminou \(código 3\); reiniciando em (\d+) s", 3)
+        starts = [at for at, _ in output.matching(r"'flaky' iniciado")]
+        steady = output.wait_for(r"'steady' iniciado \(pid (\d+)\)")
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        code = process.wait(60)
+    assert [int(m.group(1)) for m in delays] == [1, 2, 4]
+    # Waited, not only announced: the third start came at least 2 s after the second.
+    assert starts[2] - starts[1] >= 1.9
+    # The healthy child ran on, once, until the supervisor was told to stop; then it stopped.
+    assert len(steady) == 1 and code == 0, output
+    assert not psutil.pid_exists(int(steady[0].group(1))) or _is_zombie(int(steady[0].group(1)))
+
+
+def _is_zombie(pid: int) -> bool:
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    return True
 
 
 async def test_stalled_requests_are_dropped_within_seconds_and_a_slow_one_is_served(

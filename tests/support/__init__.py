@@ -14,6 +14,6 @@ lives here, one module per subject, so that no test module imports another:
 - clock: moments relative to now, computed when a test runs (never at collection)
 - agenda: a company on the local calendar, booking and dispatching reminders
 - calcom: Cal.com's signed webhook deliveries and the client's test vectors
-- processes: our scripts run as `make` runs them, in another process
+- processes: our scripts run as `make` runs them, in another process, and their output as it comes
 - browser: steps of the real-browser journeys
 """
