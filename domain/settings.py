@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # cancelling; a cancelled job is retried and our jobs are idempotent, so keep it short.
     worker_shutdown_grace_seconds: int = Field(default=5, ge=0)
     sweeper_grace_seconds: int = Field(default=30, ge=1)
+    # A worker renews its lease every tenth of this; a job held by a worker whose lease lapsed
+    # (killed, or cut off from Redis) runs again at most this long (plus a sweep) later.
+    worker_lease_seconds: int = Field(default=30, ge=5, le=600)
     # Anti-flood: replies to at most this many messages per contact per minute (P8).
     flood_max_per_minute: int = Field(default=8, ge=1)
     # Short-term memory (P1): the last turns per contact kept in Redis for this long.
