@@ -34,7 +34,6 @@ from domain.tenancy.directory import CompanyDirectory
 from tasks import leases
 from tasks.agenda import dispatch_reminders
 from tasks.billing import send_usage_alert
-from tasks.leases import LeasedQueue, Timing
 from tasks.messages import deliver_message, on_dead_inbound, process_inbound
 from tasks.sweeper import sweep_unqueued
 
@@ -65,9 +64,9 @@ def worker_redis(url: str, concurrency: int) -> Redis:
     return Redis(connection_pool=pool)
 
 
-def make_queue(settings: Settings, name: str) -> LeasedQueue:
+def make_queue(settings: Settings, name: str) -> leases.LeasedQueue:
     """A worker's queue: its jobs are claimed under the worker's lease (tasks/leases.py)."""
-    return LeasedQueue(
+    return leases.LeasedQueue(
         worker_redis(settings.redis_url or "", settings.worker_concurrency),
         name=queues.queue_name(settings.redis_namespace, name),
         lease_seconds=settings.worker_lease_seconds,
@@ -76,7 +75,7 @@ def make_queue(settings: Settings, name: str) -> LeasedQueue:
 
 def _timers(config: Settings) -> dict[str, int]:
     # SAQ's sweep, replaced by the lease's: stranded jobs back within seconds.
-    return {"sweep": max(1, round(Timing(config.worker_lease_seconds).renew_every))}
+    return {"sweep": max(1, round(leases.Timing(config.worker_lease_seconds).renew_every))}
 
 
 def settings(
