@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8080"
     secret_key: SecretStr | None = None
     access_log: bool = True
+    # Slowloris: Hypercorn drops a request that sends nothing for this long while it still
+    # owes bytes (per read: a slow but progressing client is served), ...
+    web_read_timeout_seconds: int = Field(default=10, ge=1, le=300)
+    # ... and a connection that has not sent complete headers (or idles between requests).
+    web_keep_alive_seconds: int = Field(default=5, ge=1, le=300)
 
     # API authentication (T5)
     access_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
@@ -87,6 +92,9 @@ class Settings(BaseSettings):
     # cancelling; a cancelled job is retried and our jobs are idempotent, so keep it short.
     worker_shutdown_grace_seconds: int = Field(default=5, ge=0)
     sweeper_grace_seconds: int = Field(default=30, ge=1)
+    # A worker renews its lease every tenth of this; a job held by a worker whose lease lapsed
+    # (killed, or cut off from Redis) runs again at most this long (plus a sweep) later.
+    worker_lease_seconds: int = Field(default=30, ge=5, le=600)
     # Anti-flood: replies to at most this many messages per contact per minute (P8).
     flood_max_per_minute: int = Field(default=8, ge=1)
     # Short-term memory (P1): the last turns per contact kept in Redis for this long.
