@@ -66,6 +66,9 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> A
         pool_pre_ping=False,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
+        # A failed statement's error must not carry its values into logs and dead letters:
+        # they are customers' phone numbers, message texts and payloads.
+        hide_parameters=True,
     )
 
 

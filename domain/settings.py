@@ -61,12 +61,25 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8080"
     secret_key: SecretStr | None = None
     access_log: bool = True
+    # Slowloris: Hypercorn drops a request that sends nothing for this long while it still
+    # owes bytes (per read: a slow but progressing client is served), ...
+    web_read_timeout_seconds: int = Field(default=10, ge=1, le=300)
+    # ... and a connection that has not sent complete headers (or idles between requests).
+    web_keep_alive_seconds: int = Field(default=5, ge=1, le=300)
 
     # API authentication (T5)
     access_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
     # Failed logins allowed per e-mail per window (5x that per client address).
     login_max_failures: int = Field(default=10, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
+    # An access token's user (active, still holding its role) is re-checked in the database
+    # at most this often per process: deactivation or removal takes effect within it.
+    auth_recheck_seconds: float = Field(default=5.0, ge=0, le=60)
+
+    # Outgoing calls to URLs a company sets (Whaticket, Cal.com, alert URL) may reach
+    # loopback and private networks only when this is true; unset means true in development
+    # and test (local fakes) and false in production. Cloud metadata is refused always.
+    allow_private_targets: bool | None = None
 
     # Worker
     # Jobs a worker runs at once. A reply mostly waits on Gemini and Whaticket, so many run
@@ -79,6 +92,9 @@ class Settings(BaseSettings):
     # cancelling; a cancelled job is retried and our jobs are idempotent, so keep it short.
     worker_shutdown_grace_seconds: int = Field(default=5, ge=0)
     sweeper_grace_seconds: int = Field(default=30, ge=1)
+    # A worker renews its lease every tenth of this; a job held by a worker whose lease lapsed
+    # (killed, or cut off from Redis) runs again at most this long (plus a sweep) later.
+    worker_lease_seconds: int = Field(default=30, ge=5, le=600)
     # Anti-flood: replies to at most this many messages per contact per minute (P8).
     flood_max_per_minute: int = Field(default=8, ge=1)
     # Short-term memory (P1): the last turns per contact kept in Redis for this long.
@@ -141,6 +157,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     metrics_flush_seconds: float = Field(default=1.0, gt=0)
+    # Bearer token Prometheus sends to /metrics; unset: /metrics answers loopback clients only.
+    metrics_token: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -179,6 +197,13 @@ class Settings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @property
+    def private_targets_allowed(self) -> bool:
+        """Whether company URLs may point at loopback or private networks (see above)."""
+        if self.allow_private_targets is not None:
+            return self.allow_private_targets
+        return self.env != "production"
 
     @property
     def signing_key(self) -> str:

@@ -48,9 +48,10 @@ class EmbeddedPostgres:
         self.url = self.server.get_uri()  # type: ignore[attr-defined]
         return self
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """Stop the server if we started it; True when we did."""
         if self.server is None or not self.owned:
-            return
+            return False
         from pgserver import pg_ctl
 
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -60,6 +61,7 @@ class EmbeddedPostgres:
                 user=self.server.system_user,  # type: ignore[attr-defined]
             )
         self.server = None
+        return True
 
 
 @dataclass
@@ -131,10 +133,11 @@ class EmbeddedRedis:
             time.sleep(0.05)
         raise RuntimeError("redis-server did not answer PING in time")
 
-    def stop(self) -> None:
-        """Stop the server if we started it (the port is kept: `start()` reuses the URL)."""
+    def stop(self) -> bool:
+        """Stop the server if we started it; True when we did (the port is kept: `start()`
+        reuses the URL)."""
         if self.process is None:
-            return
+            return False
         (self.data_dir / "port").unlink(missing_ok=True)
         self.process.terminate()  # SIGTERM: redis flushes the AOF and exits
         try:
@@ -143,3 +146,4 @@ class EmbeddedRedis:
             self.process.kill()
             self.process.wait()
         self.process = None
+        return True

@@ -3,8 +3,9 @@
 1. DATABASE_URL / REDIS_URL unset -> start embedded PostgreSQL and Redis under var/.
 2. Apply migrations (public + every tenant schema).
 3. Ensure the demo company and the admin user; print what was generated (once).
-4. Serve Hypercorn, a SAQ worker and the scheduler until Ctrl-C, then stop them in order:
-   app processes first (they drain their jobs), the embedded servers last.
+4. Serve Hypercorn, a SAQ worker and the scheduler until Ctrl-C, restarting any of them that
+   dies (with backoff, logged); on Ctrl-C stop them in order: app processes first (they drain
+   their jobs), the embedded servers last.
 
 Also `python -m scripts.run --only-migrate` (make upgrade) and `--worker` (make worker).
 """
@@ -19,7 +20,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 from domain.settings import Settings, to_asyncpg_url
@@ -38,17 +41,23 @@ def start_infrastructure(settings: Settings, stack: ExitStack) -> dict[str, str]
     data = settings.data_dir.resolve()
     if not settings.database_url:
         pg = EmbeddedPostgres(data / "pg").start()
-        stack.callback(pg.stop)
+        stack.callback(stopped, "PostgreSQL", pg.stop)
         env["DATABASE_URL"] = ensure_database(pg.url, DB_NAME)
         say(f"PostgreSQL embutido em {data / 'pg'}")
     if not settings.redis_url:
         redis = EmbeddedRedis(data / "redis").start()
-        stack.callback(redis.stop)
+        stack.callback(stopped, "Redis", redis.stop)
         env["REDIS_URL"] = redis.url
         say(f"Redis embutido em {redis.url}")
     if not settings.secret_key and settings.env == "development":
         env["SECRET_KEY"] = persistent_secret(data / "secret_key")
     return env
+
+
+def stopped(name: str, stop: Callable[[], bool]) -> None:
+    """Stop an embedded server (after the app processes: see `main`) and say so."""
+    if stop():
+        say(f"{name} embutido parado")
 
 
 def ensure_database(server_url: str, name: str) -> str:
@@ -139,6 +148,13 @@ def processes(settings: Settings, worker_only: bool, reload: bool = False) -> di
         "uvloop",
         "--graceful-timeout",
         "10",
+        # Slowloris: a request whose body stalls is dropped after this long without a byte
+        # (per read, so a slow but progressing upload still works); a connection that sends
+        # no complete request headers, or sits idle between requests, after the keep-alive.
+        "--read-timeout",
+        str(settings.web_read_timeout_seconds),
+        "--keep-alive",
+        str(settings.web_keep_alive_seconds),
         # Hypercorn's own plain-text handler is redundant: its records reach our JSON handler.
         "--error-logfile",
         os.devnull,
@@ -152,16 +168,44 @@ def processes(settings: Settings, worker_only: bool, reload: bool = False) -> di
     return {"web": web, "worker": worker, "scheduler": scheduler}
 
 
+# Seconds before the n-th restart in a row of a child that died (the last one repeats).
+RESTART_DELAYS = (1, 2, 4, 8, 16, 30)
+# A child that ran this long before dying starts the ladder again at its first step.
+STABLE_SECONDS = 60
+# Ctrl-C: how long the app processes get to drain before they are killed.
+STOP_SECONDS = 25
+
+
+@dataclass
+class Child:
+    """One supervised process: its command, the running process, and its restart ladder."""
+
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    deaths: int = 0  # in a row, each after less than STABLE_SECONDS
+    restart_at: float = 0.0
+
+
 def supervise(commands: dict[str, list[str]], env: dict[str, str], worker_nice: int = 0) -> int:
-    """Run the commands until Ctrl-C/SIGTERM or until one dies; then stop them all."""
+    """Run the commands until Ctrl-C/SIGTERM, restarting any that dies (with backoff); then
+    stop them all. A dead worker must not take the web down with it: accepted messages are
+    safe in PostgreSQL and Redis, and the restarted worker takes over its predecessor's jobs."""
 
     def lower_priority() -> None:
         os.nice(worker_nice)
 
-    children = {
-        name: subprocess.Popen(cmd, env=env, preexec_fn=None if name == "web" else lower_priority)
-        for name, cmd in commands.items()
-    }
+    def start(child: Child) -> None:
+        child.process = subprocess.Popen(
+            child.command, env=env, preexec_fn=None if child.name == "web" else lower_priority
+        )
+        child.started = time.monotonic()
+        say(f"processo '{child.name}' iniciado (pid {child.process.pid})")
+
+    children = [Child(name, command) for name, command in commands.items()]
+    for child in children:
+        start(child)
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -170,26 +214,52 @@ def supervise(commands: dict[str, list[str]], env: dict[str, str], worker_nice: 
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    exit_code = 0
     while not stopping:
-        for name, child in children.items():
-            if child.poll() is not None:
-                say(f"processo '{name}' terminou com código {child.returncode}; parando tudo")
-                exit_code = child.returncode or 1
-                stopping = True
+        now = time.monotonic()
+        for child in children:
+            if child.process is None:
+                if now >= child.restart_at:
+                    start(child)
+            elif child.process.poll() is not None:
+                schedule_restart(child, now)
         time.sleep(0.2)
+    stop_children(children)
+    return 0
+
+
+def schedule_restart(child: Child, now: float) -> None:
+    """Note a child's death and when to start it again (logged)."""
+    assert child.process is not None
+    code = child.process.returncode
+    child.deaths = 1 if now - child.started >= STABLE_SECONDS else child.deaths + 1
+    delay = RESTART_DELAYS[min(child.deaths, len(RESTART_DELAYS)) - 1]
+    child.process, child.restart_at = None, now + delay
+    say(
+        f"processo '{child.name}' terminou ({exit_description(code)}); "
+        f"reiniciando em {delay} s (falha {child.deaths} seguida)"
+    )
+
+
+def exit_description(code: int) -> str:
+    if code < 0:
+        return f"sinal {signal.Signals(-code).name}"
+    return f"código {code}"
+
+
+def stop_children(children: list[Child]) -> None:
+    """SIGTERM to every app process, then wait for them to drain (killing stragglers)."""
     say("parando…")
-    for child in children.values():
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 25
-    for child in children.values():
+    running = [c.process for c in children if c.process is not None and c.process.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in running:
         try:
-            child.wait(max(0.1, deadline - time.monotonic()))
+            process.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-    return exit_code
+            process.kill()
+            process.wait()
+    say("processos da aplicação parados")
 
 
 def main() -> int:

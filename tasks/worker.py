@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import structlog
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
@@ -30,8 +29,11 @@ from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlush
 from domain.operations.faults import describe
 from domain.operations.store import add_dead_letter
 from domain.secretary.service import Secretary
+from domain.security.targets import TargetPolicy
+from domain.security.transport import guarded_client
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
+from tasks import leases
 from tasks.agenda import dispatch_reminders
 from tasks.billing import send_usage_alert
 from tasks.messages import deliver_message, on_dead_inbound, process_inbound
@@ -64,11 +66,18 @@ def worker_redis(url: str, concurrency: int) -> Redis:
     return Redis(connection_pool=pool)
 
 
-def make_queue(settings: Settings, name: str) -> RedisQueue:
-    return RedisQueue(
+def make_queue(settings: Settings, name: str) -> leases.LeasedQueue:
+    """A worker's queue: its jobs are claimed under the worker's lease (tasks/leases.py)."""
+    return leases.LeasedQueue(
         worker_redis(settings.redis_url or "", settings.worker_concurrency),
         name=queues.queue_name(settings.redis_namespace, name),
+        lease_seconds=settings.worker_lease_seconds,
     )
+
+
+def _timers(config: Settings) -> dict[str, int]:
+    # SAQ's sweep, replaced by the lease's: stranded jobs back within seconds.
+    return {"sweep": max(1, round(leases.Timing(config.worker_lease_seconds).renew_every))}
 
 
 def settings(
@@ -90,6 +99,7 @@ def settings(
         "before_process": _before_process,
         "after_process": _after_process,
         "burst": burst,
+        "timers": _timers(config),
         "dequeue_timeout": 1.0,
         "shutdown_grace_period_s": config.worker_shutdown_grace_seconds,
         "metadata": {"role": "messages", "company_id": company_id},
@@ -111,6 +121,7 @@ def scheduler_settings(config: Settings | None = None) -> dict[str, Any]:
             CronJob(dispatch_reminders, cron="* * * * * */5", unique=True, timeout=120, retries=1),
         ],
         "cron_tz": ZoneInfo(config.default_timezone),
+        "timers": _timers(config),
         "startup": _startup(config),
         "shutdown": _shutdown,
         "before_process": _before_process,
@@ -128,6 +139,7 @@ def _startup(
         configure_logging(config.log_level, config.log_json)
         worker = ctx["worker"]
         ctx["settings"] = config
+        ctx["lease"] = await leases.hold(worker, config.redis_url or "")
         ctx["engine"] = create_engine(
             config.async_database_url,
             pool_size=config.db_pool_size,
@@ -152,7 +164,9 @@ def _startup(
                 _heartbeat(redis, ctx["dedicated_key"], worker.queue.name)
             )
         ctx["companies"] = CompanyDirectory(ctx["engine"])
-        ctx["http"] = httpx.AsyncClient(timeout=config.whaticket_timeout_seconds)
+        ctx["http"] = guarded_client(  # company URLs: checked where they lead (SSRF)
+            TargetPolicy(config.private_targets_allowed), config.whaticket_timeout_seconds
+        )
         ctx["whaticket"] = WhaticketClient(ctx["http"], ctx["redis"], config.redis_namespace)
         ctx["gemini"] = GeminiClient()
         ctx["calcom"] = CalcomClient(ctx["http"])
@@ -202,6 +216,7 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     await ctx["flusher"].stop()
     await ctx["http"].aclose()
     await ctx["engine"].dispose()
+    await ctx["lease"].release()
 
 
 async def _before_process(ctx: dict[str, Any]) -> None:

@@ -13,8 +13,9 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map
 
 from domain.observability.logging import configure_logging, get_logger
+from domain.security.links import safe_link
 from domain.settings import Settings
-from web import api, hooks, openapi, panel
+from web import api, headers, hooks, openapi, panel
 from web.errors import register_error_handlers
 from web.services import Services
 from web.validation import refuse_nul
@@ -40,6 +41,9 @@ def create_app(settings: Settings | None = None) -> Quart:
     register_error_handlers(app)
     openapi.install(app)
     _guard_static(app)
+    # Links from outside data (Cal.com's meeting URL) render only when http(s).
+    app.jinja_env.filters["safe_url"] = safe_link
+    headers.install(app, settings)
 
     @app.before_serving
     async def open_services() -> None:

@@ -24,7 +24,8 @@ from web.api import schemas
 REFUSALS = {
     400: "the body is not JSON, not an object, nests too deep, or a field has the wrong type",
     401: "credentials or signature missing, wrong or stale",
-    403: "not allowed: another company, a role without the right, a suspended company",
+    403: "not allowed: another company, a role without the right, a suspended company, "
+    "/metrics from another host without METRICS_TOKEN",
     404: "no such company, record or file",
     409: "conflicts with the record's state",
     413: "the body is too large",
@@ -67,7 +68,7 @@ HOOK_REFUSALS = (400, 401, 403, 404, 413)
 DOCS: dict[str, Doc] = {
     "static": Doc({200: ("*/*",)}, refuses=(404,)),
     "api.ops.healthz": Doc({200: schemas.Health, 503: schemas.Health}, refuses=()),
-    "api.ops.prometheus_metrics": Doc({200: ("text/plain",)}, refuses=()),
+    "api.ops.prometheus_metrics": Doc({200: ("text/plain",)}, refuses=(401, 403)),
     "api.credentials.token": Doc(refuses=(400, 401, 403, 413, 422, 429)),
     "api.credentials.list_keys": Doc({200: schemas.ApiKeyList}),
     "api.credentials.new_key": Doc({201: schemas.IssuedApiKey}, refuses=(*BEARER_REFUSALS, 413)),
@@ -259,6 +260,10 @@ def install(app: Quart) -> None:
                 "`?company_id=`. Errors are `{error, message[, field]}`."
             ),
         },
-        security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
+        security_schemes={
+            "bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"},
+            # /metrics: the METRICS_TOKEN setting (without it, loopback clients only)
+            "metrics_token": {"type": "http", "scheme": "bearer"},
+        },
         security=[{"bearer": []}],
     )

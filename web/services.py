@@ -14,10 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain import queues
 from domain.auth.principal import Principal
 from domain.auth.service import login
+from domain.auth.standing import Standing
 from domain.auth.throttle import LoginThrottle
 from domain.db import create_engine, public_session
 from domain.integrations.calcom import CalcomClient
 from domain.observability.metrics import MetricsFlusher
+from domain.security.targets import TargetPolicy
+from domain.security.transport import guarded_client
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 
@@ -39,6 +42,7 @@ class Services:
     router: queues.QueueRouter
     http: httpx.AsyncClient  # outgoing calls made while answering a request (Mercado Pago)
     calcom: CalcomClient  # bookings made from the panel; remembers probed API versions
+    standing: Standing  # access tokens' users, re-checked every few seconds
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -63,7 +67,7 @@ class Services:
 
         router = queues.QueueRouter(redis, ns, queue, open_queue)
         directory = CompanyDirectory(engine)
-        http = httpx.AsyncClient(timeout=10.0)
+        http = guarded_client(TargetPolicy(settings.private_targets_allowed), timeout=10.0)
         calcom = CalcomClient(http)
         return cls(
             settings,
@@ -76,6 +80,7 @@ class Services:
             router,
             http,
             calcom,
+            Standing(engine, settings.auth_recheck_seconds),
         )
 
     async def close(self) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from typing import Any
 
 import jwt
 
@@ -11,6 +13,10 @@ from domain.errors import Unauthorized
 
 ALGORITHM = "HS256"
 ISSUER = "secretaria-virtual"
+# Ids are PostgreSQL `integer`s: a bigger number would make the user lookup fail with a
+# database error (a 500) instead of a refusal.
+MAX_ID = 2**31 - 1
+DECIMAL = re.compile(r"[1-9][0-9]{0,9}")
 
 
 def issue_access_token(principal: Principal, key: str, ttl_seconds: int) -> str:
@@ -40,7 +46,26 @@ def read_access_token(token: str, key: str) -> Principal:
         raise Unauthorized("access token expired", code="token_expired") from None
     except jwt.PyJWTError:
         raise Unauthorized("invalid access token", code="invalid_token") from None
-    company_id, role = claims.get("company_id"), claims["role"]
-    if role not in ROLE_RANK or not (company_id is None or isinstance(company_id, int)):
+    principal = _principal(claims)
+    if principal is None:
         raise Unauthorized("invalid access token", code="invalid_token")
-    return Principal(company_id=company_id, role=role, user_id=int(claims["sub"]))
+    return principal
+
+
+def _principal(claims: dict[str, Any]) -> Principal | None:
+    """The principal of well-formed claims; None for anything else (a token signed with our
+    key is still refused, not a crash, when a claim has the wrong type or range)."""
+    sub, role = claims["sub"], claims["role"]
+    if "company_id" not in claims:
+        return None
+    company_id = claims["company_id"]
+    if not (isinstance(sub, str) and DECIMAL.fullmatch(sub) and int(sub) <= MAX_ID):
+        return None
+    if not (isinstance(role, str) and role in ROLE_RANK):
+        return None
+    if company_id is None:
+        if role != "platform_admin":  # only a platform admin acts without a company
+            return None
+    elif type(company_id) is not int or not 0 < company_id <= MAX_ID:  # bool is an int too
+        return None
+    return Principal(company_id=company_id, role=role, user_id=int(sub))

@@ -22,6 +22,7 @@ REASONS = (
     "tool_failure",
     "pending_clarification",
     "usage_limit",
+    "subscription_inactive",  # canceled or past due: no automatic answers (T4)
     "operator",  # an operator took the conversation over from the panel or the API
 )
 

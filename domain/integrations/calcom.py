@@ -40,6 +40,7 @@ from domain.integrations.calcom_payloads import (
     placeholder_email,
     unwrap,
 )
+from domain.security.transport import BlockedTarget
 
 Version = Literal["v1", "v2"]
 
@@ -362,6 +363,8 @@ class CalcomClient:
 
 
 def _transport_error(exc: httpx.HTTPError) -> CalcomError:
+    if isinstance(exc, BlockedTarget):  # the URL leads inside our network: a setting to fix
+        return CalcomError("not_configured", None, f"{NOT_CONFIGURED}: {exc}")
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):  # nothing reached Cal.com
         return CalcomError("unreachable", None, f"Cal.com unreachable: {exc!r}")
     if isinstance(exc, httpx.TimeoutException):

@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 import jwt
 
+from domain.security.transport import BlockedTarget
+
 BOT_MARKER = "\u200e"  # our replies start with it, so their echo is recognised and ignored
 
 # Bodies of a 400 that mean "this number will never work" (fixtures: error_responses.json).
@@ -46,7 +48,8 @@ class WhaticketConfig:
 
 
 class WhaticketError(Exception):
-    """`kind`: auth | invalid_number | temporary. Only `temporary` is worth retrying."""
+    """`kind`: auth | invalid_number | blocked_target | temporary. Only `temporary` is worth
+    retrying."""
 
     def __init__(self, kind: str, message: str, status: int | None = None) -> None:
         super().__init__(message)
@@ -126,6 +129,8 @@ class WhaticketClient:
             return await self._http.post(
                 config.base_url.rstrip("/") + path, json=payload, headers=headers
             )
+        except BlockedTarget as exc:  # the URL leads inside our network: never worth a retry
+            raise WhaticketError("blocked_target", f"Whaticket URL refused: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise WhaticketError("temporary", f"Whaticket timed out: {exc!r}") from exc
         except httpx.HTTPError as exc:

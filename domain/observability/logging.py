@@ -25,6 +25,11 @@ PHONE_IN_TEXT = re.compile(
     r"(\+?)(\d{4,11})(\d{4})(?=@(?:s\.whatsapp\.net|c\.us|lid)\b)|(\+)(\d{4,11})(\d{4})\b"
 )
 DIGITS = re.compile(r"^(\+?)(\d{4,11})(\d{4})$")
+# Tracebacks and job errors quote what the code was handling; PostgreSQL's "Key (phone)=(…)"
+# is a bare number. There a run of 12 or more digits is taken for a phone (a Unix time in
+# milliseconds is 13 digits too, but a traceback has no business quoting one).
+TRACEBACK_KEYS = frozenset({"exception", "error", "exc_info", "stack"})
+BARE_PHONE = re.compile(r"(?<!\d)(\d{8,11})(\d{4})(?!\d)")
 
 
 def mask_text(text: str) -> str:
@@ -46,6 +51,8 @@ def mask_phone(value: str) -> str:
 def mask_value(key: str, value: Any) -> Any:
     if SECRET_KEYS.search(key) and value not in (None, "", False):
         return "***"
+    if isinstance(value, str) and key in TRACEBACK_KEYS:
+        return BARE_PHONE.sub(lambda m: "*" * len(m[1]) + m[2], mask_text(value))
     if isinstance(value, str):
         return mask_phone(value) if PHONE_KEYS.search(key) else mask_text(value)
     if isinstance(value, Mapping):

@@ -57,6 +57,8 @@ OPENINGS = {
     "tool_failure": "Estou com uma instabilidade agora e não quero te deixar esperando{you}. "
     "Vou chamar",
     "usage_limit": "Nosso atendimento automático está indisponível no momento{you}. Vou chamar",
+    "subscription_inactive": "Nosso atendimento automático está indisponível no momento{you}. "
+    "Vou chamar",
 }
 
 

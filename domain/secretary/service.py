@@ -182,7 +182,8 @@ class Secretary:
         return Ask(company, context, text, analysis, datetime.now(UTC))
 
     async def _gated(self, ask: Ask) -> Composed | None:
-        """Anti-flood per contact, then the plan's quota, then the chain (P8)."""
+        """Anti-flood per contact, then the subscription and the plan's quota (P8, T4), then
+        the chain."""
         company, inbound = ask.company, ask.context.inbound
         flood = await flood_check(
             self._redis,
@@ -197,6 +198,10 @@ class Secretary:
             return None
         if flood == "notify":
             return Composed(FLOOD_NOTICE, "ratelimit")
+        if not company.subscribed:
+            # Canceled or past due (T4): no automatic answers; a person takes the customer.
+            log.warning("subscription_inactive", message_id=inbound.id, status=company.subscription)
+            return handoff_reply(ask, "subscription_inactive", company.subscription)
         counted = await self._quotas.count_message(company.id, inbound.id)
         if counted.exceeds(company.limits):
             if company.limits.overage == "block":

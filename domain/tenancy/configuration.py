@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field, HttpUrl
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
-from domain.errors import NotFound
+from domain.errors import InvalidField, NotFound
+from domain.security.targets import RefusedTarget, TargetPolicy
 from domain.tenancy.models import Company
 from domain.tenancy.tokens import digest, new_secret
 
@@ -43,6 +44,19 @@ class ConfigurationForm(BaseModel):
     reminder_hours: str | None = Field(default=None, pattern=r"^\d{1,3}(\s*,\s*\d{1,3})*$")
     no_show_grace_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
     clear: list[str] = Field(default_factory=list)  # secrets to remove, as "section.key"
+
+
+async def check_urls(form: ConfigurationForm, targets: TargetPolicy) -> None:
+    """InvalidField (code unsafe_url) for a URL our servers would call that leads inside our
+    network (SSRF): checked here, when it is saved, and again on every connection. Every URL
+    field of the form is one (Whaticket, alert URL, and whatever URL field comes next)."""
+    for field, url in form:
+        if not isinstance(url, AnyUrl):
+            continue
+        try:
+            await targets.vet(str(url))
+        except RefusedTarget as refused:
+            raise InvalidField(f"{field}: {refused}", field=field, code="unsafe_url") from None
 
 
 def public_view(settings: dict[str, Any]) -> dict[str, Any]:

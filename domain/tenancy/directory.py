@@ -32,6 +32,13 @@ class CompanyProfile:
     timezone: str
     settings: dict[str, Any]
     limits: Limits = field(default_factory=Limits)
+    # The current subscription's status: trialing | active | past_due | canceled.
+    subscription: str = "active"
+
+    @property
+    def subscribed(self) -> bool:
+        """Whether the company's subscription lets the secretary answer (T4)."""
+        return self.subscription in ("trialing", "active")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,7 @@ class CompanyDirectory:
                 Plan.monthly_messages,
                 Plan.monthly_tokens,
                 Plan.overage,
+                Subscription.status.label("subscription"),
             )
             .outerjoin(Subscription, Subscription.company_id == Company.id)
             .outerjoin(Plan, Plan.id == Subscription.plan_id)
@@ -99,7 +107,15 @@ class CompanyDirectory:
         found = None
         if row is not None:
             limits = Limits(row.monthly_messages, row.monthly_tokens, row.overage or "allow")
-            found = CompanyProfile(row.id, row.name, row.slug, row.timezone, row.settings, limits)
+            found = CompanyProfile(
+                row.id,
+                row.name,
+                row.slug,
+                row.timezone,
+                row.settings,
+                limits,
+                row.subscription or "active",  # no subscription row: nothing to enforce
+            )
         self._profiles[company_id] = (now + self._ttl, found)
         return found
 

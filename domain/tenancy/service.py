@@ -12,6 +12,7 @@ from domain.auth.principal import Principal
 from domain.db import bind_tenant, public_session
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.operations.audit import record
+from domain.security.targets import TargetPolicy
 from domain.tenancy import configuration, store
 from domain.tenancy.directory import DEMO_SLUG
 from domain.tenancy.models import Company, Membership, Plan, Subscription, User
@@ -184,8 +185,11 @@ async def change_configuration(
     form: configuration.ConfigurationForm,
     actor: str,
     correlation_id: str | None,
+    targets: TargetPolicy,
 ) -> list[str]:
-    """Save the configuration; the audit row names the fields changed, never their values."""
+    """Save the configuration (its URLs only when they lead outside our network, see
+    `targets`); the audit row names the fields changed, never their values."""
+    await configuration.check_urls(form, targets)
     changed = await configuration.save(session, company_id, form)
     await _audit(
         session, company_id, "company.settings", {"changed": changed}, actor, correlation_id

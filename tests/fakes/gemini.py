@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,10 @@ class FakeGemini:
     requests: list[dict[str, Any]] = field(default_factory=list)
     # Scripted failures for the next calls: (status, message), consumed in order.
     script: list[tuple[int, str]] = field(default_factory=list)
+    # The last turn of every call that arrived while a call with the same last turn was still
+    # being answered: the same message asked twice at once.
+    overlapping: list[str] = field(default_factory=list)
+    in_flight: dict[str, int] = field(default_factory=dict)
 
     def app(self) -> Quart:
         app = Quart("fake_gemini")
@@ -26,8 +31,15 @@ class FakeGemini:
             self.requests.append(
                 {"path": request.path, "key": request.headers.get("x-goog-api-key"), **body}
             )
-            if self.delay:
-                await asyncio.sleep(self.delay)
+            asked = json.dumps((body.get("contents") or [None])[-1], sort_keys=True)
+            if self.in_flight.get(asked):
+                self.overlapping.append(asked)
+            self.in_flight[asked] = self.in_flight.get(asked, 0) + 1
+            try:
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+            finally:
+                self.in_flight[asked] -= 1
             if self.script:
                 status, message = self.script.pop(0)
                 return {"error": {"code": status, "message": message, "status": "ERROR"}}, status

@@ -142,6 +142,17 @@ async def leave(engine: AsyncEngine, email: str, company_id: int) -> None:
         )
 
 
+async def deactivate(engine: AsyncEngine, email: str) -> None:
+    """The user of `email` can no longer log in (nor keep using a session or token)."""
+    await change(engine, User, User.email == email, is_active=False)
+
+
+async def remove_user(engine: AsyncEngine, email: str) -> None:
+    """The user of `email` is deleted (memberships go with it)."""
+    async with engine.begin() as conn:
+        await conn.execute(delete(User).where(User.email == email))
+
+
 @dataclass(frozen=True)
 class Cast:
     """The fixed cast of permission tests: company A's owner and member, an outsider from

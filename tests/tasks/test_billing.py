@@ -12,13 +12,16 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.billing.models import UsageAlert
+from domain.settings import Settings
 from domain.webhooks.signatures import verify_signature
+from tasks import worker as worker_settings
 from tests.fakes.receiver import FakeReceiver
 from tests.fakes.server import LocalServer
 from tests.support import reads
 from tests.support.api import bearer
 from tests.support.chat import customers_write_once
 from tests.support.factories import Cast, change_plan, configure
+from tests.support.jobs import running_worker
 from tests.support.waiting import eventually
 
 
@@ -64,3 +67,29 @@ async def test_plan_alerts_at_80_and_100_percent_are_sent_once_and_signed(
 async def _delivered(engine: AsyncEngine, company_id: int, n: int) -> bool:
     delivered = (UsageAlert.company_id == company_id, UsageAlert.delivered_at.is_not(None))
     return await reads.count(engine, UsageAlert, where=delivered) == n
+
+
+async def test_an_alert_url_leading_inside_our_network_is_never_called(
+    client: Any,
+    cast: Cast,
+    engine: AsyncEngine,
+    receiver: FakeReceiver,
+    settings: Settings,
+    no_waiting: None,
+) -> None:
+    # The receiver listens on 127.0.0.1 (as Redis would); stored as if saved while the name
+    # resolved elsewhere. A production worker refuses to connect there, on every retry.
+    a = cast.a.company.id
+    await change_plan(engine, a, monthly_messages=1, overage="allow")
+    await configure(engine, a, alert_url=receiver.url)
+    production = settings.model_copy(update={"allow_private_targets": False})
+    async with running_worker(worker_settings.settings(production)):
+        await customers_write_once(client, engine, a, 1)
+
+        async def refused() -> list[Any]:
+            errors = await reads.values(engine, UsageAlert.last_error)
+            return [e for e in errors if e and "127.0.0.1 is not a public" in e]
+
+        await eventually(refused, timeout=30)
+    assert receiver.received == []
+    assert await reads.count(engine, UsageAlert, where=UsageAlert.delivered_at.is_not(None)) == 0

@@ -194,3 +194,24 @@ async def test_a_real_failed_send_is_rescheduled_five_seconds_later(
     # SAQ keeps a retry in its `incomplete` set, scored with the time it becomes due.
     due = await worker.queue.redis.zscore(worker.queue.namespace("incomplete"), job.id)
     assert abs(due - (failed_at + 5)) < 1.0
+
+
+async def test_a_whaticket_url_leading_inside_our_network_is_refused_and_never_retried(
+    client: Any,
+    acme_on_whaticket: Any,
+    engine: AsyncEngine,
+    whaticket: FakeWhaticket,
+    settings: Settings,
+    no_waiting: None,
+) -> None:
+    # The fake listens on 127.0.0.1, as Redis or PostgreSQL would; the URL was stored as if
+    # saved while it resolved elsewhere. A production worker refuses to connect there.
+    production = settings.model_copy(update={"allow_private_targets": False})
+    async with running_worker(worker_settings.settings(production)):
+        await accept(client)
+        await eventually(lambda: reads.rows(engine, DeadLetter))
+    acme = acme_on_whaticket.company.id
+    assert await delivery_logs(engine, acme) == [(1, "FAILED_PERMANENT")]
+    [error] = await reads.values(engine, DeliveryLog.error, tenant=acme)
+    assert error.startswith("Whaticket URL refused") and "127.0.0.1" in error
+    assert whaticket.sent == []

@@ -55,7 +55,9 @@ async def _principal(session: bool = False) -> Principal:
             principal = await principal_for_key(db, token)
             await db.commit()
         return principal
-    return read_access_token(token, svc.settings.signing_key)
+    principal = read_access_token(token, svc.settings.signing_key)
+    await svc.standing.confirm(principal)
+    return principal
 
 
 async def acting_company(requested: int | None) -> int:

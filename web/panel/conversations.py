@@ -23,6 +23,7 @@ REASONS = {
     "missing_knowledge": "o robô não soube responder",
     "tool_failure": "falha da IA",
     "usage_limit": "limite do plano atingido",
+    "subscription_inactive": "assinatura cancelada ou em atraso",
     "operator": "assumida por um operador",
 }
 

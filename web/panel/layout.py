@@ -60,6 +60,11 @@ async def render_panel(template: str, active: str, **context: Any) -> str:
             conn, None if principal.is_platform_admin else principal.user_id
         )
     names = dict(companies)
+    profile = (
+        await services().directory.profile(principal.company_id)
+        if principal.company_id is not None
+        else None
+    )
     return await render_template(
         template,
         tabs=tabs,
@@ -68,5 +73,6 @@ async def render_panel(template: str, active: str, **context: Any) -> str:
         company_id=principal.company_id,
         company_name=names.get(principal.company_id),
         role_label=ROLE_LABELS[principal.role],
+        unsubscribed=profile.subscription if profile and not profile.subscribed else None,
         **context,
     )

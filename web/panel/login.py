@@ -46,14 +46,14 @@ async def login_submit() -> Any:
             "login.html", next=_next(form), email=email, error=message, companies=choices
         )
         return page, 200 if choices else error.status
-    start_session(principal)
+    await start_session(principal)
     return redirect(_next(form))
 
 
 @bp.post("/logout")
 @hide
 async def logout() -> Any:
-    end_session()
+    await end_session()
     return redirect("/painel/login")
 
 
@@ -73,21 +73,30 @@ async def switch_company() -> Any:
     if not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 18):
         raise InvalidInput("choose a company", code="company_required")
     async with public_session(services().engine) as session:
-        start_session(await service.act_in(session, g.principal, int(wanted)))
+        principal = await service.act_in(session, g.principal, int(wanted))
+    await start_session(principal, same_session=True)
     return redirect(_back())
 
 
 def _back() -> str:
     """The panel page the switch came from (only a path of ours)."""
-    referrer = urlsplit(request.headers.get("Referer", ""))
-    path = referrer.path if referrer.path.startswith("/painel/") else TABS[0].path
-    return path if not path.startswith("//") else TABS[0].path
+    path = urlsplit(request.headers.get("Referer", "")).path
+    return path if path.startswith("/painel/") and local_path(path) else TABS[0].path
 
 
 def _next(form: Any = None) -> str:
     """Where to go after logging in: only a path of ours, never another site."""
-    wanted = (form or request.args).get("next") or "/painel"
-    return wanted if wanted.startswith("/") and not wanted.startswith("//") else "/painel"
+    wanted = (form or request.args).get("next") or ""
+    return wanted if local_path(wanted) else "/painel"
+
+
+def local_path(target: str) -> bool:
+    """Whether a redirect to `target` stays on this site. Browsers read `//x`, `/\\x` and
+    `\\x` as another host, and drop tabs and newlines first (`/<TAB>/x` is `//x`), so only a
+    plain absolute path of printable ASCII passes (our own `next` values are URL-quoted)."""
+    if not target.startswith("/") or target.startswith("//") or len(target) > 2000:
+        return False
+    return all("!" <= c <= "~" and c != "\\" for c in target)
 
 
 async def _companies(email: str) -> list[tuple[int, str]]:

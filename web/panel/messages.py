@@ -49,6 +49,11 @@ MESSAGES = {
     # Empresas
     "already_exists": "Já existe uma empresa com este identificador ou domínio.",
     "provisioning_gone": "O resultado desta criação já foi mostrado e não fica guardado.",
+    # Configurações
+    "unsafe_url": (
+        "Este endereço não é aceito: use um endereço público da internet (https://…), "
+        "não um endereço interno."
+    ),
     # Any other error of a kind
     "invalid_payload": "Não foi possível entender o que foi enviado. Recarregue a página.",
     "invalid_json": "Não foi possível entender o que foi enviado. Recarregue a página.",
@@ -128,6 +133,8 @@ PROBLEMS = {
     "less_than_equal": "pode ser no máximo {le}",
     "literal_error": "não é uma das opções",
     "extra_forbidden": "não é aceito aqui",
+    # Ours: a URL our servers would call that leads inside our network (SSRF).
+    "unsafe_url": "precisa ser um endereço público da internet (https://…), não um interno",
 }
 
 
@@ -137,6 +144,8 @@ def message_for(error: DomainError) -> str:
         return error.message
     if error.code == "invalid_field" and error.field:
         return f"Confira o campo {label(error.field)}."
+    if error.field and error.code in PROBLEMS:
+        return field_problem(error.field, error.code, None)
     return for_code(error.code, error.status)
 
 

@@ -4,11 +4,13 @@ Quart cannot mount a foreign ASGI app, so this wraps the app's ASGI callable: re
 the prefix are authenticated from the panel's session cookie (platform admins only: the
 dashboard shows every company's jobs), cross-site POSTs are refused (SAQ's retry/abort have
 no CSRF protection of their own), and the rest goes to SAQ's Starlette app with the prefix as
-its root path.
+its root path. Its responses carry the panel's security headers, with a policy of their own
+that allows SAQ's one inline script by its hash.
 """
 
 from __future__ import annotations
 
+import re
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -16,10 +18,22 @@ from quart import Quart
 from saq.queue.redis import RedisQueue
 
 from domain import queues
+from web.headers import headers, policy, source_hash
 from web.panel.sessions import principal_for
 
 PREFIX = "/painel/filas/saq"
 Scope = dict[str, Any]
+
+
+def _saq_policy() -> str:
+    """Our policy plus SAQ's page's inline script (`const root_path = ...`), by its hash."""
+    from saq.web.common import render
+
+    inline = re.findall(r"<script>(.*?)</script>", render(root_path=PREFIX), re.S)
+    return policy(scripts=[source_hash(script) for script in inline])
+
+
+SAQ_POLICY = _saq_policy()
 
 
 class QueueDashboard:
@@ -33,6 +47,7 @@ class QueueDashboard:
         if scope["type"] != "http" or not (path == PREFIX or path.startswith(PREFIX + "/")):
             await self.inner(scope, receive, send)
             return
+        send = self._secured(scope, send)
         principal = await self._principal(scope)
         if principal is None:
             await _respond(
@@ -52,6 +67,21 @@ class QueueDashboard:
             return
         saq = await self._dashboard()
         await saq({**scope, "root_path": scope.get("root_path", "") + PREFIX}, receive, send)
+
+    def _secured(self, scope: Scope, send: Any) -> Any:
+        """`send` adding the security headers to the response's start."""
+        settings = self.app.config["SETTINGS"]
+        extra = [
+            (name.lower().encode(), value.encode())
+            for name, value in headers(settings, scope.get("scheme") == "https", SAQ_POLICY).items()
+        ]
+
+        async def sending(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        return sending
 
     async def _principal(self, scope: Scope) -> Any:
         cookies = SimpleCookie()

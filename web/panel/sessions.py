@@ -1,6 +1,8 @@
 """Panel sessions (T5): quart-auth signed cookies (HttpOnly, SameSite=Lax, Secure outside
-development) holding who is logged in to which company with which role. Each request checks
-the membership again, so removing a user takes effect at once."""
+development) holding who is logged in to which company with which role, and the id of the
+session's record in Redis (domain/auth/sessions.py). Each request checks that record (logout
+deletes it, so a replayed cookie is refused) and the membership again (removing or
+deactivating a user takes effect at once)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from quart_auth import AuthUser, QuartAuth, current_user, login_user, logout_use
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from domain.auth.principal import Principal
+from domain.auth.sessions import PanelSessions
 from domain.db import public_session
 from domain.settings import Settings
 from domain.tenancy import service
 from web.services import services
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+DURATION = 8 * 3600  # of the cookie and of its record
 
 
 def install(app: Quart, settings: Settings) -> bool:
@@ -31,19 +35,36 @@ def install(app: Quart, settings: Settings) -> bool:
         QUART_AUTH_COOKIE_SECURE=secure,
         QUART_AUTH_COOKIE_HTTP_ONLY=True,
         QUART_AUTH_COOKIE_SAMESITE="Lax",
-        QUART_AUTH_DURATION=8 * 3600,
+        QUART_AUTH_DURATION=DURATION,
         QUART_AUTH_SALT="secretaria-virtual-panel",
     )
     app.extensions["panel_auth"] = QuartAuth(app)
     return secure
 
 
-def start_session(principal: Principal) -> None:
+def _sessions() -> PanelSessions:
+    svc = services()
+    return PanelSessions(svc.redis, svc.settings.redis_namespace, DURATION)
+
+
+async def start_session(principal: Principal, *, same_session: bool = False) -> None:
+    """Log the principal in: a new session, or (switching company) the current one."""
+    current = _parse(current_user.auth_id)
+    if same_session and current is not None:
+        session_id = current[1]
+    else:
+        if current is not None:  # logging in again replaces the browser's earlier session
+            await _sessions().close(current[1])
+        session_id = await _sessions().open(principal.user_id or 0)
     company = "" if principal.company_id is None else str(principal.company_id)
-    login_user(AuthUser(f"{principal.user_id}:{company}:{principal.role}"))
+    login_user(AuthUser(f"{principal.user_id}:{company}:{principal.role}:{session_id}"))
 
 
-def end_session() -> None:
+async def end_session() -> None:
+    """Log out here and on the server: the cookie, even replayed, no longer opens the panel."""
+    current = _parse(current_user.auth_id)
+    if current is not None:
+        await _sessions().close(current[1])
     logout_user()
 
 
@@ -53,16 +74,25 @@ async def panel_principal() -> Principal | None:
 
 
 async def principal_for(auth_id: str | None) -> Principal | None:
-    """The principal a session's auth id names, checked against the database now."""
-    if not auth_id:
+    """The principal a session's auth id names, checked against Redis and the database now."""
+    parsed = _parse(auth_id)
+    if parsed is None:
         return None
-    try:
-        user_id, company, role = auth_id.split(":")
-        principal = Principal(int(company) if company else None, role, user_id=int(user_id))
-    except ValueError:
+    principal, session_id = parsed
+    if not await _sessions().alive(session_id, principal.user_id or 0):
         return None
     async with public_session(services().engine) as session:
         return principal if await service.still_holds(session, principal) else None
+
+
+def _parse(auth_id: str | None) -> tuple[Principal, str] | None:
+    """(principal, session id) of a cookie's auth id; None for none or an older format."""
+    try:
+        user_id, company, role, session_id = (auth_id or "").split(":")
+        principal = Principal(int(company) if company else None, role, user_id=int(user_id))
+    except ValueError:
+        return None
+    return principal, session_id
 
 
 def panel_login_required(handler: Handler) -> Handler:

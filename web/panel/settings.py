@@ -11,10 +11,13 @@ from quart import Blueprint, g, render_template, request
 from quart_schema import hide
 
 from domain.db import public_session
+from domain.errors import InvalidField
+from domain.security.targets import TargetPolicy
 from domain.tenancy import service
 from domain.tenancy.configuration import ConfigurationForm
 from web.panel.access import actor, company_id, form_error
 from web.panel.layout import render_panel
+from web.panel.messages import message_for
 from web.panel.sessions import panel_login_required
 from web.services import services
 
@@ -42,11 +45,15 @@ async def save() -> Any:
     except ValidationError as error:
         return await _page(company, error=form_error(error).message), 422
     svc = services()
-    async with public_session(svc.engine) as session:
-        changed = await service.change_configuration(
-            session, company, wanted, actor(), g.correlation_id
-        )
-        await session.commit()
+    targets = TargetPolicy(svc.settings.private_targets_allowed)
+    try:
+        async with public_session(svc.engine) as session:
+            changed = await service.change_configuration(
+                session, company, wanted, actor(), g.correlation_id, targets
+            )
+            await session.commit()
+    except InvalidField as refused:
+        return await _page(company, error=message_for(refused)), 422
     svc.directory.forget()  # this process sees the change at once; others within seconds
     return await _page(company, saved=changed)
 

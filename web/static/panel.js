@@ -66,4 +66,21 @@
   document.addEventListener("click", function (event) {
     if (event.target && event.target.id === "panel-toast-close") hide();
   });
+
+  // Behaviour the templates ask for with data- attributes, since the Content-Security-Policy
+  // runs no inline handlers (onchange=, hx-on): a form emptied once its message was taken,
+  // and a select (the company switcher) that submits its form when changed.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (event.detail.successful && form && form.matches && form.matches("form[data-reset-on-success]")) {
+      form.reset();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select && select.matches && select.matches("select[data-submit-on-change]")) {
+      select.form.requestSubmit();
+    }
+  });
 })();

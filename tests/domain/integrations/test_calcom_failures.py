@@ -14,6 +14,8 @@ from domain.integrations.calcom_payloads import (
     NOT_CONFIGURED,
     CalcomError,
 )
+from domain.security.targets import TargetPolicy
+from domain.security.transport import guarded_client
 from tests.fakes.calcom import FakeCalcom
 from tests.support.calcom import (
     MADRID,
@@ -117,3 +119,18 @@ async def test_the_v1_key_never_reaches_an_error_message(
         await calcom_client.slots(v1(fake_calcom), MARCH_10, MARCH_10, "UTC")
     assert raised.value.kind == "invalid"
     assert calcom.api_key not in raised.value.message and calcom.api_key not in str(raised.value)
+
+
+async def test_a_cal_com_url_leading_inside_our_network_is_a_setting_to_fix_and_not_retried(
+    fake_calcom: tuple[FakeCalcom, str],
+) -> None:
+    calcom, _ = fake_calcom  # on 127.0.0.1, where a production server must not call
+    async with guarded_client(TargetPolicy(allow_private=False), timeout=5.0) as http:
+        with pytest.raises(CalcomError) as raised:
+            await CalcomClient(http, attempts=3, max_wait=0.01).slots(
+                v2(fake_calcom), MARCH_10, MARCH_10, "UTC"
+            )
+    error = raised.value
+    assert (error.kind, error.retryable, error.needs_setup) == ("not_configured", False, True)
+    assert error.message.startswith(NOT_CONFIGURED) and "127.0.0.1" in error.message
+    assert calcom.requests == []

@@ -7,17 +7,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.conversations.models import Conversation
 from domain.integrations.gemini import GeminiClient
 from domain.secretary.chain import Ask
 from domain.secretary.replies import Composed
 from domain.secretary.service import Secretary, default_responders
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
+from domain.tenancy.models import Subscription
 from domain.webhooks.service import accept_message
-from tests.support import reads
+from tests.support import factories, reads
 from tests.support.factories import MakeCompany
 
 
@@ -120,3 +123,29 @@ async def test_an_injection_never_reaches_the_responders_after_the_guard(
     await secretary.answer(acme, await _store(engine, acme, "wa-1", attack))
     [reply] = await reads.outbound(engine, acme)
     assert reply.source == "guardrail" and waitlist.seen == []
+
+
+@pytest.mark.parametrize(
+    ("status", "answered_by"),
+    [("canceled", "handoff"), ("past_due", "handoff"), ("trialing", "offline")],
+)
+async def test_a_lapsed_subscription_hands_customers_to_a_person(
+    make_company: MakeCompany,
+    engine: AsyncEngine,
+    redis: Redis,
+    settings: Settings,
+    status: str,
+    answered_by: str,
+) -> None:
+    acme = (await make_company("acme")).company.id
+    await factories.change(engine, Subscription, Subscription.company_id == acme, status=status)
+    secretary = _secretary(engine, redis, settings)
+    await secretary.answer(acme, await _store(engine, acme, "wa-1", "bom dia, tudo bem?"))
+    [reply] = await reads.outbound(engine, acme)
+    assert reply.source == answered_by
+    conversation = await reads.value(engine, Conversation.handoff_reason, tenant=acme)
+    if answered_by == "handoff":
+        assert "indisponível" in reply.body  # told once, then a person answers
+        assert conversation == "subscription_inactive"
+    else:
+        assert conversation is None

@@ -7,8 +7,10 @@ from typing import Any
 
 import jwt
 
+from domain.settings import Settings
 from tests.support.api import bearer
-from tests.support.factories import Cast, join
+from tests.support.factories import Cast, deactivate, join, leave, remove_user
+from tests.support.waiting import eventually
 
 KEY = "test-signing-key-that-is-long-enough-0123456789"
 
@@ -181,3 +183,49 @@ async def test_keys_of_one_company_are_out_of_reach_of_another(client: Any, cast
     assert [k["id"] for k in seen["keys"]] == [issued["id"]]
     assert (await client.get("/api/keys?company_id=999999", headers=admin)).status_code == 404
     assert (await client.get("/api/keys", headers=admin)).status_code == 400  # which company?
+
+
+async def test_a_token_with_malformed_claims_is_401_never_500(client: Any, cast: Cast) -> None:
+    now = int(time.time())
+    claims = {"iss": "secretaria-virtual", "role": "operator", "iat": now, "exp": now + 600}
+    for change in (
+        {"sub": "abc", "company_id": cast.a.company.id},
+        {"sub": "99999999999", "company_id": cast.a.company.id},
+        {"sub": "1", "company_id": "acme"},
+        {"sub": "1"},  # no company_id claim
+        {"sub": "999", "company_id": cast.a.company.id},  # well formed, but nobody
+    ):
+        token = jwt.encode({**claims, **change}, KEY, algorithm="HS256")
+        response = await client.post(
+            "/api/nlu/analyze", json={"text": "oi"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 401, change
+        assert (await response.get_json())["error"] == "invalid_token"
+
+
+async def test_a_token_stops_working_when_its_user_is_removed_or_leaves_the_company(
+    client: Any, cast: Cast, engine: Any
+) -> None:
+    member = await bearer(client, cast.member, cast.password)
+    owner = await bearer(client, cast.owner, cast.password)
+    await leave(engine, cast.member, cast.a.company.id)
+    await remove_user(engine, cast.owner)
+    for headers in (member, owner):
+        response = await client.get("/api/conversations", headers=headers)
+        assert response.status_code == 401
+        assert (await response.get_json())["error"] == "invalid_token"
+
+
+async def test_a_token_stops_working_within_seconds_of_its_user_being_deactivated(
+    client: Any, cast: Cast, engine: Any, settings: Settings
+) -> None:
+    headers = await bearer(client, cast.member, cast.password)
+    assert (await client.get("/api/conversations", headers=headers)).status_code == 200
+    await deactivate(engine, cast.member)
+
+    async def refused() -> bool:
+        return (await client.get("/api/conversations", headers=headers)).status_code == 401
+
+    # The API trusts a confirmed user for AUTH_RECHECK_SECONDS (5), then asks the database.
+    assert settings.auth_recheck_seconds <= 5
+    await eventually(refused, timeout=settings.auth_recheck_seconds + 10)

@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.queues import queue_name
@@ -115,3 +116,50 @@ async def _metrics(client: Any) -> str:
 
 async def _contains(client: Any, line: str) -> bool:
     return line in await _metrics(client)
+
+
+async def test_without_a_token_metrics_answer_only_this_machine(client: Any) -> None:
+    on_this_machine = [
+        {},  # the in-process test client, like a Unix socket: no client address at all
+        {"client": ("127.0.0.1", 51000)},
+        {"client": ("::1", 51000)},
+        {"client": ("::ffff:127.0.0.1", 51000)},
+    ]
+    for scope in on_this_machine:
+        assert (await client.get("/metrics", scope_base=scope)).status_code == 200, scope
+    elsewhere = await client.get("/metrics", scope_base={"client": ("203.0.113.9", 51000)})
+    assert elsewhere.status_code == 403
+    assert "METRICS_TOKEN" in (await elsewhere.get_json())["message"]
+    # A reverse proxy on this machine connects from loopback on behalf of anyone.
+    for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP", "Via"):
+        proxied = await client.get(
+            "/metrics", scope_base={"client": ("127.0.0.1", 51000)}, headers={header: "x"}
+        )
+        assert proxied.status_code == 403, header
+
+
+async def test_with_a_token_metrics_need_it_from_anywhere(settings: Settings) -> None:
+    from web.app import create_app
+
+    token = SecretStr("prom-token-0123456789")
+    app = create_app(settings.model_copy(update={"metrics_token": token}))
+    async with app.test_app() as test_app:
+        client = test_app.test_client()
+        remote = {"client": ("203.0.113.9", 51000)}
+        for headers in (
+            {},
+            {"Authorization": "Bearer wrong"},
+            {"Authorization": "Bearer prom-token-012345678"},
+            {"Authorization": "Basic prom-token-0123456789"},
+        ):
+            refused = await client.get("/metrics", headers=headers, scope_base=remote)
+            assert refused.status_code == 401, headers
+        local = await client.get("/metrics")  # the token is needed from loopback too
+        assert local.status_code == 401
+        scraped = await client.get(
+            "/metrics",
+            headers={"Authorization": "Bearer prom-token-0123456789"},
+            scope_base=remote,
+        )
+        assert scraped.status_code == 200
+        assert "# HELP secretaria_webhook_received_total" in await scraped.get_data(as_text=True)

@@ -13,7 +13,7 @@ from domain.agenda.models import Appointment, Reminder
 from domain.conversations.models import Message
 from domain.operations.models import AuditLog
 from tests.support import factories, reads
-from tests.support.clock import tomorrow_at_ten
+from tests.support.clock import in_two_days, tomorrow_at_ten
 from tests.support.factories import Cast, configure
 from tests.support.panel import HTMX, logged_in
 
@@ -111,3 +111,31 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
     )
     assert "Maria Souza" in unconfirmed and "Cliente 0" not in unconfirmed
     assert "Não confirmados" in unconfirmed and "No-show" in unconfirmed
+
+
+async def test_a_meeting_link_is_shown_only_when_it_is_http_or_https(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    """Cal.com's meeting URL comes from outside: a `javascript:` one, stored as it came, must
+    not become a link an operator could click."""
+    company_id = cast.a.company.id
+    await configure(engine, company_id, agenda={"local": True})
+    start = in_two_days()
+    links = {
+        "Ana": "javascript:alert(document.cookie)",
+        "Bia": "java\tscript:alert(1)",
+        "Caio": "data:text/html,<script>alert(1)</script>",
+        "Duda": "https://meet.example.com/abc-defg",
+    }
+    for name, url in links.items():
+        await factories.appointment(
+            engine, company_id, start, cal_uid=name, name=name, source="calcom", meeting_url=url
+        )
+    await logged_in(client, cast.member, cast.password, "/painel/agenda")
+    for view in (
+        await client.get("/painel/agenda"),
+        await client.get("/painel/agenda", headers=HTMX),
+    ):
+        page = await view.get_data(as_text=True)
+        assert "javascript:" not in page and "data:text/html" not in page
+        assert re.findall(r'href="([^"]*meet[^"]*)"', page) == ["https://meet.example.com/abc-defg"]

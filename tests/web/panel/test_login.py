@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from tests.support.factories import Cast, join, leave
+from tests.support.factories import Cast, deactivate, join, leave
 from tests.support.panel import csrf, log_in
 
 
@@ -78,9 +79,72 @@ async def test_a_removed_member_is_logged_out_at_once(
     assert (await client.get("/painel/conversas")).status_code == 302
 
 
-async def test_next_never_leaves_the_site(client: Any, cast: Cast) -> None:
-    response = await log_in(client, cast.owner, cast.password, next="//evil.example.com/x")
-    assert response.headers["Location"] == "/painel"
+async def test_a_deactivated_user_is_logged_out_at_once(
+    client: Any, cast: Cast, engine: AsyncEngine
+) -> None:
+    await log_in(client, cast.owner, cast.password)
+    assert (await client.get("/painel/conversas")).status_code == 200
+    await deactivate(engine, cast.owner)
+    assert (await client.get("/painel/conversas")).status_code == 302
+
+
+def session_cookie(response: Any) -> str:
+    """The `Cookie` header that replays the session cookie a response set."""
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith("sv_session="), set_cookie
+    return set_cookie.split(";", 1)[0]
+
+
+async def test_a_session_cookie_replayed_after_logout_is_refused(
+    app: Any, client: Any, cast: Cast
+) -> None:
+    stolen = session_cookie(await log_in(client, cast.owner, cast.password))
+    elsewhere = app.test_client()  # another browser, holding a copy of the cookie
+    replayed = await elsewhere.get("/painel/conversas", headers={"Cookie": stolen})
+    assert replayed.status_code == 200  # the copy works while the session lasts
+    token = await csrf(client, "/painel/conversas")
+    assert (await client.post("/painel/logout", form={"csrf_token": token})).status_code == 302
+    after = await elsewhere.get("/painel/conversas", headers={"Cookie": stolen})
+    assert after.status_code == 302 and after.headers["Location"].startswith("/painel/login")
+
+
+async def test_logging_in_again_ends_the_browser_s_earlier_session(
+    app: Any, client: Any, cast: Cast
+) -> None:
+    first = session_cookie(await log_in(client, cast.owner, cast.password))
+    await log_in(client, cast.member, cast.password)  # someone else, same browser
+    elsewhere = app.test_client()
+    replayed = await elsewhere.get("/painel/conversas", headers={"Cookie": first})
+    assert replayed.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example.com/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "\\/evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/painel\r\nSet-Cookie: sv_session=x",
+        "https://evil.example/painel",
+        "javascript:alert(document.cookie)",
+        "evil.example",
+        "/painel/\u3002evil",
+    ],
+)
+async def test_next_never_leaves_the_site(client: Any, cast: Cast, target: str) -> None:
+    response = await log_in(client, cast.owner, cast.password, next=target)
+    assert response.status_code == 302 and response.headers["Location"] == "/painel"
+
+
+async def test_next_comes_back_to_the_page_asked_for(client: Any, cast: Cast) -> None:
+    asked = "/painel/agenda?de=2026-03-01&cliente=Jo%C3%A3o"
+    response = await log_in(client, cast.owner, cast.password, next=asked)
+    assert response.headers["Location"] == asked
+    form = await (await client.get(f"/painel/login?next={quote(asked)}")).get_data(as_text=True)
+    assert 'name="next" value="/painel/agenda?de=2026-03-01&amp;cliente=Jo%C3%A3o"' in form
 
 
 @pytest.mark.filterwarnings("ignore:Secure cookies will be ignored on insecure requests")
@@ -118,3 +182,23 @@ async def test_the_company_switcher_changes_company_and_role(
         "/painel/empresa", form={"csrf_token": token, "company_id": "999"}
     )
     assert outsider_company.status_code == 403
+
+
+async def test_the_company_switcher_goes_back_only_to_a_panel_page_of_ours(
+    client: Any, cast: Cast, engine: AsyncEngine
+) -> None:
+    await join(engine, cast.owner, cast.b.company.id, "operator")
+    await log_in(client, cast.owner, cast.password, company_id=str(cast.a.company.id))
+    token = await csrf(client, "/painel/conversas")
+    for referer in (
+        "https://evil.example/",
+        "http://localhost//evil.example/painel/x",
+        "http://localhost/\\evil.example/painel/x",
+        "http://localhost/painel/\\evil.example",
+    ):
+        switched = await client.post(
+            "/painel/empresa",
+            form={"csrf_token": token, "company_id": str(cast.b.company.id)},
+            headers={"Referer": referer},
+        )
+        assert switched.headers["Location"] == "/painel/conversas", referer

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.operations.models import AuditLog
+from domain.settings import Settings
 from domain.tenancy.models import Company
 from tests.support import reads
 from tests.support.factories import Cast
@@ -169,3 +172,62 @@ async def test_reminder_offsets_and_no_show_grace_are_per_company(
     )
     explained = "Lembretes antes do horário: não está no formato esperado."
     assert bad.status_code == 422 and explained in await bad.get_data(as_text=True)
+
+
+@pytest.fixture
+async def production_client(settings: Settings) -> AsyncIterator[Any]:
+    """The panel of a production deployment (private targets not allowed)."""
+    from web.app import create_app
+
+    production = settings.model_copy(update={"allow_private_targets": False})
+    async with create_app(production).test_app() as app:
+        yield app.test_client()
+
+
+@pytest.mark.parametrize(
+    ("field", "label", "url"),
+    [
+        ("alert_url", "URL dos alertas de consumo", "http://127.0.0.1:6379"),
+        ("alert_url", "URL dos alertas de consumo", "http://169.254.169.254/latest/meta-data/"),
+        ("alert_url", "URL dos alertas de consumo", "http://[::1]:5432/"),
+        ("alert_url", "URL dos alertas de consumo", "http://2130706433/"),
+        ("alert_url", "URL dos alertas de consumo", "http://metadata.google.internal/"),
+        ("alert_url", "URL dos alertas de consumo", "http://10.0.0.5/hooks"),
+        ("alert_url", "URL dos alertas de consumo", "http://localhost:8080/"),
+        ("whaticket_base_url", "URL do Whaticket", "http://127.0.0.1:8080"),
+        ("whaticket_base_url", "URL do Whaticket", "http://localhost"),
+        ("whaticket_base_url", "URL do Whaticket", "http://[::ffff:7f00:1]:3000"),
+        ("whaticket_base_url", "URL do Whaticket", "http://0x7f.1:3000"),
+    ],
+)
+async def test_urls_leading_inside_our_network_are_refused_naming_the_field(
+    production_client: Any, engine: AsyncEngine, cast: Cast, field: str, label: str, url: str
+) -> None:
+    await log_in(production_client, cast.owner, cast.password)
+    token = await csrf(production_client, "/painel/configuracoes")
+    refused = await production_client.post(
+        "/painel/configuracoes", form={"csrf_token": token, field: url}
+    )
+    page = await refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f"{label}: precisa ser um endereço público da internet" in page
+    assert await settings_of(engine, cast.a.company.id) == {}
+
+
+async def test_public_urls_are_saved_in_production(
+    production_client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    await log_in(production_client, cast.owner, cast.password)
+    token = await csrf(production_client, "/painel/configuracoes")
+    saved = await production_client.post(
+        "/painel/configuracoes",
+        form={
+            "csrf_token": token,
+            "whaticket_base_url": "https://93.184.215.14:8443",
+            "alert_url": "https://hooks.acme.example/alertas",  # resolves nowhere here: kept
+        },
+    )
+    assert saved.status_code == 200
+    stored = await settings_of(engine, cast.a.company.id)
+    assert stored["whaticket"]["base_url"] == "https://93.184.215.14:8443"
+    assert stored["alert_url"] == "https://hooks.acme.example/alertas"
