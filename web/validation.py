@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from quart import request
 
-from domain.errors import InvalidField, PayloadTooLarge
+from domain.errors import InvalidField, NotFound, PayloadTooLarge
 
 
 def refused_field(error: ValidationError) -> tuple[str, Any]:
@@ -23,8 +23,11 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def refuse_nul() -> None:
-    """PostgreSQL cannot hold U+0000 in any text: a query argument or form field carrying one
-    is refused (422 naming it) before any handler sees it. Runs before every request."""
+    """PostgreSQL cannot hold U+0000 in any text: a path carrying one names nothing (404), a
+    query argument or form field carrying one is refused (422 naming it), before any handler
+    sees it. Runs before every request."""
+    if any(isinstance(v, str) and "\x00" in v for v in (request.view_args or {}).values()):
+        raise NotFound("no such path")
     fields = list(request.args.items(multi=True))
     if request.mimetype in FORMS:
         fields += list((await request.form).items(multi=True))

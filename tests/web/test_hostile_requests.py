@@ -91,3 +91,9 @@ async def test_nul_in_a_panel_form_is_refused_by_name(
     response = await client.post(path, form=form, headers=headers)
     assert response.status_code == 422
     assert "Confira o campo" in await response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/webhook/whaticket/%00/token", "/webhook/whaticket/acme/%00"])
+async def test_nul_in_a_path_names_nothing(client: Any, cast: Cast, path: str) -> None:
+    response = await client.post(path, data=b"{}")
+    assert response.status_code == 404
