@@ -18,11 +18,11 @@ from domain.errors import InvalidInput, NotFound, Unauthorized
 from domain.observability.logging import get_logger
 from domain.settings import Settings
 from domain.tenancy.company_settings import picker
-from domain.tenancy.directory import CompanyDirectory, CompanyProfile
+from domain.tenancy.directory import COMPANY_ID_MAX, CompanyDirectory, CompanyProfile
 from domain.webhooks.bounds import decode_json
 
 log = get_logger(__name__)
-MAX_ID = 2**63 - 1  # companies.id is a bigint: a longer number names no company
+MAX_ID = COMPANY_ID_MAX  # companies.id is an integer: a larger number names no company
 
 
 @dataclass(frozen=True)

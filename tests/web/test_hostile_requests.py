@@ -97,3 +97,28 @@ async def test_nul_in_a_panel_form_is_refused_by_name(
 async def test_nul_in_a_path_names_nothing(client: Any, cast: Cast, path: str) -> None:
     response = await client.post(path, data=b"{}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("company_id", ["2147483648", "9223372036854775808", "9" * 30])
+async def test_a_company_id_past_its_column_names_no_company(
+    client: Any, cast: Cast, engine: Any, company_id: str
+) -> None:
+    """companies.id is an integer column: a larger number is refused or names nothing."""
+    from tests.support.calcom import signed
+
+    admin = await bearer(client, cast.admin, cast.password)
+    for url in ("/api/conversations", "/api/keys", "/api/analytics/summary"):
+        response = await client.get(f"{url}?company_id={company_id}", headers=admin)
+        assert (response.status_code, (await response.get_json())["field"]) == (422, "company_id")
+    body = b'{"triggerEvent": "PING"}'
+    cal = await client.post(
+        "/api/agenda/webhook/cal", data=body, headers=signed(body, company=company_id)
+    )
+    assert cal.status_code == 404
+    token = await client.post(
+        "/api/auth/token",
+        json={"email": cast.owner, "password": cast.password, "company_id": int(company_id)},
+    )
+    assert token.status_code < 500
+    login = await log_in(client, cast.owner, cast.password, company_id=company_id)
+    assert login.status_code < 500

@@ -47,7 +47,9 @@ class Query(BaseModel):
 
 
 class CompanyQuery(Query):
-    company_id: int | None = Field(default=None, ge=1, description="platform admin: any company")
+    company_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="platform admin: any company"
+    )
 
 
 class ConversationsQuery(CompanyQuery):
