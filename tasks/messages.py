@@ -8,21 +8,44 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import queues
 from domain.conversations.messages import mark_failed
+from domain.conversations.rescue import rescue_unanswered
 from domain.db import TenantDatabase, bind_tenant
 from domain.observability.logging import get_logger
 from domain.observability.metrics import WHATICKET_RETRY, metrics
+from domain.operations.faults import data_fault, describe
 from domain.secretary.config import whaticket_config
 from domain.secretary.delivery import Attempt, DeliveryFailed, deliver
 
 log = get_logger(__name__)
 
 
+class Unanswerable(Exception):
+    """The job gave up on a message: its data fails the same way on every try. The dead
+    letter's error ends with this line, so the Filas tab shows the reason."""
+
+
 async def process_inbound(
     ctx: dict[str, Any], *, company_id: int, message_id: int, correlation_id: str = ""
 ) -> dict[str, Any]:
     """File and answer one stored message (domain/secretary/service.py), then queue the reply's
-    delivery and any plan alert it raised. Safe to retry: the secretary answers once."""
-    answered = await ctx["secretary"].answer(company_id, message_id)
+    delivery and any plan alert it raised. Safe to retry: the secretary answers once.
+
+    A failure of the message's own data (see operations.faults) is not retried: the job goes
+    to the dead letters at once. Then, as after the last retry of any other failure, the
+    customer is handed to a person with the usual message (conversations/rescue.py)."""
+    try:
+        answered = await ctx["secretary"].answer(company_id, message_id)
+    except Exception as error:
+        job = ctx.get("job")
+        reason = data_fault(error)
+        if reason is not None and job is not None:
+            job.retries = job.attempts  # not retryable: straight to the dead-letter queue
+        last_try = job is not None and job.attempts >= job.retries
+        if reason is not None or last_try:
+            await _rescue(ctx, company_id, message_id, reason or describe(error), correlation_id)
+        if reason is not None:
+            raise Unanswerable(f"{reason} (the customer was handed to a person)") from error
+        raise
     queue, ns = ctx["inbound_queue"], ctx["settings"].redis_namespace
     for alert_id in answered.alerts:
         await queues.enqueue_usage_alert(queue, ns, company_id, alert_id)
@@ -37,6 +60,32 @@ async def process_inbound(
         "conversation_id": answered.conversation_id,
         "reply": answered.reply.id if answered.reply else None,
     }
+
+
+async def _rescue(
+    ctx: dict[str, Any], company_id: int, message_id: int, reason: str, correlation_id: str
+) -> None:
+    """The message will not be answered by the secretary: hand its customer to a person and
+    queue the message that says so (the sweeper delivers it if the queue is down). Never
+    raises: the job's own failure is what goes to the dead letters."""
+    try:
+        company = await ctx["companies"].profile(company_id)
+        if company is None:
+            return
+        configured = whaticket_config(company, ctx["settings"]).configured
+        db = TenantDatabase(ctx["engine"], company_id)
+        rescued = await rescue_unanswered(db, message_id, reason, company.name, configured)
+        log.warning("message_unanswerable", message_id=message_id, outcome=rescued.outcome)
+        if rescued.to_deliver is not None:
+            await queues.enqueue_delivery(
+                ctx["inbound_queue"],
+                ctx["settings"].redis_namespace,
+                company_id,
+                rescued.to_deliver,
+                correlation_id,
+            )
+    except Exception:
+        log.exception("rescue_failed", message_id=message_id)
 
 
 async def deliver_message(
@@ -64,6 +113,10 @@ async def deliver_message(
             permanent=failure.permanent,
             attempt=attempt.number,
         )
+        raise
+    except Exception as error:
+        if data_fault(error) is not None:
+            job.retries = job.attempts  # the same data fails the same way: no retries
         raise
     log.info("delivery", outcome=outcome, message_id=message_id, attempt=attempt.number)
     return {"outcome": outcome}

@@ -26,6 +26,7 @@ from domain.integrations.gemini import GeminiClient
 from domain.integrations.whaticket import WhaticketClient
 from domain.observability.logging import configure_logging, get_logger
 from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
+from domain.operations.faults import describe
 from domain.operations.store import add_dead_letter
 from domain.secretary.service import Secretary
 from domain.security.targets import TargetPolicy
@@ -242,7 +243,14 @@ async def _after_process(ctx: dict[str, Any]) -> None:
         return  # cron jobs simply run again on their next tick
     # Retries exhausted (or not retryable): SAQ will forget the job after its ttl, so the
     # dead-letter queue is a PostgreSQL table.
+    # A data fault (tasks/messages.py) arrives here after one attempt. The traceback ends
+    # with the error in one line, which is what the Filas tab shows and the message keeps.
     kwargs = job.kwargs or {}
+    exception = ctx.get("exception")
+    reason = describe(exception) if exception is not None else _last_line(job.error or "")
+    error = (job.error or "").rstrip() + f"\n{reason}"
+    error = error.replace("\x00", "")  # text columns cannot hold U+0000
+    reason = reason.replace("\x00", "")
     async with ctx["engine"].begin() as conn:
         await add_dead_letter(
             conn,
@@ -251,10 +259,14 @@ async def _after_process(ctx: dict[str, Any]) -> None:
             function=job.function,
             job_key=job.key,
             kwargs=kwargs,
-            error=job.error,
+            error=error,
             attempts=job.attempts,
         )
         on_dead = ON_DEAD.get(job.function)
         if on_dead is not None:
-            await on_dead(conn, kwargs, job.error or "")
+            await on_dead(conn, kwargs, reason)
     log.error("job_dead_lettered", job_key=job.key, attempts=job.attempts)
+
+
+def _last_line(traceback: str) -> str:
+    return (traceback.strip().splitlines() or [""])[-1]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from typing import Any, cast
 
 import structlog
 from quart import Quart, Response, g, request
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, Map
 
 from domain.observability.logging import configure_logging, get_logger
 from domain.security.links import safe_link
@@ -15,6 +18,7 @@ from domain.settings import Settings
 from web import api, headers, hooks, openapi, panel
 from web.errors import register_error_handlers
 from web.services import Services
+from web.validation import refuse_nul
 
 log = get_logger("web.access")
 CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -28,11 +32,15 @@ def create_app(settings: Settings | None = None) -> Quart:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # backstop; the webhook enforces 64 KiB
     app.config["SETTINGS"] = settings
 
+    # Every <int:...> in a path is a bigint column's id at most: a longer number names no
+    # row (404), instead of overflowing the database driver (500).
+    app.url_map.converters["int"] = RowId
     app.register_blueprint(hooks.bp)
     app.register_blueprint(api.bp)
     panel.install(app, settings)
     register_error_handlers(app)
     openapi.install(app)
+    _guard_static(app)
     # Links from outside data (Cal.com's meeting URL) render only when http(s).
     app.jinja_env.filters["safe_url"] = safe_link
     headers.install(app, settings)
@@ -54,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         )
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(correlation_id=g.correlation_id)
+        await refuse_nul()  # after the ids are bound: the refusal is logged with them
 
     @app.after_request
     async def log_request(response: Response) -> Response:
@@ -70,3 +79,24 @@ def create_app(settings: Settings | None = None) -> Quart:
         return response
 
     return app
+
+
+class RowId(IntegerConverter):
+    """An id in a path: digits only, from 1 to the largest bigint (or the `max` a route sets)."""
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int = 1, max: int = 2**63 - 1):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
+
+
+def _guard_static(app: Quart) -> None:
+    """/static/<name>: a name the filesystem cannot even look up (longer than it allows, say)
+    is a file we do not have: 404, not the OSError that stat() raises."""
+    serve: Any = app.view_functions["static"]
+
+    async def static(filename: str) -> Response:
+        try:
+            return cast(Response, await serve(filename=filename))
+        except (OSError, ValueError):  # ValueError: a NUL in the name
+            raise NotFound() from None
+
+    app.view_functions["static"] = static

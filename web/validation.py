@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from quart import request
 
-from domain.errors import InvalidField, PayloadTooLarge
+from domain.errors import InvalidField, NotFound, PayloadTooLarge
 
 
 def refused_field(error: ValidationError) -> tuple[str, Any]:
@@ -17,6 +17,24 @@ def refused_field(error: ValidationError) -> tuple[str, Any]:
     (`type`, `msg`, `ctx`)."""
     first = error.errors()[0]
     return ".".join(str(part) for part in first["loc"]), first
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_nul() -> None:
+    """PostgreSQL cannot hold U+0000 in any text: a path carrying one names nothing (404), a
+    query argument or form field carrying one is refused (422 naming it), before any handler
+    sees it. Runs before every request."""
+    if any(isinstance(v, str) and "\x00" in v for v in (request.view_args or {}).values()):
+        raise NotFound("no such path")
+    fields = list(request.args.items(multi=True))
+    if request.mimetype in FORMS:
+        fields += list((await request.form).items(multi=True))
+    for name, value in fields:
+        if "\x00" in name or "\x00" in value:
+            where = name.replace("\x00", "") or "?"
+            raise InvalidField(f"{where} must not contain U+0000", field=where)
 
 
 async def read_body(limit: int) -> bytes:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.agenda import attendance, reminders, store
-from domain.agenda.cal_events import CalEvent, attendee, meeting_url, phones, when
+from domain.agenda.cal_events import APPLIED, Booking, CalEvent
 from domain.agenda.reminders import ReminderPolicy
 from domain.conversations.contacts import upsert_contact
 from domain.observability.metrics import (
@@ -33,11 +33,11 @@ async def apply_cal_event(conn: AsyncConnection, event: CalEvent, policy: Remind
     completed | no_show | ignored."""
     if event.trigger == "PING":
         return "pong"
+    handler = HANDLERS.get(event.trigger)
+    if handler is None or event.booking is None:  # not ours to apply: nothing is kept
+        return "ignored"
     if not await store.first_delivery(conn, event.trigger, event.uid, event.created):
         return "duplicate"
-    handler = HANDLERS.get(event.trigger)
-    if handler is None or not event.uid:
-        return "ignored"
     return str(await handler(conn, event, policy))
 
 
@@ -50,25 +50,30 @@ async def _booked(conn: AsyncConnection, values: dict[str, Any], policy: Reminde
     return appointment_id
 
 
+def _booking(event: CalEvent) -> Booking:
+    assert event.booking is not None  # apply_cal_event passes only events with one
+    return event.booking
+
+
 async def _created(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
-    await _booked(conn, await _values(conn, event.payload, "calcom"), policy)
+    await _booked(conn, await _values(conn, event), policy)
     metrics.inc(APPOINTMENTS, source="calcom")
     return "created"
 
 
 async def _rescheduled(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
-    old = event.payload.get("rescheduleUid")
-    previous = await store.by_uid(conn, str(old)) if old else None
+    old = _booking(event).reschedule_uid
+    previous = await store.by_uid(conn, old) if old else None
     if previous is not None:  # reminders before appointments, as the dispatcher locks them
         await reminders.drop_pending(
             conn, policy.company_id, previous.id, "moved", datetime.now(UTC)
         )
-    values = await _values(conn, event.payload, "calcom")
+    values = await _values(conn, event)
     values["rescheduled_from_uid"] = old
     await _booked(conn, values, policy)
     if old:
         moved = await store.set_status(
-            conn, str(old), "rescheduled", unless=("rescheduled",), rescheduled_to_uid=event.uid
+            conn, old, "rescheduled", unless=("rescheduled",), rescheduled_to_uid=event.uid
         )
         if moved is not None:  # not when we moved it ourselves and Cal.com tells us back
             metrics.inc(RESCHEDULES)
@@ -76,7 +81,7 @@ async def _rescheduled(conn: AsyncConnection, event: CalEvent, policy: ReminderP
 
 
 async def _cancelled(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
-    reason = event.payload.get("cancellationReason")
+    reason = _booking(event).cancellation_reason
     current = await store.by_uid(conn, event.uid)
     if current is not None:
         await reminders.drop_pending(
@@ -84,7 +89,7 @@ async def _cancelled(conn: AsyncConnection, event: CalEvent, policy: ReminderPol
         )
     changed = await store.set_status(conn, event.uid, "cancelled", cancellation_reason=reason)
     if changed is None:  # a booking we never saw: keep it, cancelled
-        values = await _values(conn, event.payload, "calcom")
+        values = await _values(conn, event)
         await store.upsert_booking(
             conn, {**values, "status": "cancelled", "cancellation_reason": reason}
         )
@@ -97,7 +102,7 @@ async def _ended(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy)
     checked-in appointment is done; any other waits for the no-show check (G6)."""
     current = await store.by_uid(conn, event.uid)
     if current is None:  # booked before the webhook existed: nothing to judge it by
-        values = await _values(conn, event.payload, "calcom")
+        values = await _values(conn, event)
         await store.upsert_booking(conn, {**values, "status": "completed"})
         return "completed"
     if current.status == "confirmed" or current.checked_in_at is not None:
@@ -107,10 +112,7 @@ async def _ended(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy)
 
 
 async def _no_show(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy) -> str:
-    missed = any(
-        a.get("noShow") for a in event.payload.get("attendees") or [] if isinstance(a, dict)
-    )
-    if not missed:
+    if not _booking(event).no_show:
         return "ignored"
     current = await store.by_uid(conn, event.uid)
     if current is None:
@@ -133,29 +135,32 @@ HANDLERS: dict[str, Any] = {
     "MEETING_ENDED": _ended,
     "BOOKING_NO_SHOW_UPDATED": _no_show,
 }
+assert set(HANDLERS) == APPLIED  # cal_events reads in full what these apply
 
 
-async def _values(conn: AsyncConnection, payload: dict[str, Any], source: str) -> dict[str, Any]:
-    start = when(payload, "startTime") or datetime.now(UTC)
-    end = when(payload, "endTime") or start + timedelta(minutes=int(payload.get("length") or 30))
-    name, email = attendee(payload)
-    numbers = phones(payload)
+async def _values(conn: AsyncConnection, event: CalEvent) -> dict[str, Any]:
+    """The appointment's columns from the checked booking (a cancellation or an end of a
+    booking we never saw may come without times: then it is placed now)."""
+    booking = _booking(event)
+    now = datetime.now(UTC)
+    start = booking.start or now
+    end = booking.end or start + timedelta(minutes=30)
     contact_id = None
-    if numbers:
-        contact_id = await upsert_contact(conn, numbers[0], name, None, datetime.now(UTC))
+    if booking.phones:
+        contact_id = await upsert_contact(conn, booking.phones[0], booking.name, None, now)
     return {
-        "cal_uid": str(payload.get("uid")),
-        "cal_booking_id": payload.get("bookingId"),
+        "cal_uid": booking.uid,
+        "cal_booking_id": booking.booking_id,
         "contact_id": contact_id,
-        "phone": numbers[0] if numbers else None,
-        "name": name,
-        "email": email,
-        "title": payload.get("title"),
-        "event_type_id": payload.get("eventTypeId"),
+        "phone": booking.phones[0] if booking.phones else None,
+        "name": booking.name,
+        "email": booking.email,
+        "title": booking.title,
+        "event_type_id": booking.event_type_id,
         "start_at": start,
         "end_at": end,
-        "status": CAL_STATUS.get(str(payload.get("status") or "ACCEPTED"), "scheduled"),
-        "source": source,
-        "meeting_url": meeting_url(payload),
-        "payload": payload,
+        "status": CAL_STATUS.get(booking.status, "scheduled"),
+        "source": "calcom",
+        "meeting_url": booking.meeting_url,
+        "payload": event.payload,
     }

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.agenda.cal_events import CalEvent, parse_event, verify_cal_signature
@@ -19,10 +18,11 @@ from domain.errors import InvalidInput, NotFound, Unauthorized
 from domain.observability.logging import get_logger
 from domain.settings import Settings
 from domain.tenancy.company_settings import picker
-from domain.tenancy.directory import CompanyDirectory, CompanyProfile
+from domain.tenancy.directory import COMPANY_ID_MAX, CompanyDirectory, CompanyProfile
+from domain.webhooks.bounds import decode_json
 
 log = get_logger(__name__)
-MAX_ID = 2**63 - 1  # companies.id is a bigint: a longer number names no company
+MAX_ID = COMPANY_ID_MAX  # companies.id is an integer: a larger number names no company
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ async def _addressed(directory: CompanyDirectory, who: str) -> CompanyProfile:
         raise InvalidInput("X-Cal-Company (company id or slug) is required", code="missing_company")
     # isascii: "²".isdigit() is True, and int() refuses it.
     by_id = who.isascii() and who.isdigit()
-    if by_id and int(who) > MAX_ID:
+    if by_id and (len(who) > len(str(MAX_ID)) or int(who) > MAX_ID):
         auth = None
     else:
         auth = await (directory.by_id(int(who)) if by_id else directory.by_slug(who))
@@ -77,9 +77,6 @@ async def _addressed(directory: CompanyDirectory, who: str) -> CompanyProfile:
 
 
 def _json(raw: bytes) -> Any:
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise InvalidInput(
-            "body is not JSON (custom payload templates are not supported)", code="invalid_json"
-        ) from None
+    """The body's JSON (custom payload templates are not supported), nested at most
+    bounds.MAX_DEPTH levels."""
+    return decode_json(raw)

@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from domain.billing.models import BillingEvent
 from domain.errors import InvalidField, InvalidInput, Unauthorized
+from domain.webhooks.bounds import column_length, identifier
+from domain.webhooks.signatures import same_digest, unix_seconds
 
 STATUSES = ("trialing", "active", "past_due", "canceled")
+EVENT_ID_MAX = column_length(BillingEvent.event_id)
+KIND_MAX = column_length(BillingEvent.kind)
+# Mercado Pago names a resource by a number or a short code; it goes into an API path.
+RESOURCE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 # Stripe subscription statuses -> ours.
 STRIPE_STATUS = {
@@ -65,12 +73,9 @@ def _pairs(header: str) -> list[tuple[str, str]]:
 
 
 def _fresh(ts: str, now: float, tolerance: int) -> None:
-    try:
-        stamp = int(ts)
-    except ValueError:
-        raise Unauthorized(
-            "signature timestamp is not Unix seconds", code="invalid_timestamp"
-        ) from None
+    stamp = unix_seconds(ts)
+    if stamp is None:
+        raise Unauthorized("signature timestamp is not Unix seconds", code="invalid_timestamp")
     if abs(now - stamp) > tolerance:
         raise Unauthorized("signature timestamp is too old", code="stale_timestamp")
 
@@ -83,15 +88,18 @@ def verify_stripe(secret: str, header: str, body: bytes, now: float, tolerance: 
         raise Unauthorized("Stripe-Signature needs t= and v1=", code="invalid_signature")
     _fresh(ts, now, tolerance)
     expected = _hmac(secret, f"{ts}.".encode() + body)
-    if not any(hmac.compare_digest(expected, c) for c in candidates):
+    if not any(same_digest(expected, c) for c in candidates):
         raise Unauthorized("Stripe-Signature does not match", code="invalid_signature")
 
 
 def stripe_event(data: dict[str, Any]) -> Event:
     event_id, kind = data.get("id"), data.get("type")
-    obj = (data.get("data") or {}).get("object")
+    inner = data.get("data")
+    obj = inner.get("object") if isinstance(inner, dict) else None
     if not isinstance(event_id, str) or not isinstance(kind, str) or not isinstance(obj, dict):
         raise InvalidInput("not a Stripe event (id, type, data.object)")
+    event_id = identifier(event_id, "id", EVENT_ID_MAX)
+    kind = kind[:KIND_MAX]
     status: str | None = None
     if kind == "customer.subscription.deleted":
         status = "canceled"
@@ -121,7 +129,8 @@ def verify_mercadopago(
         )
     _fresh(ts, now, tolerance)
     manifest = f"id:{data_id.lower()};request-id:{request_id};ts:{ts};"
-    if not hmac.compare_digest(_hmac(secret, manifest.encode()), v1):
+    # The signed manifest is text: encoded as UTF-8 whatever a header holds.
+    if not same_digest(_hmac(secret, manifest.encode()), v1):
         raise Unauthorized("x-signature does not match", code="invalid_signature")
 
 
@@ -130,17 +139,23 @@ def mercadopago_event(data: dict[str, Any], data_id: str) -> Event:
     notification = data.get("id")
     if not kind or notification is None:
         raise InvalidInput("not a Mercado Pago notification (id, type)")
+    if isinstance(notification, bool) or not isinstance(notification, str | int):
+        raise InvalidField("id must be a string or a number", field="id")
+    event_id = identifier(str(notification), "id", EVENT_ID_MAX)
     resource = {"subscription_preapproval": "preapproval", "payment": "payment"}.get(kind)
+    if resource is not None and not RESOURCE_ID.match(data_id):
+        raise InvalidField("data.id must be letters, digits, - or _", field="data.id")
     action = str(data.get("action") or "")
     return Event(
-        "mercadopago", str(notification), f"{kind}.{action}".strip("."), None, resource, data_id
+        "mercadopago", event_id, f"{kind}.{action}".strip(".")[:KIND_MAX], None, resource, data_id
     )
 
 
 def manual_event(data: dict[str, Any]) -> Event:
     event_id, status = data.get("event_id"), data.get("status")
-    if not isinstance(event_id, str) or not event_id:
+    if event_id is None or event_id == "":
         raise InvalidField("event_id is required", field="event_id")
+    event_id = identifier(event_id, "event_id", EVENT_ID_MAX)
     if status not in STATUSES:
         raise InvalidField(f"status must be one of {', '.join(STATUSES)}", field="status")
     return Event("manual", event_id, "manual.status", status)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 
 import httpx
-import orjson
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +25,7 @@ from domain.settings import Settings
 from domain.tenancy.company_settings import picker
 from domain.tenancy.directory import CompanyDirectory, CompanyProfile
 from domain.tenancy.models import Subscription
+from domain.webhooks.bounds import decode_json, storable
 from domain.webhooks.signatures import verify_signature
 
 _events = cast(Table, BillingEvent.__table__)
@@ -89,7 +89,10 @@ def read_event(
         if not secrets.mercadopago:
             raise Unauthorized("no Mercado Pago secret configured", code="no_secret")
         data = _json(body)  # the signature covers the resource id, not the body
-        data_id = query.get("data.id") or str((data.get("data") or {}).get("id") or "")
+        inner = data.get("data")
+        data_id = query.get("data.id") or str(
+            (inner.get("id") if isinstance(inner, dict) else None) or ""
+        )
         providers.verify_mercadopago(
             secrets.mercadopago, signature, headers.get("x-request-id"), data_id, now
         )
@@ -157,7 +160,7 @@ async def apply_event(
             event_id=event.event_id,
             kind=event.kind[:100],
             status=event.status,
-            payload=_json(body),
+            payload=storable(_json(body)),
         )
         .on_conflict_do_nothing(index_elements=[_events.c.provider, _events.c.event_id])
         .returning(_events.c.id)
@@ -183,10 +186,8 @@ async def apply_event(
 
 
 def _json(body: bytes) -> dict[str, Any]:
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise InvalidInput("body is not valid JSON", code="invalid_json") from None
+    """The body's object, nested at most bounds.MAX_DEPTH levels."""
+    data = decode_json(body)
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object", code="invalid_json")
     return data

@@ -86,7 +86,7 @@ async def mark_failed(conn: AsyncConnection, message_id: int, error: str) -> Non
     await conn.execute(
         update(_messages)
         .where(_messages.c.id == message_id, _messages.c.status == "received")
-        .values(status="failed", error=error[:4000])
+        .values(status="failed", error=error.replace("\x00", "")[:4000])
     )
 
 

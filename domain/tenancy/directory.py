@@ -21,6 +21,9 @@ from domain.tenancy.models import Company, Plan, Subscription
 
 DEMO_SLUG = "demo"
 
+# companies.id is an integer column: a larger number names no company.
+COMPANY_ID_MAX = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class CompanyProfile:
@@ -69,6 +72,8 @@ class CompanyDirectory:
         return await self._lookup("slug", slug.strip().lower())
 
     async def by_id(self, company_id: int) -> CompanyAuth | None:
+        if not 0 < company_id <= COMPANY_ID_MAX:
+            return None  # names no company (and would overflow the query)
         return await self._lookup("id", str(company_id))
 
     async def demo(self) -> CompanyAuth | None:
@@ -80,6 +85,8 @@ class CompanyDirectory:
         self._profiles.clear()
 
     async def profile(self, company_id: int) -> CompanyProfile | None:
+        if not 0 < company_id <= COMPANY_ID_MAX:
+            return None  # names no company (and would overflow the query)
         now = time.monotonic()
         hit = self._profiles.get(company_id)
         if hit is not None and hit[0] > now:

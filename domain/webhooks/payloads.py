@@ -4,19 +4,41 @@ Accepted shapes (see shared/fixtures/whaticket/README.md):
 - the raw Baileys `WAMessage` ({key, message, pushName, messageTimestamp}),
 - `{message: WAMessage}` (some forks' webhook branch),
 - the seed's `{message: {...}, number}` and `{message: {...}, ticket: {contact: {number}}}`.
+
+What is kept fits its column or is refused at the door (never in the job, where it would fail
+six times and leave the customer unanswered): the name is cut to 200 characters, a message id
+longer than 128 is refused (400 naming it), a LID that is not 1-64 digits is left out (the
+phone from remoteJidAlt still answers), and a timestamp outside 2000-2099 is dropped.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import phonenumbers
 
+from domain.conversations.models import Contact, Message
 from domain.errors import InvalidInput
+from domain.webhooks.bounds import (
+    EARLIEST,
+    LATEST,
+    MAX_DEPTH,
+    clean_text,
+    column_length,
+    depth_exceeds,
+    identifier,
+)
 
 BOT_MARKER = "\u200e"  # Whaticket prefixes the bot's own text with U+200E (loop avoidance)
+
+# The contact's name is the message's push name: the shorter column bounds it.
+PUSH_NAME_MAX = min(column_length(Message.push_name), column_length(Contact.name))
+EXTERNAL_ID_MAX = column_length(Message.external_id)
+LID_MAX = column_length(Contact.lid)
+PARAMS_JSON_MAX = 4096  # a native flow's reply parameters: an id and a few fields
+_FIRST, _LAST = int(EARLIEST.timestamp()), int(LATEST.timestamp())
 
 # Containers whose `.message` holds the real content.
 WRAPPERS = (
@@ -102,7 +124,7 @@ def _parse_wamessage(wa: dict[str, Any]) -> InboundMessage | Ignored:
         return Ignored("bot_message")
     lid = None
     if remote.endswith("@lid"):
-        lid = remote.split("@", 1)[0]
+        lid = _lid(remote)
         alt = _string(key, "remoteJidAlt", "key.remoteJidAlt") or _string(
             key, "senderPn", "key.senderPn"
         )
@@ -113,8 +135,8 @@ def _parse_wamessage(wa: dict[str, Any]) -> InboundMessage | Ignored:
         phone=normalise_phone(remote, "key.remoteJid"),
         text=text,
         kind=kind,
-        external_id=_string(key, "id", "key.id"),
-        push_name=_string(wa, "pushName", "pushName"),
+        external_id=_id(key, "id", "key.id"),
+        push_name=_name(_string(wa, "pushName", "pushName")),
         reply_id=reply_id,
         lid=lid,
         wa_timestamp=_timestamp(wa.get("messageTimestamp")),
@@ -154,8 +176,8 @@ def _parse_seed(payload: dict[str, Any]) -> InboundMessage | Ignored:
         phone=normalise_phone(number, "number"),
         text=text,
         kind=kind,
-        external_id=_string(payload, "id", "id") or _string(message, "id", "message.id"),
-        push_name=_string(payload, "pushName", "pushName") or name,
+        external_id=_id(payload, "id", "id") or _id(message, "id", "message.id"),
+        push_name=_name(_string(payload, "pushName", "pushName") or name),
         reply_id=reply_id,
     )
 
@@ -200,10 +222,11 @@ def _text_of(content: dict[str, Any], path: str) -> tuple[str, str, str | None] 
     listed = _object(content, "listResponseMessage", path)
     if listed:
         single = listed.get("singleSelectReply")
-        reply = single.get("selectedRowId") if isinstance(single, dict) else None
+        row = single.get("selectedRowId") if isinstance(single, dict) else None
+        reply = row if isinstance(row, str) else None
         text = _string(listed, "title", f"{path}.listResponseMessage.title")
         if text or reply:
-            return text or str(reply), "list_reply", reply if isinstance(reply, str) else None
+            return text or reply or "", "list_reply", reply
     template = _object(content, "templateButtonReplyMessage", path)
     if template:
         text = _string(template, "selectedDisplayText", f"{path}.templateButtonReplyMessage")
@@ -226,15 +249,34 @@ def _interactive(interactive: dict[str, Any]) -> tuple[str, str, str | None] | N
     reply = None
     flow = interactive.get("nativeFlowResponseMessage")
     if isinstance(flow, dict) and isinstance(flow.get("paramsJson"), str):
-        try:
-            params = json.loads(flow["paramsJson"])
-        except ValueError:
-            params = None
-        if isinstance(params, dict) and isinstance(params.get("id"), str):
+        params = _params(flow["paramsJson"])
+        if isinstance(params.get("id"), str):
             reply = params["id"]
     if (isinstance(text, str) and text) or reply:
         return (text if isinstance(text, str) and text else reply or ""), "interactive_reply", reply
     return None
+
+
+def _params(raw: str) -> dict[str, Any]:
+    """A native flow's `paramsJson` (JSON inside a string), bounded like a body; {} when it
+    is too long, too deep or not an object."""
+    if len(raw) > PARAMS_JSON_MAX:
+        return {}
+    try:
+        params = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {}
+    if not isinstance(params, dict) or depth_exceeds(params, MAX_DEPTH):
+        return {}
+    return params
+
+
+def _lid(jid: str) -> str | None:
+    """The LID of a `…@lid` JID when it is one (1-64 ASCII digits), else None: the message
+    is still answered through the phone in remoteJidAlt."""
+    user = jid.split("@", 1)[0].split(":", 1)[0]
+    ok = 0 < len(user) <= LID_MAX and user.isascii() and user.isdigit()
+    return user if ok else None
 
 
 def _ignored_jid(jid: str) -> str | None:
@@ -270,8 +312,24 @@ def _string(obj: dict[str, Any], key: str, path: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{path} must be a string")
+        raise InvalidInput(f"{path} must be a string", field=path)
     return value
+
+
+def _id(obj: dict[str, Any], key: str, path: str) -> str | None:
+    """A message id (the dedupe key): refused when it does not fit its column, since a cut
+    id could be another message's."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    return identifier(value, path, EXTERNAL_ID_MAX, InvalidInput)
+
+
+def _name(value: str | None) -> str | None:
+    """The sender's name as kept: cut to its column, without control characters."""
+    if not value:
+        return None
+    return clean_text(value, PUSH_NAME_MAX).strip() or None
 
 
 def _object(obj: dict[str, Any], key: str, path: str) -> dict[str, Any] | None:
@@ -279,18 +337,29 @@ def _object(obj: dict[str, Any], key: str, path: str) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise InvalidInput(f"{path}.{key} must be an object")
+        raise InvalidInput(f"{path}.{key} must be an object", field=f"{path}.{key}")
     return value
 
 
 def _timestamp(value: Any) -> int | None:
-    # Baileys writes a number; protobufjs toJSON writes int64 as a string.
+    """Unix seconds of the message, when it gives a time within 2000-2099 (else None: the
+    time it was received stands in)."""
+    # Baileys writes a number; protobufjs toJSON writes int64 as a string or a Long.
+    seconds: int | None = None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    if isinstance(value, dict) and isinstance(value.get("low"), int):  # protobuf Long
-        return int(value["low"]) + (int(value.get("high") or 0) << 32)
-    return None
+        seconds = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
+        seconds = int(value)
+    elif isinstance(value, dict):  # protobuf Long: two 32-bit halves
+        low, high = value.get("low"), value.get("high", 0)
+        if isinstance(low, int) and isinstance(high, int) and _int32(low) and _int32(high):
+            seconds = (high << 32) | (low & 0xFFFFFFFF)
+    if seconds is None or not _FIRST <= seconds < _LAST:
+        return None
+    return seconds
+
+
+def _int32(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**32

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.conversations import messages
 from domain.db import tenant_engine
-from domain.errors import InvalidInput
+from domain.webhooks.bounds import decode_json, storable
 from domain.webhooks.payloads import Ignored, parse_webhook
 
 # (company_id, message_id, correlation_id) -> enqueued? False means "the sweeper will".
@@ -29,15 +28,10 @@ class Outcome:
 
 
 def decode_body(body: bytes) -> Any:
-    if not body.strip():
-        raise InvalidInput("body is empty", code="invalid_json")
-    try:
-        payload = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput(f"body is not valid JSON: {exc}", code="invalid_json") from None
-    if b"\\u0000" in body:
-        payload = _without_nul(payload)  # PostgreSQL text and jsonb cannot hold U+0000
-    return payload
+    """The body's JSON, bounded in depth (see bounds.decode_json), as PostgreSQL can store
+    it: text and jsonb cannot hold U+0000, so it is removed."""
+    payload = decode_json(body)
+    return storable(payload) if b"\\u0000" in body else payload
 
 
 async def accept_message(
@@ -88,13 +82,3 @@ def _derived_id(timestamp: str | None, body: bytes) -> str | None:
     if not timestamp:
         return None
     return "sig:" + hashlib.sha256(timestamp.encode() + b"." + body).hexdigest()[:40]
-
-
-def _without_nul(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    return value

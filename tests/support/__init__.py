@@ -15,6 +15,8 @@ lives here, one module per subject, so that no test module imports another:
 - clock: moments relative to now, computed when a test runs (never at collection)
 - agenda: a company on the local calendar, booking and dispatching reminders
 - calcom: Cal.com's signed webhook deliveries and the client's test vectors
+- hostile: hypothesis strategies for what strangers send (the recorded webhook bodies with
+  hostile fields) and the seeded, bounded settings of the property tests
 - processes: our scripts run as `make` runs them, in another process, and their output as it comes
 - browser: steps of the real-browser journeys
 """

@@ -73,7 +73,7 @@ async def new_key(query_args: CompanyQuery, data: NewApiKey) -> tuple[Response, 
     return jsonify(api_key=issued.plaintext, **_key_json(issued.key)), 201
 
 
-@bp.delete("/keys/<int:key_id>")
+@bp.delete("/keys/<int(max=2147483647):key_id>")  # api_keys.id is an integer column
 @authenticated("company_admin")
 @validate_querystring(CompanyQuery)
 async def revoke_key(key_id: int, query_args: CompanyQuery) -> Response:

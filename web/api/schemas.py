@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from domain.agenda.listing import StatusFilter
 from domain.billing.analytics import Period
@@ -24,7 +24,12 @@ Day = Annotated[
     Field(
         ge=FIRST_DAY,
         le=LAST_DAY,
-        json_schema_extra={"formatMinimum": str(FIRST_DAY), "formatMaximum": str(LAST_DAY)},
+        # The pattern says the years to generators that ignore formatMaximum.
+        json_schema_extra={
+            "formatMinimum": str(FIRST_DAY),
+            "formatMaximum": str(LAST_DAY),
+            "pattern": "^20[0-9]{2}-",
+        },
     ),
 ]
 
@@ -42,7 +47,9 @@ class Query(BaseModel):
 
 
 class CompanyQuery(Query):
-    company_id: int | None = Field(default=None, ge=1, description="platform admin: any company")
+    company_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="platform admin: any company"
+    )
 
 
 class ConversationsQuery(CompanyQuery):
@@ -108,3 +115,239 @@ class ProvisionResponse(BaseModel):
     webhook_headers: dict[str, str]
     webhook_url_token: str = Field(description="shown once")
     worker_command: str
+
+
+# --- what /openapi.json says of the answers (web/openapi.py attaches them) -----------------
+
+
+class ErrorBody(BaseModel):
+    """Refused: `error` is the machine-readable code, `message` says why, `field` names the
+    input at fault when there is one."""
+
+    error: str
+    message: str
+    field: str | None = None
+
+
+class AppointmentsResponse(BaseModel):
+    """The period's appointments (times in the company's zone) and its attendance."""
+
+    appointments: list[dict[str, Any]]
+    attendance: dict[str, Any]
+
+
+class Reminded(BaseModel):
+    sent: bool
+    queued: bool
+
+
+class UsageSummary(BaseModel):
+    """Today, this week and this month: messages, tokens, response time, estimated cost; the
+    plan's use and its alerts."""
+
+    model_config = ConfigDict(extra="allow")
+
+    company_id: int
+
+
+class UsageHistory(BaseModel):
+    """The daily series of the last week or month, zeros included."""
+
+    company_id: int
+    period: str
+    days: list[dict[str, Any]]
+
+
+class ConversationList(BaseModel):
+    conversations: list[dict[str, Any]]
+
+
+class ConversationState(BaseModel):
+    id: int
+    status: Literal["handoff", "open"]
+
+
+class ApiKeyView(BaseModel):
+    id: int
+    company_id: int
+    name: str
+    role: str
+    prefix: str
+    created_at: str | None
+    last_used_at: str | None
+    revoked_at: str | None
+
+
+class ApiKeyList(BaseModel):
+    keys: list[ApiKeyView]
+
+
+class IssuedApiKey(ApiKeyView):
+    api_key: str = Field(description="shown once")
+
+
+class RevokedKey(BaseModel):
+    id: int
+    revoked_at: str | None
+
+
+class Health(BaseModel):
+    """Each component with its latency; 503 when any of them failed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    status: str
+
+
+# --- webhooks: what other systems post (read from the raw body, which is signed) ---------
+
+
+class Open(BaseModel):
+    """An object whose fields other than these are kept as they came."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class WaKey(Open):
+    remoteJid: str = Field(max_length=320, description="sender JID: <digits>@s.whatsapp.net")
+    fromMe: bool | None = None
+    id: str | None = Field(default=None, max_length=128, description="the WhatsApp message id")
+    remoteJidAlt: str | None = Field(default=None, description="the phone of an @lid sender")
+    senderPn: str | None = None
+
+
+class WaMessage(Open):
+    """A Baileys WAMessage as Whaticket SaaS forks post it."""
+
+    key: WaKey
+    message: dict[str, Any] | None = Field(
+        default=None, description="conversation, extendedTextMessage, a reply, media…"
+    )
+    pushName: str | None = Field(default=None, description="kept to 200 characters")
+    messageTimestamp: int | str | dict[str, int] | None = Field(
+        default=None, description="Unix seconds (number, string or protobuf Long)"
+    )
+
+
+class WrappedWaMessage(Open):
+    message: WaMessage
+
+
+class SeedContact(Open):
+    number: str | None = None
+    name: str | None = None
+
+
+class SeedTicket(Open):
+    contact: SeedContact | None = None
+    isGroup: bool | None = None
+
+
+class SeedMessage(Open):
+    """The seed's shape: the text in `message`, the sender in `number` or the ticket."""
+
+    message: dict[str, Any]
+    number: str | None = None
+    ticket: SeedTicket | None = None
+    id: str | None = Field(default=None, max_length=128)
+    pushName: str | None = None
+
+
+class WhaticketBody(RootModel[WaMessage | WrappedWaMessage | SeedMessage]):
+    """An inbound WhatsApp message, at most 64 KiB and nested at most 64 levels."""
+
+
+class WhaticketOutcome(BaseModel):
+    """202: stored and queued; 200: not queued, and why (duplicate, from_me, group…)."""
+
+    queued: bool
+    reason: str | None = None
+
+
+class CalAttendee(Open):
+    name: str | None = Field(default=None, description="kept to 200 characters")
+    email: str | None = Field(default=None, max_length=254)
+    phoneNumber: str | None = None
+    noShow: bool | None = None
+
+
+class CalBooking(Open):
+    uid: str | None = Field(default=None, min_length=1, max_length=100)
+    bookingUid: str | None = Field(default=None, min_length=1, max_length=100)
+    bookingId: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    eventTypeId: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    title: str | None = Field(default=None, description="kept to 300 characters")
+    startTime: str | None = Field(
+        default=None, description="ISO 8601 with its offset, 2000-2099 (required to book)"
+    )
+    endTime: str | None = Field(default=None, description="ISO 8601 with its offset")
+    length: int | None = Field(default=None, ge=1, le=1440, description="minutes")
+    status: str | None = None
+    attendees: list[CalAttendee] | None = None
+    responses: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    videoCallData: dict[str, Any] | None = None
+    smsReminderNumber: str | None = None
+    rescheduleUid: str | None = Field(default=None, min_length=1, max_length=100)
+    cancellationReason: str | None = None
+
+
+class CalDelivery(Open):
+    """A Cal.com webhook delivery: BOOKING_* wrapped in `payload`, MEETING_* also flat."""
+
+    triggerEvent: str = Field(max_length=64)
+    createdAt: str | None = Field(default=None, max_length=64)
+    payload: CalBooking | None = None
+
+
+class CalOutcome(BaseModel):
+    """What the delivery did: pong, created, rescheduled, cancelled, completed, ended,
+    no_show, duplicate or ignored."""
+
+    received: bool
+    trigger: str
+    outcome: str
+
+
+class ManualBillingEvent(Open):
+    """Signed with the company's webhook secret (X-Timestamp, X-Signature)."""
+
+    event_id: str = Field(min_length=1, max_length=200)
+    status: Literal["trialing", "active", "past_due", "canceled"]
+
+
+class StripeData(Open):
+    object: dict[str, Any]
+
+
+class StripeEvent(Open):
+    """Signed in Stripe-Signature."""
+
+    id: str = Field(min_length=1, max_length=200)
+    type: str
+    data: StripeData
+
+
+class MercadoPagoData(Open):
+    id: str | int | None = None
+
+
+class MercadoPagoNotification(Open):
+    """Signed in x-signature over the resource id (?data.id=) and x-request-id."""
+
+    id: str | int
+    type: str | None = None
+    topic: str | None = None
+    action: str | None = None
+    data: MercadoPagoData | None = None
+
+
+class BillingBody(RootModel[ManualBillingEvent | StripeEvent | MercadoPagoNotification]):
+    """A payment provider's event, at most 64 KiB and nested at most 64 levels."""
+
+
+class BillingOutcome(BaseModel):
+    received: bool
+    outcome: Literal["applied", "recorded", "duplicate"]
+    event_id: str
+    subscription: str | None

@@ -36,7 +36,7 @@ async def login_submit() -> Any:
         principal = await services().log_in(
             email,
             password,
-            int(company) if company and company.isdigit() else None,
+            int(company) if company and company.isascii() and company.isdigit() else None,
             request.remote_addr or "unknown",
         )
     except DomainError as error:
@@ -70,7 +70,7 @@ async def home() -> Any:
 async def switch_company() -> Any:
     """The company switcher: the same user, acting in another of its companies."""
     wanted = (await request.form).get("company_id", "")
-    if not wanted.isdigit():
+    if not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 18):
         raise InvalidInput("choose a company", code="company_required")
     async with public_session(services().engine) as session:
         principal = await service.act_in(session, g.principal, int(wanted))

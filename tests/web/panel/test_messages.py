@@ -32,6 +32,7 @@ FOR_PROGRAMS = {
     "no_secret",
     "missing_company",  # a webhook without its company header
     "provider_unavailable",  # the payment provider, asked by the billing webhook
+    "too_deep",  # a webhook body nested past the limit
 }
 
 
