@@ -232,4 +232,8 @@ def _meeting_url(payload: dict[str, Any], where: str) -> str | None:
     url = _object(payload, "metadata", where).get("videoCallUrl") or video.get("url")
     if not isinstance(url, str) or not url or len(url) > URL_MAX:
         return None  # a link we cannot use is left out, not stored
+    if not url.lower().startswith(("https://", "http://")):
+        # It is sent to customers on WhatsApp and shown in the panel: a javascript: or
+        # data: link from a webhook is never stored (the panel also filters at render).
+        return None
     return optional_text(url, where + "videoCallUrl", URL_MAX)

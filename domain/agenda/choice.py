@@ -82,16 +82,8 @@ def _day(plain: str, now: datetime) -> date | None:
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" ,.!?")
     if not cleaned:
         return None
-    if cleaned.isdigit():  # "dia 3": this month, or next if it has passed
-        day_number = int(cleaned)
-        try:
-            candidate = now.date().replace(day=day_number)
-        except ValueError:
-            return None
-        if candidate < now.date():
-            month = now.date().replace(day=1) + timedelta(days=32)
-            candidate = month.replace(day=day_number)
-        return candidate
+    if cleaned.isdigit():  # "dia 3": this month, or the next month that has that day
+        return _day_of_month(int(cleaned), now.date()) if len(cleaned) <= 2 else None
     parsed = dateparser.parse(
         cleaned,
         languages=["pt"],
@@ -116,3 +108,18 @@ def best_match(wish: Wish, options: list[datetime]) -> int | None:
             return exact[0]
         return None
     return fitting[0] if fitting else None
+
+
+def _day_of_month(day_number: int, today: date) -> date | None:
+    """The next date (from today) falling on day `day_number`: "dia 30" said on January 31
+    is March 30, since February has none."""
+    month = today.replace(day=1)
+    for _ in range(3):
+        try:
+            candidate = month.replace(day=day_number)
+        except ValueError:  # day 0, 32, or 31 in a 30-day month
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        month = (month + timedelta(days=32)).replace(day=1)
+    return None

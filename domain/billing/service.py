@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.billing import providers
 from domain.billing.models import BillingEvent
 from domain.billing.providers import Event
-from domain.errors import InvalidInput, NotFound, ServiceUnavailable, Unauthorized
+from domain.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable, Unauthorized
 from domain.integrations.mercadopago import (
     MercadoPagoConfig,
     MercadoPagoUnavailable,
@@ -54,6 +54,7 @@ class BillingSecrets:
     mercadopago: str | None
     mercadopago_api: MercadoPagoConfig | None
     manual: str | None  # the company's webhook secret
+    manual_enabled: bool = False  # the platform lets the company bill itself (provisioning)
 
 
 def billing_secrets(
@@ -67,6 +68,7 @@ def billing_secrets(
         mercadopago=pick("mercadopago_webhook_secret", settings.mercadopago_webhook_secret),
         mercadopago_api=MercadoPagoConfig(base, token) if token and base else None,
         manual=webhook_secret,
+        manual_enabled=bool(((company.settings or {}).get("billing") or {}).get("manual")),
     )
 
 
@@ -100,9 +102,15 @@ def read_event(
     if signature or "X-Timestamp" in headers:
         if not secrets.manual:
             raise Unauthorized("company has no webhook secret", code="no_secret")
+        # The company knows its own secret: without the platform's say-so it could reactivate
+        # a canceled subscription. Checked after the signature, so strangers learn nothing.
         verify_signature(
             [secrets.manual], headers.get("X-Timestamp"), headers.get("X-Signature"), body, now=now
         )
+        if not secrets.manual_enabled:
+            raise Forbidden(
+                "manual billing is not enabled for this company", code="manual_billing_disabled"
+            )
         return providers.manual_event(_json(body))
     raise Unauthorized(
         "sign with Stripe-Signature, x-signature (Mercado Pago) or X-Signature",

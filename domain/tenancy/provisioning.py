@@ -22,6 +22,7 @@ from domain.tenancy.models import Plan
 from domain.tenancy.service import create_company
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
+INT_MAX, BIGINT_MAX = 2**31 - 1, 2**63 - 1
 HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
 Progress = Callable[[str], Awaitable[None]]
@@ -32,9 +33,10 @@ class PlanSpec(BaseModel):
 
     slug: str = Field(pattern=SLUG)
     name: str | None = Field(default=None, min_length=1, max_length=120)
-    monthly_messages: int | None = Field(default=None, ge=1)
-    monthly_tokens: int | None = Field(default=None, ge=1)
-    price_cents: int = Field(default=0, ge=0)
+    # Bounded by their columns (integer, bigint): past them is a 422, not a database error.
+    monthly_messages: int | None = Field(default=None, ge=1, le=INT_MAX)
+    monthly_tokens: int | None = Field(default=None, ge=1, le=BIGINT_MAX)
+    price_cents: int = Field(default=0, ge=0, le=INT_MAX)
     currency: str = Field(default="BRL", pattern=r"^[A-Z]{3}$")
     overage: Literal["block", "allow"] = "block"
 
@@ -48,6 +50,10 @@ class ProvisionRequest(BaseModel):
     # An existing plan's slug, or a plan to create (when its slug is new).
     plan: PlanSpec
     timezone: str = "America/Sao_Paulo"
+    # The platform's decision: the company may move its own subscription with "manual"
+    # billing events signed with its own webhook secret (otherwise only Stripe or Mercado
+    # Pago, whose secrets the company never sees, can).
+    manual_billing: bool = False
 
     @field_validator("slug", "domain", mode="before")
     @classmethod
@@ -109,6 +115,8 @@ async def provision(
             timezone=request.timezone,
         )
         company_id = new.company.id
+        if request.manual_billing:
+            new.company.settings = {**(new.company.settings or {}), "billing": {"manual": True}}
         await step("schema")
         key = await create_api_key(session, company_id, "Token inicial", "company_admin", None)
         await step("api_token")

@@ -69,6 +69,17 @@ async def configure(engine: AsyncEngine, company_id: int, **settings: Any) -> No
     await change_company(engine, company_id, settings=settings)
 
 
+async def allow_manual_billing(engine: AsyncEngine, company_id: int) -> None:
+    """The platform lets the company bill itself (provisioning's manual_billing): kept in the
+    company's own billing settings, which the company cannot edit; other settings are kept."""
+    async with public_session(engine) as session:
+        company = await session.get(Company, company_id)
+        assert company is not None
+        settings = dict(company.settings or {})
+    settings["billing"] = {**settings.get("billing", {}), "manual": True}
+    await change_company(engine, company_id, settings=settings)
+
+
 def gemini_at(url: str) -> dict[str, str]:
     """The `gemini` settings of a company answering through the fake Gemini at `url`."""
     return {"api_key": "k-acme", "base_url": url}

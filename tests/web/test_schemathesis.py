@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.settings import Settings
 from domain.webhooks.signatures import sign
 from tests.support.calcom import WEBHOOK_SECRET, with_webhook_secret
-from tests.support.factories import Cast
+from tests.support.factories import Cast, allow_manual_billing
 
 EXAMPLES = 25  # per operation and mode: 21 operations x 2 modes, and the signed webhooks
 # Rules between fields, which JSON Schema cannot state: valid fields, refused together.
@@ -40,8 +40,9 @@ Signer = Callable[[Any], None]
 
 @pytest.fixture
 async def acme(engine: AsyncEngine, cast: Cast) -> Cast:
-    """The cast, company A signing its Cal.com webhooks too."""
+    """The cast, company A signing its Cal.com webhooks and billing itself too."""
     await with_webhook_secret(engine, cast.a.company.id)
+    await allow_manual_billing(engine, cast.a.company.id)
     return cast
 
 

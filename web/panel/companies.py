@@ -60,6 +60,7 @@ async def create() -> Any:
                 "slug": form.get("slug", ""),
                 "domain": form.get("domain", ""),
                 "plan": plan,
+                "manual_billing": form.get("manual_billing") == "on",
             }
         )
     except ValidationError as error:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.agenda.choice import Wish, best_match, read_choice
+from domain.agenda.choice import Wish, best_match, read_choice, read_wish
 
 SP = ZoneInfo("America/Sao_Paulo")
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SP)  # a Tuesday
@@ -46,3 +46,21 @@ def test_a_time_not_offered_or_a_number_out_of_range_picks_nothing() -> None:
     assert wish == Wish(date(2026, 11, 26), time(8, 0), None)
     assert best_match(wish, OPTIONS) is None
     assert read_choice("tanto faz", len(OPTIONS), NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "day"),
+    [
+        ("dia 30", date(2027, 1, 31), date(2027, 3, 30)),  # February has no 30th
+        ("dia 31", date(2027, 4, 30), date(2027, 5, 31)),
+        ("dia ²", date(2027, 1, 31), date(2027, 2, 2)),  # a superscript two is read as 2
+        ("dia 45", date(2027, 1, 31), None),
+        ("dia 0", date(2027, 1, 31), None),
+        ("dia 99999999999999999999999", date(2027, 1, 31), None),
+    ],
+)
+def test_a_day_of_the_month_is_the_next_that_has_it_or_none(
+    text: str, today: date, day: date | None
+) -> None:
+    now = datetime.combine(today, time(10, 0), tzinfo=SP)
+    assert read_wish(text, now).day == day

@@ -23,7 +23,9 @@ from tests.support.hostile import (
     stripe_bodies,
 )
 
-SECRETS = BillingSecrets(stripe="whsec", mercadopago="mp", mercadopago_api=None, manual="man")
+SECRETS = BillingSecrets(
+    stripe="whsec", mercadopago="mp", mercadopago_api=None, manual="man", manual_enabled=True
+)
 CONTROLS = {chr(c) for c in range(32)} | {"\x7f"}
 
 

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from domain.tenancy.models import Plan, Subscription
+from domain.tenancy.models import Company, Plan, Subscription
 from domain.tenancy.pg_schemas import migration_head
 from tests.support import reads
 from tests.support.api import bearer
@@ -79,6 +79,21 @@ async def test_one_call_gives_a_company_that_works(
         client, text_body("n3", "oi"), secret="secret-acme", domain="sorriso.example.com"
     )
     assert wrong.status_code == 401
+
+
+async def test_manual_billing_is_the_platform_s_decision_at_provisioning(
+    client: Any, cast: Cast, engine: AsyncEngine
+) -> None:
+    admin = await bearer(client, cast.admin, cast.password)
+    billed = await (await provision(client, admin, manual_billing=True)).get_json()
+    plain = await (
+        await provision(client, admin, slug="outra", domain="outra.example.com")
+    ).get_json()
+    ids = [billed["company_id"], plain["company_id"]]
+    found = await reads.rows(engine, Company.id, Company.settings, where=Company.id.in_(ids))
+    settings = {row.id: row.settings for row in found}
+    assert settings[billed["company_id"]]["billing"] == {"manual": True}
+    assert "billing" not in (settings[plain["company_id"]] or {})
 
 
 async def test_taken_slug_or_domain_is_409_naming_the_field(client: Any, cast: Cast) -> None:

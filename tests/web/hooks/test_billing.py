@@ -18,7 +18,7 @@ from domain.tenancy.models import Subscription
 from tests.fakes.mercadopago import FakeMercadoPago
 from tests.fakes.server import LocalServer
 from tests.support import reads
-from tests.support.factories import MakeCompany, configure
+from tests.support.factories import MakeCompany, allow_manual_billing, change, configure
 from tests.support.paths import FIXTURES
 from tests.support.webhooks import signed_headers
 
@@ -175,6 +175,7 @@ async def test_mercadopago_signatures_are_checked(
 async def test_manual_events_use_the_company_webhook_secret(
     client: Any, acme: int, engine: AsyncEngine
 ) -> None:
+    await allow_manual_billing(engine, acme)
     body = json.dumps({"event_id": "manual-2026-11-24-1", "status": "canceled"}).encode()
     ok = await post(client, body, {**signed_headers("secret-acme", body), **DOMAIN})
     assert ok.status_code == 200
@@ -184,6 +185,20 @@ async def test_manual_events_use_the_company_webhook_secret(
     bad = json.dumps({"event_id": "m2", "status": "gone"}).encode()
     invalid = await post(client, bad, {**signed_headers("secret-acme", bad), **DOMAIN})
     assert (invalid.status_code, (await invalid.get_json())["field"]) == (422, "status")
+
+
+async def test_a_company_cannot_reactivate_itself_unless_the_platform_allows_manual_billing(
+    client: Any, acme: int, engine: AsyncEngine
+) -> None:
+    await change(engine, Subscription, Subscription.company_id == acme, status="canceled")
+    body = json.dumps({"event_id": "manual-self-service", "status": "active"}).encode()
+    refused = await post(client, body, {**signed_headers("secret-acme", body), **DOMAIN})
+    assert (refused.status_code, (await refused.get_json())["error"]) == (
+        403,
+        "manual_billing_disabled",
+    )
+    assert await subscription(engine, acme) == ("canceled", None)
+    assert await events(engine) == 0
 
 
 async def test_bad_requests_get_clear_errors(client: Any, acme: int, engine: AsyncEngine) -> None:

@@ -17,7 +17,7 @@ from domain.billing.models import BillingEvent
 from domain.conversations.models import Contact, Message
 from tests.support import reads
 from tests.support.calcom import cal_fixture, signed, with_webhook_secret
-from tests.support.factories import MakeCompany
+from tests.support.factories import MakeCompany, allow_manual_billing
 from tests.support.jobs import job_context
 from tests.support.webhooks import signed_headers, text_body
 
@@ -30,6 +30,7 @@ DEEP = json.loads("[" * 300 + "]" * 300)
 async def acme(make_company: MakeCompany, engine: AsyncEngine) -> int:
     made = await make_company("acme", domain="acme.example.com", secret="acme-secret")
     await with_webhook_secret(engine, made.company.id)
+    await allow_manual_billing(engine, made.company.id)
     return made.company.id
 
 
@@ -362,6 +363,19 @@ async def test_a_long_title_and_nul_characters_are_cut_and_removed(
     [row] = await reads.rows(engine, Appointment, tenant=acme)
     assert row.title == ("ab" + "t" * 10_000)[:300]
     assert row.payload["description"] == ""
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(document.cookie)", "data:text/html,<script>1</script>", "ftp://x"]
+)
+async def test_a_meeting_link_that_is_not_http_is_not_stored(
+    client: Any, acme: int, engine: AsyncEngine, url: str
+) -> None:
+    """The link goes to customers on WhatsApp and into the panel: only http(s) is kept."""
+    response = await post_cal(client, booking(metadata={"videoCallUrl": url}))
+    assert (await answer(response))[1]["outcome"] == "created"
+    [row] = await reads.rows(engine, Appointment, tenant=acme)
+    assert row.meeting_url is None
 
 
 async def test_an_unknown_trigger_is_acknowledged_without_reading_it(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.conversations.models import Message
 from tests.support import reads
 from tests.support.calcom import signed, with_webhook_secret
-from tests.support.factories import MakeCompany
+from tests.support.factories import MakeCompany, allow_manual_billing
 from tests.support.hostile import BOUNDED, cal_bodies, manual_bodies, whaticket_bodies
 from tests.support.webhooks import signed_headers
 
@@ -31,6 +31,7 @@ OVER_HTTP = settings(
 async def acme(make_company: MakeCompany, engine: AsyncEngine) -> Any:
     made = await make_company("acme", domain="acme.example.com", secret="acme-secret")
     await with_webhook_secret(engine, made.company.id)
+    await allow_manual_billing(engine, made.company.id)
     return made
 
 

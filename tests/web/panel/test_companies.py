@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.tenancy.models import Company
+from tests.support import reads
 from tests.support.factories import Cast
 from tests.support.panel import HTMX, htmx_headers, log_in, logged_in
 from tests.support.waiting import eventually
@@ -71,3 +75,24 @@ async def test_only_the_platform_admin_sees_empresas(client: Any, cast: Cast) ->
     assert (await client.get("/painel/empresas")).status_code == 403
     page = await (await client.get("/painel/conversas")).get_data(as_text=True)
     assert "/painel/empresas" not in page  # no tab either
+
+
+async def test_manual_billing_is_ticked_by_the_platform_admin_when_creating_a_company(
+    client: Any, cast: Cast, engine: AsyncEngine
+) -> None:
+    headers = await logged_in(client, cast.admin, cast.password, "/painel/empresas")
+    form = await (await client.get("/painel/empresas")).get_data(as_text=True)
+    assert 'name="manual_billing"' in form and "Cobrança manual" in form
+    ticked = {**NEW, "manual_billing": "on"}
+    started = await (await client.post("/painel/empresas", form=ticked, headers=headers)).get_data(
+        as_text=True
+    )
+    job = re.search(r"/painel/empresas/provisionamento/([\w-]+)", started).group(1)
+
+    async def created() -> Any:
+        progress = await client.get(f"/painel/empresas/provisionamento/{job}", headers=HTMX)
+        if "Token de API</dt>" not in await progress.get_data(as_text=True):
+            return None
+        return await reads.value(engine, Company.settings, where=Company.slug == "sorriso")
+
+    assert (await eventually(created))["billing"] == {"manual": True}

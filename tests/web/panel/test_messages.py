@@ -33,6 +33,7 @@ FOR_PROGRAMS = {
     "missing_company",  # a webhook without its company header
     "provider_unavailable",  # the payment provider, asked by the billing webhook
     "too_deep",  # a webhook body nested past the limit
+    "manual_billing_disabled",  # the billing webhook, signed by a program
 }
 
 
