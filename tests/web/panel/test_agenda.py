@@ -104,9 +104,9 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
     assert statuses == ["completed", "no_show"] and offer == "pending"  # sent by the dispatcher
     assert actions[-2:] == ["appointment.checked_in", "appointment.no_show"]
 
-    no_shows = await (
-        await client.get(f"/painel/agenda?status=no_show&{period}")
-    ).get_data(as_text=True)
+    no_shows = await (await client.get(f"/painel/agenda?status=no_show&{period}")).get_data(
+        as_text=True
+    )
     assert "Cliente 1" in no_shows and "Cliente 0" not in no_shows
     unconfirmed = await (await client.get("/painel/agenda?status=unconfirmed")).get_data(
         as_text=True
