@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import phonenumbers
-
 from domain.agenda.models import Appointment, CalWebhookEvent
+from domain.agenda.phones import DEFAULT_REGION, e164_digits
 from domain.errors import InvalidField, InvalidInput, Unauthorized
 from domain.webhooks.bounds import (
     column_length,
@@ -209,21 +208,13 @@ def _phones(payload: dict[str, Any], attendees: list[Any], where: str) -> list[s
     return phones(candidates)
 
 
-def phones(candidates: list[Any], region: str = "BR") -> list[str]:
+def phones(candidates: list[Any], region: str = DEFAULT_REGION) -> list[str]:
     """The valid phone numbers among `candidates`, as E.164 digits, each once."""
     found: list[str] = []
     for raw in candidates:
-        # phonenumbers itself refuses more than 250 characters.
-        if not isinstance(raw, str) or not raw.strip():
-            continue
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
-            if digits not in found:
-                found.append(digits)
+        digits = e164_digits(raw, region)
+        if digits is not None and digits not in found:
+            found.append(digits)
     return found
 
 

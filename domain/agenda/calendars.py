@@ -20,6 +20,11 @@ Busy = Callable[[], Awaitable[Sequence[tuple[datetime, datetime]]]]
 # Cal.com's default when a booking answer carries no end.
 DEFAULT_LENGTH = timedelta(minutes=30)
 LOCAL_PREFIX = "local-"
+# What Cal.com records as the reason of a change, by who asked for it.
+RESCHEDULED_BY_CHAT = "Remarcado pelo WhatsApp"
+CANCELLED_BY_CHAT = "Cancelado pelo cliente via WhatsApp"
+RESCHEDULED_BY_CLINIC = "Remarcado pela clínica"
+CANCELLED_BY_CLINIC = "Cancelado pela clínica"
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,14 @@ class Calendar(Protocol):
         """Book `start`; `key` (the message or request it comes from) names the booking."""
         ...
 
-    async def reschedule(self, appointment: Any, new_start: datetime) -> Booked:
-        """Move `appointment` (a row of ours): a new booking replacing the old one."""
+    async def reschedule(
+        self, appointment: Any, new_start: datetime, reason: str = RESCHEDULED_BY_CHAT
+    ) -> Booked:
+        """Move `appointment` (a row of ours): a new booking replacing the old one; `reason`
+        is what the calendar records (and may tell the attendee)."""
         ...
 
-    async def cancel(self, appointment: Any) -> None:
+    async def cancel(self, appointment: Any, reason: str = CANCELLED_BY_CHAT) -> None:
         """Cancel `appointment` in the calendar (our row is updated by the caller)."""
         ...
 
@@ -71,12 +79,14 @@ class LocalCalendar:
         # The local calendar's own id keeps a retried job from booking twice.
         return Booked(f"{LOCAL_PREFIX}{self.company_id}-{key}", None, start + self.hours.slot)
 
-    async def reschedule(self, appointment: Any, new_start: datetime) -> Booked:
+    async def reschedule(
+        self, appointment: Any, new_start: datetime, reason: str = RESCHEDULED_BY_CHAT
+    ) -> Booked:
         length = appointment.end_at - appointment.start_at
         uid = f"{appointment.cal_uid}-r{int(new_start.timestamp())}"
         return Booked(uid, None, new_start + length)
 
-    async def cancel(self, appointment: Any) -> None:
+    async def cancel(self, appointment: Any, reason: str = CANCELLED_BY_CHAT) -> None:
         return None  # nothing outside our database to tell
 
 
@@ -116,7 +126,9 @@ class CalcomCalendar:
             self.config.event_type_id,
         )
 
-    async def reschedule(self, appointment: Any, new_start: datetime) -> Booked:
+    async def reschedule(
+        self, appointment: Any, new_start: datetime, reason: str = RESCHEDULED_BY_CHAT
+    ) -> Booked:
         length = appointment.end_at - appointment.start_at
         if _local(appointment):  # booked before Cal.com was set up: it lives only here
             uid = f"{appointment.cal_uid}-r{int(new_start.timestamp())}"
@@ -125,17 +137,17 @@ class CalcomCalendar:
             self.config,
             appointment.cal_uid,
             new_start,
-            "Remarcado pelo WhatsApp",
+            reason,
             appointment.cal_booking_id,
         )
         return Booked(booking.uid, booking.id, booking.end or new_start + length)
 
-    async def cancel(self, appointment: Any) -> None:
+    async def cancel(self, appointment: Any, reason: str = CANCELLED_BY_CHAT) -> None:
         if not _local(appointment):
             await self.client.cancel(
                 self.config,
                 appointment.cal_uid,
-                "Cancelado pelo cliente via WhatsApp",
+                reason,
                 appointment.cal_booking_id,
             )
 

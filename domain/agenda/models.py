@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Identity,
@@ -20,12 +21,22 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import PublicBase, TenantBase
 
 STATUSES = ("pending", "scheduled", "confirmed", "rescheduled", "cancelled", "completed", "no_show")
+# The statuses that hold a time in the agenda (free slots leave them out; the constraint below).
+ACTIVE = ("pending", "scheduled", "confirmed")
+# No two active bookings of our own calendar overlap, whoever books (chat, panel, two requests
+# racing). Exempt: a booking the operator double-booked on purpose ("Agendar mesmo assim"), and
+# Cal.com's bookings (their uid is not local-…): Cal.com arbitrates its own calendar, and its
+# webhook must never be refused for a time it has already given away.
+NO_DOUBLE_BOOKING = (
+    "status IN ('pending', 'scheduled', 'confirmed') AND NOT overbooked "
+    "AND (cal_uid IS NULL OR cal_uid LIKE 'local-%')"
+)
 
 
 class Appointment(TenantBase):
@@ -50,6 +61,9 @@ class Appointment(TenantBase):
     rescheduled_from_uid: Mapped[str | None] = mapped_column(String(100))
     rescheduled_to_uid: Mapped[str | None] = mapped_column(String(100))
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)  # the operator's, never sent to the customer
+    # Booked over another appointment or outside the opening hours on the operator's word.
+    overbooked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # G5/G6: the customer confirmed (a reminder's answer), arrived (check-in by the operator),
     # and when the last reminder went out (a "1" or "sim" after it is an answer to it).
     confirmed_at: Mapped[datetime | None] = mapped_column()
@@ -67,6 +81,12 @@ class Appointment(TenantBase):
         ),
         Index("ix_appointments_start_at", "start_at"),
         Index("ix_appointments_phone", "phone"),
+        ExcludeConstraint(
+            (func.tstzrange(text("start_at"), text("end_at")), "&&"),
+            name="ex_appointments_no_double_booking",
+            using="gist",
+            where=text(NO_DOUBLE_BOOKING),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ Configuration (`companies.settings["agenda"]`, all optional):
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -19,6 +20,8 @@ from zoneinfo import ZoneInfo
 import holidays as national_holidays
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The day as the panel says "a empresa não abre domingo".
+WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
 DEFAULT_HOURS: dict[str, list[str]] = {
     **{day: ["08:00-12:00", "13:00-18:00"] for day in DAYS[:5]},
     "sat": ["08:00-12:00"],
@@ -57,6 +60,36 @@ class OpeningHours:
         if self.country:
             return day in national_holidays.country_holidays(self.country, years=day.year)
         return False
+
+    def why_closed(self, start: datetime, end: datetime) -> str | None:
+        """Why [start, end) is not a time the company books (in Portuguese, as the panel shows
+        it), or None when it lies within one of the day's opening spans."""
+        local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
+        day = local_start.date()
+        weekday = WEEKDAYS[day.weekday()]
+        if day in self.closed:
+            return f"{day.strftime('%d/%m/%Y')} está marcado como dia fechado"
+        if self.country:
+            holiday: str | None = None
+            with contextlib.suppress(NotImplementedError):  # a country the package lacks
+                holiday = national_holidays.country_holidays(
+                    self.country, years=day.year, language="pt_BR"
+                ).get(day)
+            if holiday:
+                return f"{day.strftime('%d/%m/%Y')} é feriado ({holiday})"
+        spans = self.hours[DAYS[day.weekday()]]
+        if not spans:
+            return f"{weekday} é dia fechado"
+        for opens, closes in spans:
+            if (
+                local_end.date() == day
+                and opens <= local_start.time()
+                and local_end.time() <= closes
+                and local_start < local_end
+            ):
+                return None
+        hours = ", ".join(f"{o.strftime('%H:%M')}–{c.strftime('%H:%M')}" for o, c in spans)
+        return f"fora do horário de atendimento de {weekday} ({hours})"
 
     def slots(
         self, first: date, last: date, busy: Iterable[tuple[datetime, datetime]], now: datetime

@@ -7,12 +7,30 @@ from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.agenda.models import Appointment, CalWebhookEvent
+from domain.agenda.models import ACTIVE, Appointment, CalWebhookEvent
+from domain.integrations.calcom_payloads import CalcomError
 
 _appointments = cast(Table, Appointment.__table__)
 _events = cast(Table, CalWebhookEvent.__table__)
+EXCLUSION_VIOLATION = "23P01"
+
+
+class SlotTaken(CalcomError):
+    """The time was taken meanwhile (models.NO_DOUBLE_BOOKING refused the row). A calendar
+    conflict like Cal.com's own, so every flow that books already answers it: the chat offers
+    the other free times, the panel says the time is taken. The transaction is rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("conflict", 409, "time already booked in the local calendar")
+
+
+def _taken(error: IntegrityError) -> bool:
+    return getattr(error.orig, "sqlstate", None) == EXCLUSION_VIOLATION or (
+        "ex_appointments_no_double_booking" in str(error.orig)
+    )
 
 
 async def first_delivery(conn: AsyncConnection, trigger: str, uid: str, created: str) -> bool:
@@ -32,12 +50,48 @@ async def upsert_booking(conn: AsyncConnection, values: dict[str, Any]) -> int:
     """Insert or refresh the appointment of a Cal.com booking uid; its id."""
     statement = insert(_appointments).values(**values)
     changing = {k: statement.excluded[k] for k in values if k not in ("cal_uid", "source")}
-    result = await conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[_appointments.c.cal_uid], set_=changing
-        ).returning(_appointments.c.id)
-    )
+    try:
+        result = await conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[_appointments.c.cal_uid], set_=changing
+            ).returning(_appointments.c.id)
+        )
+    except IntegrityError as error:
+        if _taken(error):
+            raise SlotTaken() from error
+        raise
     return int(result.scalar_one())
+
+
+async def overlapping(
+    conn: AsyncConnection, start: datetime, end: datetime, besides: int | None = None
+) -> list[Any]:
+    """The active appointments whose time overlaps [start, end), by start; not `besides`."""
+    query = select(_appointments).where(
+        _appointments.c.status.in_(ACTIVE),
+        _appointments.c.start_at < end,
+        _appointments.c.end_at > start,
+    )
+    if besides is not None:
+        query = query.where(_appointments.c.id != besides)
+    return list(await conn.execute(query.order_by(_appointments.c.start_at)))
+
+
+async def update_fields(conn: AsyncConnection, appointment_id: int, **values: Any) -> bool:
+    """Change columns of one appointment (its name, phone, notes…); False when it is gone.
+    A change that makes it overlap an active booking is SlotTaken."""
+    try:
+        changed = await conn.execute(
+            update(_appointments)
+            .where(_appointments.c.id == appointment_id)
+            .values(**values)
+            .returning(_appointments.c.id)
+        )
+    except IntegrityError as error:
+        if _taken(error):
+            raise SlotTaken() from error
+        raise
+    return changed.scalar() is not None
 
 
 async def set_status(

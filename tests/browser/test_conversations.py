@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.settings import Settings
 from tasks.messages import process_inbound
 from tests.support.browser import create_company
-from tests.support.clock import tomorrow_at_ten
+from tests.support.clock import workday_at_ten
 from tests.support.factories import Cast, configure
 from tests.support.jobs import job_context
 from tests.support.webhooks import post_webhook, text_body
@@ -111,7 +111,7 @@ async def test_an_operator_books_an_appointment_in_the_agenda_tab(
     await page.get_by_role("link", name="Agenda").click()
     await page.get_by_label("Nome do cliente").fill("Maria Souza")
     await page.get_by_label("Telefone (com DDD)").fill("11 98888-7777")
-    await page.get_by_label("Data e hora").fill(tomorrow_at_ten())
+    await page.get_by_label("Data e hora").fill(workday_at_ten())
     await page.get_by_role("button", name="Marcar").click()
     listing = page.locator("#agenda-list")
     await expect(listing).to_contain_text("Marcado para")

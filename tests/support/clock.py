@@ -23,3 +23,21 @@ def tomorrow_at_ten() -> str:
     """Tomorrow 10:00 in São Paulo, as the agenda form's "Data e hora" field takes it."""
     moment = datetime.now(ZoneInfo("America/Sao_Paulo")) + timedelta(days=1)
     return moment.replace(hour=10, minute=0).strftime("%Y-%m-%dT%H:%M")
+
+
+def workday_at(hour: int = 10, minute: int = 0, after: int = 1) -> datetime:
+    """The first Monday-to-Friday at least `after` days ahead that is no Brazilian national
+    holiday, at `hour`:`minute` in São Paulo: a time the default opening hours always book
+    (tomorrow may be a Sunday or Christmas)."""
+    import holidays
+
+    zone = ZoneInfo("America/Sao_Paulo")
+    day = datetime.now(zone).date() + timedelta(days=after)
+    while day.weekday() >= 5 or day in holidays.country_holidays("BR", years=day.year):
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+
+
+def workday_at_ten() -> str:
+    """`workday_at(10)` as the agenda form's "Data e hora" field takes it."""
+    return workday_at(10).strftime("%Y-%m-%dT%H:%M")

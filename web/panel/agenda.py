@@ -1,21 +1,29 @@
-"""Agenda (G4): appointments by day or week with filters, manual booking, live updates;
-reminders now, check-in and no-show (G5, G6)."""
+"""Agenda (G4): appointments by day or week (a list, or a calendar grid) with filters; booking,
+editing, rescheduling and cancelling by hand; live updates; reminders now, check-in and
+no-show (G5, G6), each in its time window and confirmed first."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from quart import Blueprint, Response, g, render_template, request
+from quart import Blueprint, Response, g, redirect, render_template, request
 from quart_schema import hide
 
 from domain.agenda import attendance, front_desk, store
-from domain.agenda.models import STATUSES
+from domain.agenda.calendars import LocalCalendar
+from domain.agenda.config import agenda_for
+from domain.agenda.models import ACTIVE, STATUSES
+from domain.agenda.phones import operator_phone, shown
+from domain.agenda.reminders import policy_for
+from domain.agenda.week_grid import monday_of, week_grid
 from domain.agenda.wording import when_text
 from domain.db import TenantDatabase, bind_tenant
-from domain.errors import DomainError, InvalidField
+from domain.errors import DomainError, InvalidField, NotFound
+from domain.tenancy.directory import CompanyProfile
 from web.panel.access import actor, company
 from web.panel.layout import is_htmx, render_panel
 from web.panel.messages import message_for
@@ -33,13 +41,21 @@ STATUS_LABELS = {
     "completed": "realizado",
     "no_show": "não compareceu",
 }
+WEEKDAYS = ("segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo")
+# What a redirect back to the list says was done (`?feito=`): fixed texts, never the URL's.
+DONE = {
+    "editado": "Alterações salvas.",
+    "remarcado": "Agendamento remarcado; os lembretes seguem o novo horário.",
+    "cancelado": "Agendamento cancelado; os lembretes dele não serão enviados.",
+}
+NAME_MAX, NOTES_MAX = 200, 2000
 
 
 @bp.get("")
 @hide
 @panel_login_required
 async def index() -> Any:
-    return await _page()
+    return await _page(notice=DONE.get(request.args.get("feito", "")))
 
 
 @bp.post("")
@@ -47,38 +63,137 @@ async def index() -> Any:
 @panel_login_required
 async def create() -> Any:
     profile = await company()
-    zone = ZoneInfo(profile.timezone)
     form = await request.form
-    name = (form.get("name") or "").strip()
-    phone = "".join(ch for ch in form.get("phone", "") if ch.isdigit())
-    try:
-        start = datetime.fromisoformat(form.get("start", "")).replace(tzinfo=zone)
-    except ValueError:
-        raise InvalidField(
-            "start must be a date and time", field="start", code="appointment_start"
-        ) from None
-    if not name or len(phone) < 10:
-        raise InvalidField(
-            "name and a phone with area code are required",
-            field="phone",
-            code="appointment_contact",
-        )
+    start = _start(form.get("start", ""), ZoneInfo(profile.timezone))
+    name, phone, notes = _contact(form, profile)
     svc = services()
     try:
         await front_desk.book(
             svc.engine,
-            svc.redis,
             svc.calcom,
             svc.settings,
             profile,
             start,
             phone,
             name,
-            key=f"panel-{g.correlation_id}",
+            f"panel-{g.correlation_id}",
+            actor(),
+            notes=notes,
+            override=form.get("override") == "on",
         )
     except DomainError as refused:
-        return await _page(error=message_for(refused))
-    return await _page(notice=f"Marcado para {when_text(start, zone)}.")
+        return await _page(error=_refusal(refused, profile))
+    zone = ZoneInfo(profile.timezone)
+    return await _page(notice=f"Marcado para {when_text(start, zone)} ({shown(phone)}).")
+
+
+@bp.get("/<int:appointment_id>/editar")
+@hide
+@panel_login_required
+async def edit_form(appointment_id: int) -> Any:
+    profile = await company()
+    row = await _appointment(profile, appointment_id)
+    return await _edit_page(profile, row)
+
+
+@bp.post("/<int:appointment_id>/editar")
+@hide
+@panel_login_required
+async def edit(appointment_id: int) -> Any:
+    """ "Editar": name, phone, notes and time; a new time reschedules (through Cal.com when
+    the company books there)."""
+    profile = await company()
+    zone = ZoneInfo(profile.timezone)
+    form = await request.form
+    row = await _appointment(profile, appointment_id)
+    name, phone, notes = _contact(form, profile)
+    start = _start(form.get("start", ""), zone)
+    if start.replace(second=0) == row.start_at.astimezone(zone).replace(second=0, microsecond=0):
+        start = row.start_at  # the form has minutes only: the same time is no reschedule
+    change = front_desk.Change(name=name, phone=phone, notes=notes, start=start)
+    svc = services()
+    try:
+        new_id = await front_desk.edit(
+            svc.engine,
+            svc.calcom,
+            svc.settings,
+            profile,
+            appointment_id,
+            change,
+            actor(),
+            override=form.get("override") == "on",
+        )
+    except DomainError as refused:
+        if refused.status >= 500 or refused.code == "not_found":
+            raise
+        return await _edit_page(profile, row, error=_refusal(refused, profile), form=form)
+    done = "editado" if new_id == appointment_id else "remarcado"
+    return redirect(_back_to(start, zone, done), 303)
+
+
+@bp.get("/<int:appointment_id>/cancelar")
+@hide
+@panel_login_required
+async def cancel_form(appointment_id: int) -> Any:
+    """The confirmation step of "Cancelar"."""
+    profile = await company()
+    row = await _appointment(profile, appointment_id)
+    zone = ZoneInfo(profile.timezone)
+    return await render_panel(
+        "panel/agenda_cancel.html",
+        "agenda",
+        a=row,
+        when=when_text(row.start_at, zone),
+        phone=shown(row.phone),
+        editable=row.status in ACTIVE,
+    )
+
+
+@bp.post("/<int:appointment_id>/cancelar")
+@hide
+@panel_login_required
+async def cancel(appointment_id: int) -> Any:
+    profile = await company()
+    form = await request.form
+    reason = (form.get("reason") or "").strip()[:NOTES_MAX] or None
+    svc = services()
+    row = await front_desk.cancel(
+        svc.engine, svc.calcom, svc.settings, profile, appointment_id, actor(), reason
+    )
+    return redirect(_back_to(row.start_at, ZoneInfo(profile.timezone), "cancelado"), 303)
+
+
+@bp.get("/semana")
+@hide
+@panel_login_required
+async def week() -> Any:
+    """The week as a calendar grid (days as columns, hours as rows)."""
+    profile = await company()
+    zone = ZoneInfo(profile.timezone)
+    today = datetime.now(zone).date()
+    first = monday_of(date_arg("de") or today)
+    async with services().engine.connect() as conn:
+        tenant = await bind_tenant(conn, profile.id)
+        rows = await store.between(
+            tenant,
+            datetime.combine(first, clock(), zone),
+            datetime.combine(first + timedelta(days=7), clock(), zone),
+        )
+    agenda = agenda_for(profile, services().settings, None)
+    hours = (
+        agenda.calendar.hours
+        if agenda is not None and isinstance(agenda.calendar, LocalCalendar)
+        else None
+    )
+    return await render_panel(
+        "panel/agenda_week.html",
+        "agenda",
+        week=week_grid(first, rows, zone, hours),
+        zone=zone,
+        today=today,
+        weekdays=WEEKDAYS,
+        labels=STATUS_LABELS,
+    )
 
 
 @bp.post("/<int:appointment_id>/lembrete")
@@ -100,15 +215,17 @@ async def remind_now(appointment_id: int) -> Any:
     except DomainError as refused:
         return await _page(error=message_for(refused))
     appointment = reminded.appointment
-    phone = f"+{appointment.phone}" if appointment.phone else ""
-    return await _page(notice=f"Lembrete enviado para {appointment.name or phone}.")
+    return await _page(
+        notice=f"Lembrete enviado para {appointment.name or shown(appointment.phone)}."
+    )
 
 
 @bp.post("/<int:appointment_id>/presenca")
 @hide
 @panel_login_required
 async def check_in(appointment_id: int) -> Any:
-    """The customer arrived (G6): the appointment happened."""
+    """The customer arrived (G6): the appointment happened. Refused (409) before the check-in
+    window opens."""
     profile = await company()
     async with services().engine.begin() as conn:
         changed = await front_desk.check_in(
@@ -123,16 +240,98 @@ async def check_in(appointment_id: int) -> Any:
 @hide
 @panel_login_required
 async def no_show(appointment_id: int) -> Any:
-    """The customer did not come: a no-show, with the one offer of a new time."""
+    """The customer did not come: a no-show, with the one offer of a new time. Refused (409)
+    before the start plus the company's no-show grace."""
     profile = await company()
+    grace = policy_for(profile, services().settings).no_show_grace
     async with services().engine.begin() as conn:
         changed = await front_desk.mark_no_show(
-            conn, profile.id, appointment_id, datetime.now(UTC), actor()
+            conn, profile.id, appointment_id, datetime.now(UTC), actor(), grace
         )
     if not changed:
         return await _page(error="Este agendamento não pode ser marcado como falta.")
     attendance.count_no_shows()
     return await _page(notice="Falta registrada; o cliente vai receber uma oferta de novo horário.")
+
+
+def _start(raw: str, zone: ZoneInfo) -> datetime:
+    """The form's "Data e hora" (datetime-local), in the company's zone."""
+    try:
+        start = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidField(
+            "start must be a date and time", field="start", code="appointment_start"
+        ) from None
+    if start.tzinfo is not None or not 2000 <= start.year <= 2099:
+        raise InvalidField("start out of range", field="start", code="appointment_start")
+    return start.replace(tzinfo=zone)
+
+
+def _contact(form: Any, profile: CompanyProfile) -> tuple[str, str, str | None]:
+    """Name, phone (E.164 digits, in the company's country unless it says otherwise) and
+    notes of the form; a missing name or an impossible phone is a field error."""
+    name = (form.get("name") or "").strip()
+    if not name or len(name) > NAME_MAX:
+        raise InvalidField("a name is required", field="name", code="appointment_name")
+    country = ((profile.settings or {}).get("agenda") or {}).get("country")
+    phone = operator_phone(form.get("phone") or "", country)
+    notes = (form.get("notes") or "").strip()
+    if len(notes) > NOTES_MAX:
+        raise InvalidField("notes too long", field="notes", code="appointment_notes")
+    return name, phone, notes or None
+
+
+def _refusal(refused: DomainError, profile: CompanyProfile) -> str:
+    """A refusal of a time, with what is there or why it is closed, and the way around it."""
+    zone = ZoneInfo(profile.timezone)
+    anyway = " Para marcar mesmo assim, marque “Agendar mesmo assim” e envie de novo."
+    if isinstance(refused, front_desk.SlotConflict):
+        first = refused.clashes[0]
+        who = f" ({first.name})" if first.name else ""
+        at = first.start_at.astimezone(zone).strftime("%H:%M")
+        return f"Já existe um agendamento às {at}{who} nesse horário." + anyway
+    if isinstance(refused, front_desk.ClosedTime):
+        return f"Horário fechado: {refused.reason}." + anyway
+    return message_for(refused)
+
+
+async def _appointment(profile: CompanyProfile, appointment_id: int) -> Any:
+    async with services().engine.connect() as conn:
+        row = await store.by_id(await bind_tenant(conn, profile.id), appointment_id)
+    if row is None:
+        raise NotFound("no such appointment")
+    return row
+
+
+async def _edit_page(
+    profile: CompanyProfile, row: Any, error: str | None = None, form: Any = None
+) -> Any:
+    zone = ZoneInfo(profile.timezone)
+    values = {
+        "name": row.name or "",
+        "phone": shown(row.phone),
+        "notes": row.notes or "",
+        "start": row.start_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+    }
+    if form is not None:  # a refused change keeps what the operator typed
+        values = {key: form.get(key, value) for key, value in values.items()}
+    page = await render_panel(
+        "panel/agenda_edit.html",
+        "agenda",
+        a=row,
+        values=values,
+        when=when_text(row.start_at, zone),
+        editable=row.status in ACTIVE,
+        labels=STATUS_LABELS,
+        error=error,
+    )
+    return (page, 409) if error else page
+
+
+def _back_to(moment: datetime, zone: ZoneInfo, done: str) -> str:
+    """The list of the appointment's day, saying what was done."""
+    day = moment.astimezone(zone).date().isoformat()
+    return f"/painel/agenda?view=day&from={day}&feito={done}"
 
 
 async def _page(error: str | None = None, notice: str | None = None) -> Any:
@@ -157,6 +356,8 @@ async def _page(error: str | None = None, notice: str | None = None) -> Any:
     days: dict[date, list[Any]] = {}
     for row in seen.appointments:
         days.setdefault(row.start_at.astimezone(zone).date(), []).append(row)
+    now = datetime.now(UTC)
+    grace = policy_for(profile, services().settings).no_show_grace
     context = {
         "days": days,
         "zone": zone,
@@ -165,19 +366,31 @@ async def _page(error: str | None = None, notice: str | None = None) -> Any:
         "status": status,
         "client": client or "",
         "labels": STATUS_LABELS,
+        "weekdays": WEEKDAYS,
         "shown": seen.period,
         "month": seen.last_30_days,
         "today": today,
         "month_ago": today - timedelta(days=30),
-        "now": datetime.now(UTC),
+        "now": now,
+        "active_statuses": ACTIVE,
+        "may_check_in": lambda a: front_desk.may_check_in(a, now),
+        "may_no_show": lambda a: a.status in ACTIVE and front_desk.may_mark_no_show(a, now, grace),
+        "phone_text": shown,
         "token": token,
         "error": error,
         "notice": notice,
-        "query": request.query_string.decode(),
+        "query": _list_query(),
     }
     if is_htmx():
         return await render_template("panel/_agenda_list.html", **context)
     return await render_panel("panel/agenda.html", "agenda", **context)
+
+
+def _list_query() -> str:
+    """The list's own filters (not `feito`, which said what was just done) for its polling
+    and its actions."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k not in ("feito", "token")]
+    return urlencode(kept)
 
 
 def _filters(zone: ZoneInfo) -> tuple[date, date, str | None, str | None]:

@@ -32,6 +32,26 @@ MESSAGES = {
     # Agenda
     "appointment_start": "Informe a data e a hora do agendamento.",
     "appointment_contact": "Informe o nome do cliente e um telefone com DDD.",
+    "appointment_name": "Informe o nome do cliente (até 200 caracteres).",
+    "appointment_phone": (
+        "Telefone inválido: informe o DDD e o número (por exemplo, 11 98888-7777) ou, de outro "
+        "país, o número com + e o código do país."
+    ),
+    "appointment_notes": "As observações podem ter até 2.000 caracteres.",
+    "appointment_not_active": "Este agendamento já foi cancelado, remarcado ou encerrado.",
+    "slot_double_booked": (
+        "Já existe um agendamento nesse horário. Para marcar mesmo assim, marque “Agendar "
+        "mesmo assim”."
+    ),
+    "slot_closed": (
+        "A empresa não atende nesse horário. Para marcar mesmo assim, marque “Agendar mesmo assim”."
+    ),
+    "check_in_too_early": (
+        "Ainda é cedo para registrar a chegada: o check-in abre 30 minutos antes do horário."
+    ),
+    "no_show_too_early": (
+        "Ainda é cedo para marcar falta: espere o horário começar e a tolerância passar."
+    ),
     "agenda_not_configured": (
         "Agenda automática não configurada: configure o Cal.com ou ative a agenda local."
     ),
@@ -97,6 +117,9 @@ FIELDS = {
     "to": "Até",
     "status": "Situação",
     "client": "Cliente",
+    "phone": "Telefone",
+    "start": "Data e hora",
+    "notes": "Observações",
     "name": "Nome",
     "slug": "Identificador (slug)",
     "domain": "Domínio",

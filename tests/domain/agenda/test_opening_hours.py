@@ -49,3 +49,20 @@ def test_national_holidays_close_the_day() -> None:
     christmas = date(2026, 12, 25)  # a Friday
     assert calendar.is_closed(christmas)
     assert calendar.slots(christmas, christmas, [], EARLY) == []
+
+
+def test_why_closed_names_the_closed_day_the_holiday_and_the_hours() -> None:
+    hours = OpeningHours.from_settings({"agenda": {"holidays": ["2026-12-08"]}}, SP.key)
+
+    def why(day: int, hour: int, minute: int = 0) -> str | None:
+        start = datetime(2026, 12, day, hour, minute, tzinfo=SP)
+        return hours.why_closed(start, start + timedelta(minutes=30))
+
+    assert why(7, 9) is None and why(7, 13) is None  # a Monday's morning and afternoon
+    assert why(6, 9) == "domingo é dia fechado"
+    assert why(25, 9) == "25/12/2026 é feriado (Natal)"
+    assert why(8, 9) == "08/12/2026 está marcado como dia fechado"
+    lunch = "fora do horário de atendimento de segunda (08:00–12:00, 13:00–18:00)"
+    assert why(7, 12) == lunch
+    assert why(7, 11, 45) == lunch  # it would end past noon
+    assert why(7, 7, 30) == lunch

@@ -82,6 +82,8 @@ async def test_a_late_scheduler_sends_only_the_latest_reminder(clinic: Clinic) -
 
 
 async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) -> None:
+    # One-minute slots: 120 appointments a minute apart, none overlapping another.
+    await configure(clinic.engine, clinic.id, agenda={"local": True, "slot_minutes": 1})
     start = on_the_hour()
     for n in range(120):
         await clinic.book(start + timedelta(minutes=n), f"55119{n:08d}", key=f"message-{n}")
@@ -143,6 +145,8 @@ async def test_a_cancelled_appointment_gets_no_reminder(clinic: Clinic) -> None:
 async def test_reschedule_and_cancel_racing_the_dispatcher_never_deadlock_or_double_send(
     clinic: Clinic,
 ) -> None:
+    # One-minute slots: 30 appointments a minute apart, none overlapping another.
+    await configure(clinic.engine, clinic.id, agenda={"local": True, "slot_minutes": 1})
     start = on_the_hour()
     uids = [
         await clinic.book(start + timedelta(minutes=n), f"55118{n:08d}", key=f"message-{n}")
@@ -257,8 +261,9 @@ async def test_a_simulator_customer_gets_its_reminder_in_the_panel_never_sent(
     clinic = Clinic(engine, settings, acme)
     start = on_the_hour()
     await clinic.book(start, phone="sim7")
-    await clinic.book(start, phone=PHONE, key="message-2")
-    done = await clinic.dispatch(start - timedelta(hours=24))
+    later = start + timedelta(minutes=30)  # the next slot: one time is booked only once
+    await clinic.book(later, phone=PHONE, key="message-2")
+    done = await clinic.dispatch(later - timedelta(hours=24))
     assert done.sent_kinds == {"24h": 2} and len(done.messages) == 1
     sent = {m.phone: m.status for m in await clinic.sent()}
     assert sent == {"sim7": "simulated", PHONE: "pending"}

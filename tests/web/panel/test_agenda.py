@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from domain.agenda.models import Appointment, Reminder
 from domain.conversations.models import Message
 from domain.operations.models import AuditLog
 from tests.support import factories, reads
-from tests.support.clock import in_two_days, tomorrow_at_ten
+from tests.support.clock import in_two_days, workday_at_ten
 from tests.support.factories import Cast, configure
 from tests.support.panel import HTMX, logged_in
 
@@ -23,7 +23,7 @@ async def test_an_operator_books_by_hand_and_sees_the_week(
 ) -> None:
     await configure(engine, cast.a.company.id, agenda={"local": True})
     headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
-    form = {"name": "Maria Souza", "phone": "(11) 98888-7777", "start": tomorrow_at_ten()}
+    form = {"name": "Maria Souza", "phone": "(11) 98888-7777", "start": workday_at_ten()}
     booked = await (await client.post("/painel/agenda", form=form, headers=headers)).get_data(
         as_text=True
     )
@@ -43,7 +43,7 @@ async def test_an_operator_books_by_hand_and_sees_the_week(
 
 async def test_without_an_agenda_the_tab_says_so(client: Any, cast: Cast) -> None:
     headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
-    form = {"name": "Maria", "phone": "11988887777", "start": tomorrow_at_ten()}
+    form = {"name": "Maria", "phone": "11988887777", "start": workday_at_ten()}
     body = await (await client.post("/painel/agenda", form=form, headers=headers)).get_data(
         as_text=True
     )
@@ -57,11 +57,11 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
     company_id = cast.a.company.id
     await configure(engine, company_id, agenda={"local": True})
     headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
-    form = {"name": "Maria Souza", "phone": "11988887777", "start": tomorrow_at_ten()}
+    form = {"name": "Maria Souza", "phone": "11988887777", "start": workday_at_ten()}
     await client.post("/painel/agenda", form=form, headers=headers)
     page = await (await client.get("/painel/agenda")).get_data(as_text=True)
     [appointment_id] = re.findall(r"/painel/agenda/(\d+)/lembrete", page)
-    assert "Check-in" not in page  # tomorrow: nothing to check in yet
+    assert "Chegou" not in page and "Faltou" not in page  # not yet: nothing to mark
 
     sent = await client.post(f"/painel/agenda/{appointment_id}/lembrete", headers=headers)
     assert "Lembrete enviado para Maria Souza" in await sent.get_data(as_text=True)
@@ -74,21 +74,23 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
     assert 'secretaria_appointment_reminders_sent_total{type="manual"} 1.0' in metrics_text
 
-    # Two appointments today, already over: one arrives, one does not.
+    # Two appointments that began hours ago (past the no-show grace): one arrives, one not.
     now = datetime.now(ZoneInfo("America/Sao_Paulo")).replace(microsecond=0)
     ids = []
     for n, phone in enumerate(("5511900000001", "5511900000002")):
-        start = now.replace(hour=0, minute=n * 30, second=0)
+        start = now - timedelta(hours=3) + timedelta(minutes=30 * n)
         ids.append(
             await factories.appointment(
                 engine, company_id, start, cal_uid=f"t{n}", phone=phone, name=f"Cliente {n}"
             )
         )
-    today = await (await client.get("/painel/agenda?view=day")).get_data(as_text=True)
-    assert "Check-in" in today and "Faltou" in today and "Presença no período: —" in today
-    arrived = await client.post(f"/painel/agenda/{ids[0]}/presenca?view=day", headers=headers)
+    period = f"from={(now - timedelta(days=1)).date().isoformat()}&to={now.date().isoformat()}"
+    today = await (await client.get(f"/painel/agenda?{period}")).get_data(as_text=True)
+    assert "Chegou" in today and "Faltou" in today and "Presença no período: —" in today
+    assert "hx-confirm=" in today  # both ask first
+    arrived = await client.post(f"/painel/agenda/{ids[0]}/presenca?{period}", headers=headers)
     assert "Presença registrada" in await arrived.get_data(as_text=True)
-    missed = await client.post(f"/painel/agenda/{ids[1]}/falta?view=day", headers=headers)
+    missed = await client.post(f"/painel/agenda/{ids[1]}/falta?{period}", headers=headers)
     body = await missed.get_data(as_text=True)
     assert (
         "Falta registrada" in body and "Presença no período: <strong>50%</strong> (1 de 2)" in body
@@ -102,9 +104,9 @@ async def test_reminder_now_check_in_no_show_and_the_attendance_rate(
     assert statuses == ["completed", "no_show"] and offer == "pending"  # sent by the dispatcher
     assert actions[-2:] == ["appointment.checked_in", "appointment.no_show"]
 
-    no_shows = await (
-        await client.get("/painel/agenda?status=no_show&from=" + now.date().isoformat())
-    ).get_data(as_text=True)
+    no_shows = await (await client.get(f"/painel/agenda?status=no_show&{period}")).get_data(
+        as_text=True
+    )
     assert "Cliente 1" in no_shows and "Cliente 0" not in no_shows
     unconfirmed = await (await client.get("/painel/agenda?status=unconfirmed")).get_data(
         as_text=True
