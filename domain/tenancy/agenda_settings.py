@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from domain.agenda.opening_hours import DEFAULT_HOURS
 from domain.errors import InvalidField, NotFound
 from domain.security.targets import RefusedTarget, TargetPolicy
 from domain.tenancy.models import Company
@@ -130,7 +131,7 @@ async def cal_from_form(
     for key in CAL_SECRETS:
         value = (form.get(f"cal_{key}") or "").strip()
         if len(value) > 400:
-            raise InvalidField("too long", field=f"cal_{key}", code="string_too_long")
+            raise InvalidField("too long", field=f"cal_{key}")
         if value:
             new[key] = value
         elif f"cal.{key}" in clear:
@@ -153,6 +154,27 @@ def event_types(text: str) -> list[int]:
         if int(part) not in ids:
             ids.append(int(part))
     return ids
+
+
+def local_view(agenda: Mapping[str, Any], on_by_default: bool) -> dict[str, Any]:
+    """The local calendar's settings as the form shows them: each day's opening and closing
+    time, one break (the first gap found), slot length and closed days as dd/mm/aaaa."""
+    spans = agenda.get("hours") or DEFAULT_HOURS
+    days, pause = {}, ("", "")
+    for day in DAYS:
+        today = [s.split("-") for s in spans.get(day) or []]
+        days[day] = (today[0][0], today[-1][1]) if today else ("", "")
+        if len(today) > 1 and not pause[0]:
+            pause = (today[0][1], today[1][0])
+    closed = [date.fromisoformat(d).strftime("%d/%m/%Y") for d in agenda.get("holidays") or []]
+    return {
+        "local": bool(agenda.get("local", on_by_default)),
+        "days": days,
+        "break": pause,
+        "slot_minutes": int(agenda.get("slot_minutes") or 30),
+        "closed_days": "\n".join(closed),
+        "national_holidays": agenda.get("country", "BR") is not None,
+    }
 
 
 def public_cal(cal: Mapping[str, Any]) -> dict[str, Any]:

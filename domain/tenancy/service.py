@@ -197,6 +197,21 @@ async def change_configuration(
     return changed
 
 
+async def audit_settings(
+    session: AsyncSession,
+    company_id: int,
+    changed: list[str],
+    actor: str,
+    correlation_id: str | None,
+) -> None:
+    """The audit row of a settings change made elsewhere (Configurações › Agenda): the
+    names of the fields changed, never their values."""
+    if changed:
+        await _audit(
+            session, company_id, "company.settings", {"changed": changed}, actor, correlation_id
+        )
+
+
 @dataclass(frozen=True)
 class Rotated:
     value: str  # shown once
