@@ -177,6 +177,18 @@ def local_view(agenda: Mapping[str, Any], on_by_default: bool) -> dict[str, Any]
     }
 
 
+def echo_view(form: Mapping[str, str]) -> dict[str, Any]:
+    """What was typed, in the shape of `local_view`: a refused form is shown again as sent."""
+    return {
+        "local": form.get("local") == "on",
+        "days": {day: (form.get(f"{day}_open", ""), form.get(f"{day}_close", "")) for day in DAYS},
+        "break": (form.get("break_start", ""), form.get("break_end", "")),
+        "slot_minutes": form.get("slot_minutes", ""),
+        "closed_days": form.get("closed_days", ""),
+        "national_holidays": form.get("national_holidays") == "on",
+    }
+
+
 def public_cal(cal: Mapping[str, Any]) -> dict[str, Any]:
     """The `cal` section as it may be shown: each secret only as set or not."""
     return {k: (bool(v) if k in CAL_SECRETS else v) for k, v in cal.items()}

@@ -160,6 +160,7 @@ async def _page(
     company: int,
     error: str | None = None,
     saved: list[str] | None = None,
+    agenda_form: Any = None,
     **context: Any,
 ) -> Any:
     async with public_session(services().engine) as session:
@@ -172,7 +173,11 @@ async def _page(
         view=view,
         error=error,
         saved=saved,
-        local=agenda_settings.local_view(view.get("agenda") or {}, demo),
+        local=(
+            agenda_settings.echo_view(agenda_form)
+            if agenda_form is not None
+            else agenda_settings.local_view(view.get("agenda") or {}, demo)
+        ),
         days=DAY_LABELS,
         slot_choices=agenda_settings.SLOT_CHOICES,
         **context,
