@@ -12,8 +12,8 @@ from domain.auth.models import Invitation
 from domain.db import public_session
 from domain.errors import InvalidField, NotFound
 from domain.tenancy import members
-from domain.tenancy.passwords import verify_password
 from domain.tenancy.models import User
+from domain.tenancy.passwords import verify_password
 from tests.support import reads
 from tests.support.factories import Cast
 
