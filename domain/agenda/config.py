@@ -1,6 +1,7 @@
 """Which calendar a company books in, chosen once: its Cal.com (own settings, or the CAL_*
-environment for the demo company), else the local calendar when enabled (always for the demo
-company), else none."""
+environment for the demo company), else the local calendar when enabled (a company
+provisioned now starts with it on, see domain/tenancy/agenda_settings.py; the demo company
+has it unless turned off), else none."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def agenda_for(
     calendar: Calendar
     if cal.configured and calcom is not None:
         calendar = CalcomCalendar(calcom, cal, company.timezone)
-    elif cal.configured or own.get("local") or company.slug == DEMO_SLUG:
+    elif cal.configured or own.get("local", company.slug == DEMO_SLUG):
         hours = OpeningHours.from_settings(company.settings or {}, company.timezone)
         calendar = LocalCalendar(company.id, hours)
     else:

@@ -29,3 +29,26 @@ class ApiKey(PublicBase):
     revoked_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (CheckConstraint("role IN ('company_admin', 'operator')", name="role"),)
+
+
+class Invitation(PublicBase):
+    """A link that lets someone set their own password and join a company (onboarding).
+
+    Only the SHA-256 of the token is kept (it is 256 random bits, like an API key); it
+    expires, and it works once: `used_at` is set in the same statement that accepts it."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (CheckConstraint("role IN ('company_admin', 'operator')", name="role"),)

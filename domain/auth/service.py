@@ -65,11 +65,15 @@ async def login(
 
 
 async def _roles(session: AsyncSession, user_id: int) -> dict[int, str]:
-    """The user's role in each of its active companies."""
+    """The user's role in each active company where they were not deactivated."""
     rows = await session.execute(
         select(Membership.company_id, Membership.role)
         .join(Company, Company.id == Membership.company_id)
-        .where(Membership.user_id == user_id, Company.status == "active")
+        .where(
+            Membership.user_id == user_id,
+            Membership.deactivated_at.is_(None),
+            Company.status == "active",
+        )
     )
     return {company: role for company, role in rows}
 

@@ -193,3 +193,10 @@ async def add_delivery_log(
             latency_ms=latency_ms,
         )
     )
+
+
+async def waiting_count(conn: AsyncConnection, cap: int = 1000) -> int:
+    """How many replies wait in the outbox (Whaticket not configured), counted up to `cap`:
+    the panel's warning needs the size, not an exact census of a large table."""
+    waiting = select(_messages.c.id).where(_messages.c.status == "outbox").limit(cap).subquery()
+    return int(await conn.scalar(select(func.count()).select_from(waiting)) or 0)

@@ -11,7 +11,7 @@ times (jittered, bounded), everything else is permanent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from urllib.parse import quote
@@ -46,6 +46,7 @@ Version = Literal["v1", "v2"]
 
 SLOTS_VERSION = "2024-09-04"  # slots-2024-09-04 controller: `{data: {date: [{start}]}}`
 BOOKINGS_VERSION = "2024-08-13"  # bookings 2024-08-13: create, get, reschedule, cancel
+EVENT_TYPES_VERSION = "2024-06-14"  # event-types 2024-06-14: `{data: [eventType]}`
 # Some Cal.com versions refuse a host's cancellation without a reason, so one is always sent.
 DEFAULT_CANCEL_REASON = "Cancelado pelo paciente via WhatsApp"
 # Failures where Cal.com surely did not act, so even a booking POST may be sent again.
@@ -131,6 +132,22 @@ class CalcomClient:
         self._http = http
         self._attempts, self._max_wait, self._max_total = attempts, max_wait, max_total
         self.versions: dict[str, Version] = {}  # probed answers, per base URL
+
+    async def event_types(self, config: CalcomConfig, username: str | None = None) -> int:
+        """How many event types the key sees (of `username` when given): the connection test
+        of Configurações, which needs no event type chosen yet."""
+        if not (config.base_url and config.api_key):
+            message = f"{NOT_CONFIGURED}: faltam a URL ou a chave de API do Cal.com"
+            raise CalcomError("not_configured", None, message)
+        # `_api` wants a complete config; the version probe answers whatever the event type.
+        api = await self._api(replace(config, event_type_id=config.event_type_id or 1))
+        query = {"username": username} if username else None
+        body = await self._call(config, api, "GET", "/event-types", EVENT_TYPES_VERSION, query)
+        body = body if isinstance(body, dict) else {}
+        found = body.get("data") if api.version == "v2" else body.get("event_types")
+        if isinstance(found, dict):  # some v2 versions group them: {eventTypes: [...]}
+            found = found.get("eventTypes")
+        return len(found) if isinstance(found, list) else 0
 
     async def slots(self, config: CalcomConfig, start: date, end: date, tz: str) -> list[Slot]:
         """Free times from `start` to `end` (both days included), as aware datetimes in `tz`."""

@@ -121,6 +121,19 @@ class WhaticketClient:
             return Sent(response.status_code, int((time.perf_counter() - started) * 1000))
         raise classify(response.status_code, response.text)
 
+    async def check(self, config: WhaticketConfig) -> None:
+        """The connection test of Configurações; WhaticketError (classified) when the address
+        or the credentials do not work. Login mode logs in; token mode asks the send endpoint
+        with no number, which checks the token first and then refuses to send anything."""
+        if config.login_mode:
+            await self._login(config)
+            return
+        response = await self._post(
+            config, "/api/messages/send", {"number": "", "body": ""}, config.token
+        )
+        if response.status_code in (401, 403, 404):
+            raise classify(response.status_code, response.text)
+
     async def _post(
         self, config: WhaticketConfig, path: str, payload: dict[str, Any], token: str | None
     ) -> httpx.Response:

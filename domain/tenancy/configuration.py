@@ -22,7 +22,13 @@ from domain.tenancy.tokens import digest, new_secret
 
 # Never shown at all: payment secrets (not edited here) and a rotated-out webhook secret.
 HIDDEN = ("billing", "previous_webhook_secret")
-SECRETS = {("whaticket", "token"), ("whaticket", "password"), ("gemini", "api_key")}
+SECRETS = {
+    ("whaticket", "token"),
+    ("whaticket", "password"),
+    ("gemini", "api_key"),
+    ("cal", "api_key"),  # edited in Configurações › Agenda (domain/tenancy/agenda_settings.py)
+    ("cal", "webhook_secret"),
+}
 # After a rotation the old webhook secret keeps working this long (Whaticket's config may lag).
 ROTATION_GRACE = timedelta(hours=24)
 

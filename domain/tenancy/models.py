@@ -115,5 +115,8 @@ class Membership(PublicBase):
     )
     role: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Set when the company's admin deactivates the person here (they may belong elsewhere
+    # too, so the user itself stays active); the session and tokens stop at once.
+    deactivated_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (CheckConstraint("role IN ('company_admin', 'operator')", name="role"),)

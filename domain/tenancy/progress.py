@@ -76,4 +76,11 @@ def _handover(done: Provisioned, base: str) -> dict[str, Any]:
         "webhook_url": f"{base}/webhook/whaticket",
         "webhook_url_token": f"{base}/webhook/whaticket/{done.slug}/{done.url_token}",
         "worker_command": f"python scripts/spawn_worker.py --company-id {done.company_id}",
+        "admin_email": done.admin_email,
+        "invitation_url": invitation_url(base, done.invitation) if done.invitation else None,
     }
+
+
+def invitation_url(base: str, token: str) -> str:
+    """Where an invited person sets their password (web/panel/invitations.py)."""
+    return f"{base.rstrip('/')}/painel/convite/{token}"

@@ -1,5 +1,7 @@
 """Provisioning a company in one call (T2): plan, company, subscription, schema at head, API
-token, Redis namespace and queue. Steps are reported as they finish (the panel shows them)."""
+token, its first admin (invited by e-mail), Redis namespace and queue, and the local calendar
+on with default hours so it can book from day one. Steps are reported as they finish (the
+panel shows them)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from domain import queues
 from domain.auth.service import create_api_key
 from domain.db import public_session, tenant_schema
-from domain.errors import Conflict
-from domain.tenancy import store
+from domain.errors import Conflict, InvalidField
+from domain.tenancy import members, store
+from domain.tenancy.agenda_settings import DEFAULT_AGENDA
 from domain.tenancy.models import Plan
 from domain.tenancy.service import create_company
 
@@ -54,6 +57,20 @@ class ProvisionRequest(BaseModel):
     # billing events signed with its own webhook secret (otherwise only Stripe or Mercado
     # Pago, whose secrets the company never sees, can).
     manual_billing: bool = False
+    # The company's first admin: invited (a link to set their password, shown once), or, when
+    # the e-mail already has an account, given access with the password they have.
+    admin_email: str | None = Field(default=None, max_length=254)
+    admin_name: str = Field(default="", max_length=200)
+
+    @field_validator("admin_email", mode="before")
+    @classmethod
+    def _email(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return None if value == "" else value
+        try:
+            return members.clean_email(value)
+        except InvalidField:
+            raise ValueError("not an e-mail address") from None
 
     @field_validator("slug", "domain", mode="before")
     @classmethod
@@ -86,6 +103,9 @@ class Provisioned:
     api_token: str
     webhook_secret: str
     url_token: str
+    admin_email: str | None = None
+    # The first admin's invitation token (shown once); None when they already had a password.
+    invitation: str | None = None
 
 
 async def provision(
@@ -115,11 +135,19 @@ async def provision(
             timezone=request.timezone,
         )
         company_id = new.company.id
+        settings: dict[str, Any] = {"agenda": dict(DEFAULT_AGENDA)}
         if request.manual_billing:
-            new.company.settings = {**(new.company.settings or {}), "billing": {"manual": True}}
+            settings["billing"] = {"manual": True}
+        new.company.settings = {**(new.company.settings or {}), **settings}
         await step("schema")
         key = await create_api_key(session, company_id, "Token inicial", "company_admin", None)
         await step("api_token")
+        invited = None
+        if request.admin_email:
+            invited = await members.invite(
+                session, company_id, request.admin_email, request.admin_name, "company_admin", None
+            )
+            await step("admin")
         try:
             await session.commit()
         except IntegrityError:  # a concurrent provisioning took the slug or domain first
@@ -145,6 +173,8 @@ async def provision(
         api_token=key.plaintext,
         webhook_secret=new.webhook_secret,
         url_token=new.url_token,
+        admin_email=invited.email if invited else None,
+        invitation=invited.token if invited else None,
     )
 
 

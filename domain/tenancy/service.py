@@ -155,7 +155,7 @@ async def still_holds(session: AsyncSession, principal: Principal) -> bool:
     if principal.is_platform_admin:
         return user.is_platform_admin
     member = await store.membership(session, user.id, principal.company_id or 0)
-    return member is not None and member.role == principal.role
+    return member is not None and member.role == principal.role and member.deactivated_at is None
 
 
 async def act_in(session: AsyncSession, principal: Principal, company_id: int) -> Principal:
@@ -166,7 +166,7 @@ async def act_in(session: AsyncSession, principal: Principal, company_id: int) -
             raise InvalidInput("no such company", code="unknown_company")
         return Principal(company_id, "platform_admin", user_id=principal.user_id)
     member = await store.membership(session, principal.user_id or 0, company_id)
-    if member is None:
+    if member is None or member.deactivated_at is not None:
         raise Forbidden("this user is not a member of that company", code="not_a_member")
     return Principal(company_id, member.role, user_id=principal.user_id)
 
@@ -195,6 +195,21 @@ async def change_configuration(
         session, company_id, "company.settings", {"changed": changed}, actor, correlation_id
     )
     return changed
+
+
+async def audit_settings(
+    session: AsyncSession,
+    company_id: int,
+    changed: list[str],
+    actor: str,
+    correlation_id: str | None,
+) -> None:
+    """The audit row of a settings change made elsewhere (Configurações › Agenda): the
+    names of the fields changed, never their values."""
+    if changed:
+        await _audit(
+            session, company_id, "company.settings", {"changed": changed}, actor, correlation_id
+        )
 
 
 @dataclass(frozen=True)

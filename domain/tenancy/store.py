@@ -41,7 +41,7 @@ async def active_companies(
     query = select(Company.id, Company.name).where(Company.status == "active")
     if member is not None:
         query = query.join(Membership, Membership.company_id == Company.id).where(
-            Membership.user_id == member
+            Membership.user_id == member, Membership.deactivated_at.is_(None)
         )
     return await _names(conn, query)
 
@@ -52,7 +52,11 @@ async def companies_of_email(conn: AsyncConnection, email: str) -> list[tuple[in
         select(Company.id, Company.name)
         .join(Membership, Membership.company_id == Company.id)
         .join(User, User.id == Membership.user_id)
-        .where(User.email == email.strip().lower(), Company.status == "active")
+        .where(
+            User.email == email.strip().lower(),
+            Company.status == "active",
+            Membership.deactivated_at.is_(None),
+        )
     )
     return await _names(conn, query)
 

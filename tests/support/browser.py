@@ -11,7 +11,7 @@ async def create_company(page: Page, login: Any, admin: str, password: str, doma
     """The platform admin fills "Nova Empresa" (Clínica Sorriso at `domain`) and submits it."""
     await login(admin, password)
     await page.get_by_role("link", name="Empresas").click()
-    await page.get_by_label("Nome").fill("Clínica Sorriso")
+    await page.get_by_label("Nome", exact=True).fill("Clínica Sorriso")
     await page.get_by_label("Identificador (slug)").fill("sorriso")
     await page.get_by_label("Domínio").fill(domain)
     await page.get_by_role("button", name="Criar empresa").click()

@@ -115,6 +115,12 @@ class ProvisionResponse(BaseModel):
     webhook_headers: dict[str, str]
     webhook_url_token: str = Field(description="shown once")
     worker_command: str
+    admin_email: str | None = None
+    invitation_url: str | None = Field(
+        default=None,
+        description="shown once: where the first admin sets a password (7 days, single use); "
+        "null when no admin_email was given or that e-mail already had a password",
+    )
 
 
 # --- what /openapi.json says of the answers (web/openapi.py attaches them) -----------------

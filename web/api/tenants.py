@@ -5,10 +5,12 @@ from __future__ import annotations
 from quart import Blueprint, Response, jsonify
 from quart_schema import document_response, validate_request
 
+from domain.tenancy.progress import invitation_url
 from domain.tenancy.provisioning import ProvisionRequest, provision
 from web.api.auth import authenticated
 from web.api.schemas import ProvisionResponse
 from web.services import services
+from web.urls import public_url
 
 bp = Blueprint("tenants", __name__, url_prefix="/api/tenants")
 
@@ -37,6 +39,10 @@ async def provision_tenant(data: ProvisionRequest) -> tuple[Response, int]:
             webhook_headers={"X-Company-Domain": done.domain},
             webhook_url_token=f"{base}/webhook/whaticket/{done.slug}/{done.url_token}",
             worker_command=f"python scripts/spawn_worker.py --company-id {done.company_id}",
+            admin_email=done.admin_email,
+            invitation_url=(
+                invitation_url(public_url(), done.invitation) if done.invitation else None
+            ),
         ),
         201,
     )

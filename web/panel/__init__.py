@@ -23,11 +23,13 @@ from web.panel import (
     sessions,
     settings,
     simulator,
+    users,
 )
 
 bp = Blueprint("panel", __name__)
 for area in (home, login, conversations, agenda, simulator, analytics, queues, companies, settings):
     bp.register_blueprint(area.bp)
+bp.register_blueprint(users.bp)  # Configurações › Usuários
 
 
 def install(app: Quart, config: Settings) -> None:

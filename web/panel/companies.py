@@ -1,6 +1,6 @@
 """Empresas (T2, platform admin): companies with plan, subscription and usage; "Nova Empresa"
 provisions one in the background while the page shows each step, then shows the initial
-token, webhook URLs and worker command once."""
+token, webhook URLs, worker command and the first admin's invitation link once."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ from web.panel.layout import is_htmx, render_panel
 from web.panel.messages import for_code
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
+from web.urls import public_url
 
 bp = Blueprint("companies", __name__, url_prefix="/painel/empresas")
 STEPS = (
     ("plan", "Plano"),
     ("schema", "Empresa, assinatura e schema do banco"),
     ("api_token", "Token de API inicial"),
+    ("admin", "Administrador da empresa (convite)"),
     ("redis", "Namespace no Redis e fila"),
 )
 
@@ -61,6 +63,8 @@ async def create() -> Any:
                 "domain": form.get("domain", ""),
                 "plan": plan,
                 "manual_billing": form.get("manual_billing") == "on",
+                "admin_email": form.get("admin_email", ""),
+                "admin_name": form.get("admin_name", ""),
             }
         )
     except ValidationError as error:
@@ -78,7 +82,7 @@ async def create() -> Any:
     svc = services()
     watched = _progress(svc)
     job = await watched.start()
-    base = svc.settings.public_base_url
+    base = public_url()  # the invitation link must open where the admin is looking
     current_app.add_background_task(watched.run, job, svc.engine, wanted, base)
     return await render_template(
         "panel/_provisioning.html", job=job, state={"steps": []}, steps=STEPS

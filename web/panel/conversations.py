@@ -7,9 +7,10 @@ from typing import Any
 from quart import Blueprint, Response, g, redirect, render_template, request
 from quart_schema import hide
 
-from domain.conversations import handoffs, service, store
+from domain.conversations import handoffs, outbox, service, store
 from domain.db import TenantDatabase, bind_tenant
 from domain.errors import NotFound
+from domain.secretary.config import whaticket_config
 from web.panel.access import actor, company, company_id, written_text
 from web.panel.layout import is_htmx, render_panel
 from web.panel.sessions import panel_login_required
@@ -94,6 +95,7 @@ async def _page(selected: int | None, part: str | None = None) -> Any:
             return Response(status=204)
         rows = await handoffs.conversations(tenant, status, 100)
         thread = await _thread(tenant, selected) if selected else None
+        waiting = await outbox.waiting_count(tenant)
     context = {
         "conversations": rows,
         "selected": selected,
@@ -101,11 +103,18 @@ async def _page(selected: int | None, part: str | None = None) -> Any:
         "token": token,
         "status": status,
         "reasons": REASONS,
+        # Replies that wait because Whaticket is not configured: said, or nobody would know.
+        "outbox_waiting": waiting if waiting and not await _whaticket_configured() else 0,
+        "admin": g.principal.role in ("company_admin", "platform_admin"),
     }
     part = part or request.args.get("part")
     if is_htmx() and part in ("list", "thread"):
         return await render_template(f"panel/_conversation_{part}.html", **context)
     return await render_panel("panel/conversations.html", "conversas", **context)
+
+
+async def _whaticket_configured() -> bool:
+    return whaticket_config(await company(), services().settings).configured
 
 
 async def _thread(tenant: Any, conversation_id: int) -> dict[str, Any]:

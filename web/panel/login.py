@@ -1,5 +1,6 @@
 """Panel login and logout (T5): the same credentials and throttle as the API, kept in a
-session cookie instead of a bearer token."""
+session cookie instead of a bearer token; and the invitation page, where someone invited sets
+their password before logging in for the first time."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from urllib.parse import urlsplit
 from quart import Blueprint, g, redirect, render_template, request
 from quart_schema import hide
 
+from domain.auth import invitations
 from domain.db import public_session
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, InvalidField, InvalidInput, NotFound
 from domain.tenancy import service, store
 from web.panel.layout import TABS
 from web.panel.messages import message_for
@@ -48,6 +50,43 @@ async def login_submit() -> Any:
         return page, 200 if choices else error.status
     await start_session(principal)
     return redirect(_next(form))
+
+
+@bp.get("/convite/<token>")
+@hide
+async def invitation(token: str) -> Any:
+    try:
+        async with public_session(services().engine) as session:
+            invited = await invitations.pending(session, token[:100])
+    except NotFound as gone:
+        return await render_template("invitation.html", error=message_for(gone), invited=None), 404
+    return await render_template("invitation.html", invited=invited, error=None)
+
+
+@bp.post("/convite/<token>")
+@hide
+async def accept_invitation(token: str) -> Any:
+    """Set the password, spend the link, then the login form with the e-mail filled in."""
+    form = await request.form
+    try:
+        async with public_session(services().engine) as session:
+            invited = await invitations.pending(session, token[:100])
+            email = await invitations.accept(
+                session,
+                token[:100],
+                form.get("password", ""),
+                form.get("password_confirmation", ""),
+            )
+            await session.commit()
+    except NotFound as gone:
+        return await render_template("invitation.html", error=message_for(gone), invited=None), 404
+    except InvalidField as refused:
+        page = await render_template("invitation.html", invited=invited, error=message_for(refused))
+        return page, 422
+    notice = "Senha definida. Entre com seu e-mail e a nova senha."
+    return await render_template(
+        "login.html", next="/painel", email=email, error=None, notice=notice
+    )
 
 
 @bp.post("/logout")

@@ -74,6 +74,42 @@ MESSAGES = {
         "Este endereço não é aceito: use um endereço público da internet (https://…), "
         "não um endereço interno."
     ),
+    # Configurações › Agenda and "Testar conexão"
+    "invalid_slot": "Escolha uma das durações de horário da lista.",
+    "invalid_time": "Informe os horários no formato HH:MM, por exemplo 08:00.",
+    "invalid_break": "Informe o início e o fim do intervalo, com o fim depois do início.",
+    "invalid_hours": "O horário de fechar precisa ser depois do de abrir.",
+    "invalid_date": "Informe os dias fechados como datas dd/mm/aaaa, uma por linha.",
+    "invalid_event_type": (
+        "Informe os tipos de evento do Cal.com pelos números, separados por vírgula."
+    ),
+    "url_parsing": "Informe um endereço válido, começando com https://.",
+    "calcom_not_found": "Não há uma API do Cal.com nesse endereço. Confira a URL da API.",
+    "whaticket_not_configured": (
+        "O Whaticket não está configurado: informe a URL e o token (ou e-mail e senha) e salve."
+    ),
+    "whaticket_auth": (
+        "O Whaticket recusou as credenciais (ou o endereço não é de um Whaticket). "
+        "Confira a URL e o token."
+    ),
+    "whaticket_unavailable": (
+        "Não consegui falar com o Whaticket agora. Confira a URL e tente de novo."
+    ),
+    # Usuários and invitations
+    "invalid_email": "Informe um e-mail válido.",
+    "invalid_role": "Escolha o papel: administrador ou operador.",
+    "already_member": "Esta pessoa já tem acesso a esta empresa.",
+    "unknown_user": "Usuário não encontrado nesta empresa.",
+    "own_admin_role": "Você não pode tirar o seu próprio papel de administrador.",
+    "deactivate_self": "Você não pode desativar a si mesmo.",
+    "last_admin": (
+        "A empresa precisa de pelo menos um administrador ativo: promova outra pessoa antes."
+    ),
+    "invitation_invalid": (
+        "Este convite não vale mais: já foi usado, expirou ou o link está incompleto."
+    ),
+    "password_length": "A senha precisa ter de 8 a 200 caracteres.",
+    "password_mismatch": "As duas senhas não são iguais.",
     # Any other error of a kind
     "invalid_payload": "Não foi possível entender o que foi enviado. Recarregue a página.",
     "invalid_json": "Não foi possível entender o que foi enviado. Recarregue a página.",
@@ -140,6 +176,34 @@ FIELDS = {
     "alert_url": "URL dos alertas de consumo",
     "reminder_hours": "Lembretes antes do horário",
     "no_show_grace_minutes": "Minutos após o fim para considerar falta",
+    "mon_open": "Segunda: abre",
+    "mon_close": "Segunda: fecha",
+    "tue_open": "Terça: abre",
+    "tue_close": "Terça: fecha",
+    "wed_open": "Quarta: abre",
+    "wed_close": "Quarta: fecha",
+    "thu_open": "Quinta: abre",
+    "thu_close": "Quinta: fecha",
+    "fri_open": "Sexta: abre",
+    "fri_close": "Sexta: fecha",
+    "sat_open": "Sábado: abre",
+    "sat_close": "Sábado: fecha",
+    "sun_open": "Domingo: abre",
+    "sun_close": "Domingo: fecha",
+    "break_start": "Intervalo: início",
+    "break_end": "Intervalo: fim",
+    "slot_minutes": "Duração de cada horário",
+    "closed_days": "Dias fechados",
+    "cal_base_url": "URL da API do Cal.com",
+    "cal_api_key": "Chave da API do Cal.com",
+    "cal_webhook_secret": "Segredo do webhook do Cal.com",
+    "cal_event_types": "Tipos de evento",
+    "email": "E-mail",
+    "role": "Papel",
+    "password": "Nova senha",
+    "password_confirmation": "Repita a nova senha",
+    "admin_email": "E-mail do administrador da empresa",
+    "admin_name": "Nome do administrador",
 }
 
 # pydantic's error types, as what is wrong with the value.
@@ -156,6 +220,18 @@ PROBLEMS = {
     "less_than_equal": "pode ser no máximo {le}",
     "literal_error": "não é uma das opções",
     "extra_forbidden": "não é aceito aqui",
+    "value_error": "tem um valor inválido",
+    # Ours, from forms read by hand (Configurações › Agenda, Usuários, the invitation page).
+    "invalid_time": "precisa ser um horário no formato HH:MM",
+    "invalid_hours": "precisa ser depois do horário de abrir",
+    "invalid_break": "o intervalo precisa de início e fim, com o fim depois do início",
+    "invalid_slot": "não é uma das opções",
+    "invalid_date": "use datas dd/mm/aaaa, uma por linha",
+    "invalid_event_type": "use os números dos tipos de evento, separados por vírgula",
+    "invalid_email": "não é um e-mail válido",
+    "invalid_role": "não é uma das opções",
+    "password_length": "precisa ter de 8 a 200 caracteres",
+    "password_mismatch": "não é igual à nova senha",
     # Ours: a URL our servers would call that leads inside our network (SSRF).
     "unsafe_url": "precisa ser um endereço público da internet (https://…), não um interno",
 }

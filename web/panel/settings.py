@@ -1,6 +1,7 @@
 """Configurações: a company's Whaticket, Gemini, secretary, business hours and alert URL;
+its agenda (local calendar hours, Cal.com) with "Testar conexão" for Cal.com and Whaticket;
 webhook secret rotation and a new URL token (shown once). Company admins (and the platform
-admin) only; secrets are write-only and never logged."""
+admin) only; secrets are write-only and never logged. Users are in web/panel/users.py."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from quart_schema import hide
 
 from domain.db import public_session
 from domain.errors import InvalidField
+from domain.integrations.whaticket import WhaticketClient
 from domain.security.targets import TargetPolicy
-from domain.tenancy import service
+from domain.tenancy import agenda_settings, connections, service
 from domain.tenancy.configuration import ConfigurationForm
-from web.panel.access import actor, company_id, form_error
+from domain.tenancy.directory import DEMO_SLUG
+from web.panel.access import actor, company, company_id, form_error
 from web.panel.layout import render_panel
-from web.panel.messages import message_for
+from web.panel.messages import for_code, message_for
 from web.panel.sessions import panel_login_required
 from web.services import services
 
@@ -58,6 +61,71 @@ async def save() -> Any:
     return await _page(company, saved=changed)
 
 
+@bp.post("/agenda")
+@hide
+@panel_login_required
+async def save_agenda() -> Any:
+    """The local calendar: on or off, hours per weekday, slot length, closed days."""
+    profile = await company(ADMIN)
+    form = await request.form
+    current = (profile.settings or {}).get("agenda") or {}
+    try:
+        wanted = agenda_settings.local_from_form(form, current)
+    except InvalidField as refused:
+        return await _page(profile.id, error=message_for(refused), agenda_form=form), 422
+    return await _store(profile.id, "agenda", wanted, "Agenda salva.")
+
+
+@bp.post("/calcom")
+@hide
+@panel_login_required
+async def save_calcom() -> Any:
+    """Cal.com: API URL and key, user, event types, webhook secret (secrets write-only)."""
+    profile = await company(ADMIN)
+    form = await request.form
+    current = (profile.settings or {}).get("cal") or {}
+    targets = TargetPolicy(services().settings.private_targets_allowed)
+    try:
+        wanted = await agenda_settings.cal_from_form(form, form.getlist("clear"), current, targets)
+    except InvalidField as refused:
+        return await _page(profile.id, error=message_for(refused)), 422
+    return await _store(profile.id, "cal", wanted, "Cal.com salvo.")
+
+
+@bp.post("/calcom/testar")
+@hide
+@panel_login_required
+async def test_calcom() -> Any:
+    svc = services()
+    checked = await connections.check_calcom(await company(ADMIN), svc.settings, svc.calcom)
+    return await _checked(checked, f"Conexão OK: {checked.count} tipos de evento.")
+
+
+@bp.post("/whaticket/testar")
+@hide
+@panel_login_required
+async def test_whaticket() -> Any:
+    svc = services()
+    client = WhaticketClient(svc.http, svc.redis, svc.settings.redis_namespace)
+    checked = await connections.check_whaticket(await company(ADMIN), svc.settings, client)
+    return await _checked(checked, "Conexão OK: o Whaticket aceitou o endereço e as credenciais.")
+
+
+async def _checked(checked: connections.Checked, ok: str) -> Any:
+    text = ok if checked.ok else "Falhou: " + for_code(checked.code, 400)
+    return await render_template("panel/_connection_check.html", ok=checked.ok, text=text)
+
+
+async def _store(company_id: int, section: str, value: dict[str, Any], done: str) -> Any:
+    svc = services()
+    async with public_session(svc.engine) as session:
+        changed = await agenda_settings.save(session, company_id, section, value)
+        await service.audit_settings(session, company_id, changed, actor(), g.correlation_id)
+        await session.commit()
+    svc.directory.forget()  # this process sees the change at once; others within seconds
+    return await _page(company_id, notice=done if changed else "Nada mudou.")
+
+
 @bp.post("/segredo-webhook")
 @hide
 @panel_login_required
@@ -88,9 +156,40 @@ async def _once(kind: Literal["webhook_secret", "url_token"]) -> Any:
     )
 
 
-async def _page(company: int, error: str | None = None, saved: list[str] | None = None) -> Any:
+async def _page(
+    company: int,
+    error: str | None = None,
+    saved: list[str] | None = None,
+    agenda_form: Any = None,
+    **context: Any,
+) -> Any:
     async with public_session(services().engine) as session:
         view = await service.configuration_view(session, company)
+    profile = await services().directory.profile(company)
+    demo = profile is not None and profile.slug == DEMO_SLUG
     return await render_panel(
-        "panel/settings.html", "configuracoes", view=view, error=error, saved=saved
+        "panel/settings.html",
+        "configuracoes",
+        view=view,
+        error=error,
+        saved=saved,
+        local=(
+            agenda_settings.echo_view(agenda_form)
+            if agenda_form is not None
+            else agenda_settings.local_view(view.get("agenda") or {}, demo)
+        ),
+        days=DAY_LABELS,
+        slot_choices=agenda_settings.SLOT_CHOICES,
+        **context,
     )
+
+
+DAY_LABELS = (
+    ("mon", "Segunda"),
+    ("tue", "Terça"),
+    ("wed", "Quarta"),
+    ("thu", "Quinta"),
+    ("fri", "Sexta"),
+    ("sat", "Sábado"),
+    ("sun", "Domingo"),
+)

@@ -44,6 +44,13 @@ class FakeCalcom:
         taken = {b.start for b in self.bookings.values() if b.status != "cancelled"}
         return self.free - taken
 
+    def event_types(self) -> list[dict[str, Any]]:
+        """The account's event types: the one it books, and a longer first visit."""
+        return [
+            {"id": self.event_type_id, "slug": "consulta", "lengthInMinutes": self.length_minutes},
+            {"id": self.event_type_id + 1, "slug": "primeira-consulta", "lengthInMinutes": 60},
+        ]
+
     def calls(self, method: str, path: str) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["method"] == method and r["path"] == path]
 

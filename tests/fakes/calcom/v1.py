@@ -30,6 +30,12 @@ def routes(fake: FakeCalcom, app: Quart) -> None:
         last = datetime.fromisoformat(request.args["endTime"])
         return {"slots": fake._days(first, last, zone, "seconds", "time")}
 
+    @app.get("/api/v1/event-types")
+    async def v1_event_types() -> Any:
+        if (refused := await fake._gate("v1", None)) is not None:
+            return refused
+        return {"event_types": fake.event_types()}
+
     @app.post("/api/v1/bookings")
     async def v1_create() -> Any:
         if (refused := await fake._gate("v1", None)) is not None:

@@ -31,6 +31,12 @@ def routes(fake: FakeCalcom, app: Quart) -> None:
         days = fake._days(first, last, zone, "milliseconds", "start")
         return {"status": "success", "data": days}
 
+    @app.get("/v2/event-types")
+    async def v2_event_types() -> Any:
+        if (refused := await fake._gate("v2", "2024-06-14")) is not None:
+            return refused
+        return {"status": "success", "data": fake.event_types()}
+
     @app.post("/v2/bookings")
     async def v2_create() -> Any:
         if (refused := await fake._gate("v2", "2024-08-13")) is not None:
