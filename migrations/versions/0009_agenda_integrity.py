@@ -1,7 +1,7 @@
 """appointments: the operator's notes, double booking on purpose, and no double booking
 otherwise (an exclusion constraint over the active local bookings' time ranges)
 
-Revision ID: 0009_agenda
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0009_agenda"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

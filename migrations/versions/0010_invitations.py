@@ -1,8 +1,8 @@
 """invitations (public) and a membership's deactivation: a new company's first admin and the
 people its admins invite set their own password through a link that works once
 
-Revision ID: 0009_onboard
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0009_onboard'
-down_revision = '0008'
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
