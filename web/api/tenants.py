@@ -9,6 +9,7 @@ from domain.tenancy.provisioning import ProvisionRequest, provision
 from web.api.auth import authenticated
 from web.api.schemas import ProvisionResponse
 from web.services import services
+from web.urls import public_base
 
 bp = Blueprint("tenants", __name__, url_prefix="/api/tenants")
 
@@ -21,7 +22,7 @@ async def provision_tenant(data: ProvisionRequest) -> tuple[Response, int]:
     """A company ready to receive messages: plan, schema, queue, API token, webhook."""
     svc = services()
     done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, data)
-    base = svc.settings.public_base_url.rstrip("/")
+    base = public_base(svc.settings)
     return (
         jsonify(
             company_id=done.company_id,

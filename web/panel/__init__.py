@@ -23,6 +23,7 @@ from web.panel import (
     sessions,
     settings,
     simulator,
+    times,
 )
 
 bp = Blueprint("panel", __name__)
@@ -33,6 +34,7 @@ for area in (home, login, conversations, agenda, simulator, analytics, queues, c
 def install(app: Quart, config: Settings) -> None:
     """Session cookies, CSRF and SAQ's dashboard: what the panel needs beyond its routes."""
     app.register_blueprint(bp)
+    times.install(app, config)
     csrf.install(app, sessions.install(app, config))
     # SAQ's dashboard under /painel/filas/saq, behind the panel login (a foreign ASGI app).
     app.asgi_app = saq_dashboard.QueueDashboard(app)  # type: ignore[method-assign,assignment]

@@ -20,6 +20,7 @@ from web.panel.layout import is_htmx, render_panel
 from web.panel.messages import for_code
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
+from web.urls import public_base
 
 bp = Blueprint("companies", __name__, url_prefix="/painel/empresas")
 STEPS = (
@@ -78,7 +79,7 @@ async def create() -> Any:
     svc = services()
     watched = _progress(svc)
     job = await watched.start()
-    base = svc.settings.public_base_url
+    base = public_base(svc.settings)
     current_app.add_background_task(watched.run, job, svc.engine, wanted, base)
     return await render_template(
         "panel/_provisioning.html", job=job, state={"steps": []}, steps=STEPS
