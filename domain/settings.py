@@ -58,7 +58,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8080
     web_workers: int = Field(default=1, ge=1, le=64)
-    public_base_url: str = "http://localhost:8080"
+    # Where outside systems (Whaticket, Cal.com, people) reach us, e.g. https://painel.clinica.com.br;
+    # unset: each URL the product shows is built from the request's own scheme and host.
+    public_base_url: str | None = None
     secret_key: SecretStr | None = None
     access_log: bool = True
     # Slowloris: Hypercorn drops a request that sends nothing for this long while it still

@@ -117,7 +117,7 @@ def bootstrap(settings: Settings) -> None:
             )
         finally:
             await engine.dispose()
-        base = settings.public_base_url.rstrip("/")
+        base = console_base(settings)
         say(f"Empresa demo (slug 'demo', id {result.company_id}); admin: {result.admin_email}")
         if result.admin_password:
             say(f"Senha do admin gerada agora (não será mostrada de novo): {result.admin_password}")
@@ -127,6 +127,26 @@ def bootstrap(settings: Settings) -> None:
             say(f"URL do webhook sem assinatura: {base}/webhook/whaticket/demo/{result.url_token}")
 
     asyncio.run(run())
+
+
+def console_base(settings: Settings) -> str:
+    """Where people reach this run: PUBLIC_BASE_URL, else the address Hypercorn binds (a
+    wildcard bind is reachable here as localhost)."""
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/")
+    host = "localhost" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+def welcome(settings: Settings) -> list[str]:
+    """The lines that tell the person at the console where to go."""
+    base = console_base(settings)
+    return [
+        f"Painel: {base}/painel (entre com {settings.admin_email})",
+        f"servindo em {base} (Ctrl-C para parar)",
+    ]
 
 
 def _secret(value: object) -> str | None:
@@ -281,7 +301,8 @@ def main() -> int:
             return 0
         if not args.worker:
             bootstrap(settings)
-            say(f"servindo em http://localhost:{settings.port} (Ctrl-C para parar)")
+            for line in welcome(settings):
+                say(line)
         return supervise(
             processes(settings, args.worker, args.reload),
             dict(os.environ),

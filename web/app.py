@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import Any, cast
 
 import structlog
 from quart import Quart, Response, g, request
-from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map
 
 from domain.observability.logging import configure_logging, get_logger
 from domain.security.links import safe_link
 from domain.settings import Settings
-from web import api, headers, hooks, openapi, panel
+from web import api, headers, hooks, openapi, panel, static_files
 from web.errors import register_error_handlers
 from web.services import Services
 from web.validation import refuse_nul
@@ -40,7 +38,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     panel.install(app, settings)
     register_error_handlers(app)
     openapi.install(app)
-    _guard_static(app)
+    static_files.install(app)
     # Links from outside data (Cal.com's meeting URL) render only when http(s).
     app.jinja_env.filters["safe_url"] = safe_link
     headers.install(app, settings)
@@ -86,17 +84,3 @@ class RowId(IntegerConverter):
 
     def __init__(self, url_map: Map, fixed_digits: int = 0, min: int = 1, max: int = 2**63 - 1):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
-
-
-def _guard_static(app: Quart) -> None:
-    """/static/<name>: a name the filesystem cannot even look up (longer than it allows, say)
-    is a file we do not have: 404, not the OSError that stat() raises."""
-    serve: Any = app.view_functions["static"]
-
-    async def static(filename: str) -> Response:
-        try:
-            return cast(Response, await serve(filename=filename))
-        except (OSError, ValueError):  # ValueError: a NUL in the name
-            raise NotFound() from None
-
-    app.view_functions["static"] = static

@@ -55,9 +55,13 @@ def register_error_handlers(app: Quart) -> None:
 
 
 def is_panel_request() -> bool:
-    """Whether a person in the panel (or on the home page) made this request."""
+    """Whether a person in the panel (or on the home page) made this request, or a browser
+    navigated here from anywhere (the panel's "baixar CSV" link to the API, a pasted URL):
+    only browsers send Sec-Fetch-Mode, so programs still get their JSON."""
     path = request.path
-    return path in ("/", "/painel") or path.startswith("/painel/")
+    if path in ("/", "/painel") or path.startswith("/painel/"):
+        return True
+    return request.headers.get("Sec-Fetch-Mode") == "navigate"
 
 
 async def panel_error(status: int, message: str, field: str | None = None) -> Response:

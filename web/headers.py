@@ -59,7 +59,7 @@ def headers(settings: Settings, https: bool, csp: str = PANEL_POLICY) -> dict[st
         # Panel URLs name conversations and companies: other sites get no path of ours.
         "Referrer-Policy": "same-origin",
     }
-    if https or settings.public_base_url.startswith("https://"):
+    if https or (settings.public_base_url or "").startswith("https://"):
         found["Strict-Transport-Security"] = HSTS
     return found
 

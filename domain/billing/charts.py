@@ -10,6 +10,11 @@ from domain.billing.usage import Prices, Totals
 
 ACCENT = "#0b6e4f"
 SECOND = "#f0b429"
+# plotly.js draws dates and numbers in the locale named here: web/static/plotly-pt-br.js
+# registers it ("1 nov", "1.234", "0,5"). The axes' formats below are written for it.
+LOCALE = "pt-BR"
+CONFIG = {"locale": LOCALE, "responsive": True, "displaylogo": False}
+DAY = "%-d %b"
 
 
 def weekly(days: list[tuple[date, Totals]]) -> list[tuple[date, Totals]]:
@@ -31,6 +36,7 @@ def usage_figure(series: list[tuple[date, Totals]], title: str) -> dict[str, Any
     """Messages (bars) and tokens (line, right axis) per period."""
     x = [day.isoformat() for day, _ in series]
     return {
+        "config": CONFIG,
         "data": [
             {
                 "type": "bar",
@@ -38,6 +44,7 @@ def usage_figure(series: list[tuple[date, Totals]], title: str) -> dict[str, Any
                 "x": x,
                 "y": [t.messages for _, t in series],
                 "marker": {"color": ACCENT},
+                "hovertemplate": "%{x|%-d %b}: %{y:,d} mensagens<extra></extra>",
             },
             {
                 "type": "scatter",
@@ -46,14 +53,16 @@ def usage_figure(series: list[tuple[date, Totals]], title: str) -> dict[str, Any
                 "x": x,
                 "y": [t.tokens for _, t in series],
                 "yaxis": "y2",
+                "hovertemplate": "%{x|%-d %b}: %{y:,d} tokens<extra></extra>",
                 "line": {"color": SECOND},
             },
         ],
         "layout": _layout(
             title,
-            {"title": {"text": "mensagens"}},
+            {"title": {"text": "mensagens"}, "tickformat": ",d"},
             {
                 "title": {"text": "tokens"},
+                "tickformat": ",d",
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
@@ -68,6 +77,7 @@ def cost_figure(series: list[tuple[date, Totals]], prices: Prices, title: str) -
     costs = [float(t.as_json(prices)["estimated_cost"]) for _, t in series]
     response = [t.as_json(prices)["avg_response_seconds"] for _, t in series]
     return {
+        "config": CONFIG,
         "data": [
             {
                 "type": "bar",
@@ -75,6 +85,7 @@ def cost_figure(series: list[tuple[date, Totals]], prices: Prices, title: str) -
                 "x": x,
                 "y": costs,
                 "marker": {"color": ACCENT},
+                "hovertemplate": "%{x|%-d %b}: R$ %{y:,.2f}<extra></extra>",
             },
             {
                 "type": "scatter",
@@ -84,14 +95,16 @@ def cost_figure(series: list[tuple[date, Totals]], prices: Prices, title: str) -
                 "y": response,
                 "yaxis": "y2",
                 "connectgaps": False,
+                "hovertemplate": "%{x|%-d %b}: %{y:,.1f} s<extra></extra>",
                 "line": {"color": SECOND},
             },
         ],
         "layout": _layout(
             title,
-            {"title": {"text": "R$"}},
+            {"title": {"text": "R$"}, "tickformat": ",.2f", "tickprefix": "R$ "},
             {
                 "title": {"text": "segundos"},
+                "tickformat": ",.1f",
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
@@ -105,6 +118,7 @@ def _layout(title: str, y: dict[str, Any], y2: dict[str, Any]) -> dict[str, Any]
         "title": {"text": title},
         "margin": {"l": 50, "r": 50, "t": 40, "b": 40},
         "legend": {"orientation": "h"},
+        "xaxis": {"type": "date", "tickformat": DAY, "hoverformat": DAY},
         "yaxis": {"rangemode": "tozero", **y},
         "yaxis2": y2,
         "separators": ",.",  # Brazilian decimals

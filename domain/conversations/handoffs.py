@@ -102,9 +102,14 @@ async def _state(conn: AsyncConnection, conversation_id: int) -> tuple[str, str 
 
 
 async def conversations(
-    conn: AsyncConnection, status: str | None, limit: int, conversation_id: int | None = None
+    conn: AsyncConnection,
+    status: str | None,
+    limit: int,
+    conversation_id: int | None = None,
+    simulated: bool = False,
 ) -> list[Any]:
-    """The latest conversations (optionally of one status, or just one) with their contact."""
+    """The latest conversations (optionally of one status, or just one) with their contact:
+    the customers' by default, the panel's Simulador's when `simulated`."""
     query = (
         select(
             _conversations.c.id,
@@ -122,8 +127,9 @@ async def conversations(
     )
     if status:
         query = query.where(_conversations.c.status == status)
-    if conversation_id is None:  # lists leave out the panel's simulator
-        query = query.where(_contacts.c.phone.notlike(f"{SIMULATOR_PREFIX}%"))
+    if conversation_id is None:  # customers and simulations are listed apart
+        simulator = _contacts.c.phone.like(f"{SIMULATOR_PREFIX}%")
+        query = query.where(simulator if simulated else ~simulator)
     else:
         query = query.where(_conversations.c.id == conversation_id)
     return list(await conn.execute(query))

@@ -63,6 +63,17 @@ async def active_conversation_id(conn: AsyncConnection, user_id: int) -> int | N
     return (await conn.execute(query)).scalar()
 
 
+async def current_state(conn: AsyncConnection, user_id: int) -> Any | None:
+    """The simulated conversation under way (id, status, handoff reason), if any: a handoff
+    is shown to the operator, who otherwise could not tell the customer would now wait."""
+    query = (
+        select(_conversations.c.id, _conversations.c.status, _conversations.c.handoff_reason)
+        .join(_contacts, _contacts.c.id == _conversations.c.contact_id)
+        .where(_contacts.c.phone == simulator_phone(user_id), _conversations.c.status != "closed")
+    )
+    return (await conn.execute(query)).first()
+
+
 async def thread(conn: AsyncConnection, user_id: int, limit: int = 100) -> list[Any]:
     """The simulated conversation so far, the operator's newest message included even before
     the pipeline has filed it (so it shows at once)."""

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.agenda.responders import AgendaDeps, FlowInProgress, ReminderReplies, SchedulingRequests
 from domain.billing import usage
 from domain.billing.alerts import AlertRecorder
-from domain.billing.quotas import Quotas, period
+from domain.billing.quotas import Quotas, Usage, period
 from domain.conversations.service import Filed, file_inbound_message
+from domain.conversations.simulator import is_simulated
 from domain.db import TenantDatabase
 from domain.integrations.calcom import CalcomClient
 from domain.integrations.gemini import GeminiClient
@@ -145,19 +146,23 @@ class Secretary:
             return None, ()
         inbound = context.inbound
         status = first_status(whaticket_config(company, self._settings).configured, ask.phone)
+        # The panel's Simulador is the clinic trying its own secretary: never billed, never
+        # counted against the plan (usage, quota, alerts, the usage metrics).
+        metered = not is_simulated(ask.phone)
         async with db.transaction() as conn:
             reply = await save_reply(conn, ask.context, composed, status)
-            if reply.created:  # metered in the same transaction: exactly once per reply
+            if reply.created and metered:  # in the same transaction: exactly once per reply
                 now = datetime.now(ZoneInfo(company.timezone))
                 waited = int((now - inbound.received_at).total_seconds() * 1000)
                 await usage.count_reply(conn, company.id, now.date(), composed.tokens, waited)
+        await self._remember(ask, composed, reply)
+        if not metered:
+            return reply, ()
         metrics.inc(USAGE_MESSAGES, company_id=company.id)
         if composed.tokens:
             metrics.inc(USAGE_TOKENS, sum(composed.tokens), company_id=company.id)
             await self._quotas.add_tokens(company.id, inbound.id, sum(composed.tokens))
-        alerts = await self._record_alerts(company)
-        await self._remember(ask, composed, reply)
-        return reply, alerts
+        return reply, await self._record_alerts(company)
 
     async def _ask(self, company: CompanyProfile, db: TenantDatabase, context: Context) -> Ask:
         """The message with its history: the short-term memory, else PostgreSQL's."""
@@ -202,7 +207,12 @@ class Secretary:
             # Canceled or past due (T4): no automatic answers; a person takes the customer.
             log.warning("subscription_inactive", message_id=inbound.id, status=company.subscription)
             return handoff_reply(ask, "subscription_inactive", company.subscription)
-        counted = await self._quotas.count_message(company.id, inbound.id)
+        if is_simulated(ask.phone):
+            # Not counted, but answered as the next real message would be (blocked at 100 %).
+            month = await self._quotas.usage(company.id)
+            counted = Usage(month.messages + 1, month.tokens)
+        else:
+            counted = await self._quotas.count_message(company.id, inbound.id)
         if counted.exceeds(company.limits):
             if company.limits.overage == "block":
                 metrics.inc(USAGE_BLOCKED, company_id=company.id)

@@ -117,7 +117,8 @@ def test_make_run_serves_everything_stops_cleanly_and_keeps_data(data_dir: Path)
     finally:
         code, output = ctrl_c(process)
     assert code == 0, output
-    assert "admin@example.com" in output
+    assert f"Painel: http://127.0.0.1:{port}/painel (entre com admin@example.com)" in output
+    assert "reminders_dispatched" not in output and "localhost:8080" not in output
     # In order: the app processes drain first, the servers they write to stop after them.
     apps_stopped = output.index("processos da aplicação parados")
     assert apps_stopped < output.index("PostgreSQL embutido parado")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,6 +25,7 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
     settings: Settings,
     worker: Any,
     whaticket: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The scheduler's job, with a real SAQ worker delivering to the fake Whaticket."""
     from domain import queues
@@ -40,8 +43,12 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
         ctx["inbound_queue"],
         None,  # type: ignore[arg-type]
     )
+    caplog.set_level(logging.DEBUG)
     assert await dispatch_reminders(ctx) == {"sent": 1, "unqueued": 0}
     assert await dispatch_reminders(ctx) == {"unqueued": 0}
+    # The tick runs every 5 s: its totals are for DEBUG, never on make run's console at INFO.
+    ticks = [r for r in caplog.records if "reminders_dispatched" in r.getMessage()]
+    assert [r.levelno for r in ticks] == [logging.DEBUG]
     await eventually(lambda: _sent(whaticket))
     [payload] = whaticket.sent
     assert payload["number"] == PHONE and "Lembrete do seu horário" in payload["body"]

@@ -160,3 +160,13 @@ async def test_api_and_webhook_errors_stay_json(client: Any, conversation: int, 
     assert (await unsigned.get_json())["error"] == "invalid_signature"
     nowhere = await client.get("/api/nada-aqui")
     assert (nowhere.status_code, (await nowhere.get_json())["error"]) == (404, "not_found")
+
+
+async def test_a_browser_that_navigates_to_the_api_gets_a_portuguese_page(client: Any) -> None:
+    """The panel's "baixar CSV" link after the session ended: a page, not raw JSON."""
+    browser = {"Sec-Fetch-Mode": "navigate", "Accept": "text/html,*/*;q=0.8"}
+    for url in ("/api/analytics/report?format=csv", "/api/nada-aqui"):
+        response = await client.get(url, headers=browser)
+        page = await response.get_data(as_text=True)
+        assert response.status_code in (401, 404) and response.content_type.startswith("text/html")
+        assert 'lang="pt-BR"' in page and 'href="/painel"' in page, page

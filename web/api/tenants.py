@@ -10,7 +10,7 @@ from domain.tenancy.provisioning import ProvisionRequest, provision
 from web.api.auth import authenticated
 from web.api.schemas import ProvisionResponse
 from web.services import services
-from web.urls import public_url
+from web.urls import public_base
 
 bp = Blueprint("tenants", __name__, url_prefix="/api/tenants")
 
@@ -23,7 +23,7 @@ async def provision_tenant(data: ProvisionRequest) -> tuple[Response, int]:
     """A company ready to receive messages: plan, schema, queue, API token, webhook."""
     svc = services()
     done = await provision(svc.engine, svc.redis, svc.settings.redis_namespace, data)
-    base = svc.settings.public_base_url.rstrip("/")
+    base = public_base(svc.settings)
     return (
         jsonify(
             company_id=done.company_id,
@@ -40,9 +40,7 @@ async def provision_tenant(data: ProvisionRequest) -> tuple[Response, int]:
             webhook_url_token=f"{base}/webhook/whaticket/{done.slug}/{done.url_token}",
             worker_command=f"python scripts/spawn_worker.py --company-id {done.company_id}",
             admin_email=done.admin_email,
-            invitation_url=(
-                invitation_url(public_url(), done.invitation) if done.invitation else None
-            ),
+            invitation_url=(invitation_url(base, done.invitation) if done.invitation else None),
         ),
         201,
     )

@@ -18,11 +18,13 @@ from web.panel import (
     csrf,
     home,
     login,
+    messages,
     queues,
     saq_dashboard,
     sessions,
     settings,
     simulator,
+    times,
     users,
 )
 
@@ -35,6 +37,8 @@ bp.register_blueprint(users.bp)  # Configurações › Usuários
 def install(app: Quart, config: Settings) -> None:
     """Session cookies, CSRF and SAQ's dashboard: what the panel needs beyond its routes."""
     app.register_blueprint(bp)
+    times.install(app, config)
+    app.jinja_env.filters["setting_label"] = messages.setting_label
     csrf.install(app, sessions.install(app, config))
     # SAQ's dashboard under /painel/filas/saq, behind the panel login (a foreign ASGI app).
     app.asgi_app = saq_dashboard.QueueDashboard(app)  # type: ignore[method-assign,assignment]

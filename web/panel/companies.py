@@ -20,7 +20,7 @@ from web.panel.layout import is_htmx, render_panel
 from web.panel.messages import for_code
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
-from web.urls import public_url
+from web.urls import public_base
 
 bp = Blueprint("companies", __name__, url_prefix="/painel/empresas")
 STEPS = (
@@ -82,7 +82,7 @@ async def create() -> Any:
     svc = services()
     watched = _progress(svc)
     job = await watched.start()
-    base = public_url()  # the invitation link must open where the admin is looking
+    base = public_base(svc.settings)  # webhook URLs and the first admin's invitation link
     current_app.add_background_task(watched.run, job, svc.engine, wanted, base)
     return await render_template(
         "panel/_provisioning.html", job=job, state={"steps": []}, steps=STEPS

@@ -88,12 +88,14 @@ async def _page(selected: int | None, part: str | None = None) -> Any:
     if g.principal.company_id is None:
         return await render_panel("panel/pick_company.html", "conversas")
     status = request.args.get("status") or None
+    # Simulações: the Simulador's conversations, listed apart from the customers'.
+    origin = "simulacao" if request.args.get("origem") == "simulacao" else None
     async with services().engine.connect() as conn:
         tenant = await bind_tenant(conn, company_id())
         token = await store.change_token(tenant)
         if is_htmx() and request.args.get("token") == token:
             return Response(status=204)
-        rows = await handoffs.conversations(tenant, status, 100)
+        rows = await handoffs.conversations(tenant, status, 100, simulated=origin is not None)
         thread = await _thread(tenant, selected) if selected else None
         waiting = await outbox.waiting_count(tenant)
     context = {
@@ -102,6 +104,7 @@ async def _page(selected: int | None, part: str | None = None) -> Any:
         "thread": thread,
         "token": token,
         "status": status,
+        "origin": origin,
         "reasons": REASONS,
         # Replies that wait because Whaticket is not configured: said, or nobody would know.
         "outbox_waiting": waiting if waiting and not await _whaticket_configured() else 0,

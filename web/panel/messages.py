@@ -272,3 +272,39 @@ def field_problem(field: str, kind: str, context: dict[str, Any] | None) -> str:
     """ "Domínio: não está no formato esperado." for one field pydantic refused."""
     problem = PROBLEMS.get(kind, "tem um valor inválido")
     return f"{label(field)}: {problem.format(**(context or {}))}."
+
+
+# Settings as Configurações names them, for "Configurações salvas: …" (the form and the audit
+# row use their `section.key`).
+SETTINGS = {
+    "whaticket.base_url": "URL do Whaticket",
+    "whaticket.token": "token do Whaticket",
+    "whaticket.email": "e-mail do Whaticket",
+    "whaticket.password": "senha do Whaticket",
+    "gemini.api_key": "chave da API do Gemini",
+    "gemini.model": "modelo do Gemini",
+    "secretary.name": "nome da secretária",
+    "secretary.tone": "tom da secretária",
+    "secretary.business_hours": "horário de atendimento",
+    "secretary.address": "endereço",
+    "agenda.reminders": "lembretes antes do horário",
+    "agenda.no_show_grace_minutes": "tolerância para falta",
+    "agenda.local": "agenda local",
+    "alert_url": "URL dos alertas de consumo",
+}
+SECTIONS = {
+    "whaticket": "Whaticket",
+    "gemini": "Gemini",
+    "secretary": "secretária",
+    "agenda": "agenda",
+    "calcom": "Cal.com",
+}
+
+
+def setting_label(key: str) -> str:
+    """A saved setting as people read it: "secretary.name" -> "nome da secretária"; a key
+    this table does not know yet is named by its section, never shown raw."""
+    if key in SETTINGS:
+        return SETTINGS[key]
+    section = key.partition(".")[0]
+    return f"outra configuração de {SECTIONS[section]}" if section in SECTIONS else "outra"

@@ -55,18 +55,18 @@ class QueueDashboard:
             )
             return
         if not principal.is_platform_admin:
-            await _respond(
-                send, 403, "Só o administrador da plataforma vê todas as filas.".encode()
-            )
+            await _refuse(send, "Só o administrador da plataforma vê todas as filas.")
             return
         if scope["method"] not in ("GET", "HEAD") and _cross_site(scope):
-            await _respond(send, 403, b"Pedido vindo de outro site recusado.")
+            await _refuse(send, "Pedido vindo de outro site recusado.")
             return
         if path == PREFIX:
             await _respond(send, 307, b"", [(b"location", f"{PREFIX}/".encode())])
             return
         saq = await self._dashboard()
-        await saq({**scope, "root_path": scope.get("root_path", "") + PREFIX}, receive, send)
+        await saq(
+            {**scope, "root_path": scope.get("root_path", "") + PREFIX}, receive, _way_back(send)
+        )
 
     def _secured(self, scope: Scope, send: Any) -> Any:
         """`send` adding the security headers to the response's start."""
@@ -128,14 +128,70 @@ def _cross_site(scope: Scope) -> bool:
     return bool(origin) and origin.split("://", 1)[-1] != host
 
 
+# SAQ's page is its own (English, its own look); ours is a way back to the panel on top.
+BACK = (
+    '<p class="sv-back"><a href="/painel/filas">← Voltar ao painel</a>'
+    " · Filas e jobs de todas as empresas (SAQ)</p>"
+)
+STYLES = '<link rel="stylesheet" href="/static/saq.css">'
+
+
+def _way_back(send: Any) -> Any:
+    """`send` adding the way back to the panel to SAQ's HTML page (its JSON passes as is)."""
+    held: list[dict[str, Any]] = []
+    chunks: list[bytes] = []
+
+    async def sending(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            kind = dict(message.get("headers", [])).get(b"content-type", b"")
+            if not kind.startswith(b"text/html"):
+                await send(message)
+                return
+            held.append(message)
+            return
+        if not held:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        page = b"".join(chunks).decode()
+        page = page.replace("<html>", '<html lang="pt-BR">', 1)
+        page = page.replace("<title>SAQ</title>", "<title>Filas (SAQ) — Secretária Virtual</title>")
+        page = page.replace("</head>", STYLES + "</head>", 1).replace("<body>", "<body>" + BACK, 1)
+        body = page.encode()
+        start = held[0]
+        headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return sending
+
+
+async def _refuse(send: Any, message: str) -> None:
+    """A refusal as a page in Portuguese with the way back."""
+    page = (
+        '<!doctype html><html lang="pt-BR"><head><meta charset="utf-8">'
+        "<title>Acesso recusado — Secretária Virtual</title>"
+        '<link rel="stylesheet" href="/static/app.css"></head><body><main id="main">'
+        f'<h1>Acesso recusado</h1><p class="error" role="alert">{message}</p>'
+        '<p class="actions"><a href="/painel">Voltar ao painel</a></p></main></body></html>'
+    )
+    await _respond(
+        send, 403, page.encode(), [(b"content-type", b"text/html; charset=utf-8")], html=True
+    )
+
+
 async def _respond(
-    send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None
+    send: Any,
+    status: int,
+    body: bytes,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    html: bool = False,
 ) -> None:
+    plain = [] if html else [(b"content-type", b"text/plain; charset=utf-8")]
     await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), *(headers or [])],
-        }
+        {"type": "http.response.start", "status": status, "headers": [*plain, *(headers or [])]}
     )
     await send({"type": "http.response.body", "body": body})

@@ -28,7 +28,7 @@ DURATION = 8 * 3600  # of the cookie and of its record
 
 def install(app: Quart, settings: Settings) -> bool:
     """Configure the session cookie; returns whether cookies are Secure-only."""
-    secure = settings.env == "production" or settings.public_base_url.startswith("https://")
+    secure = settings.env == "production" or (settings.public_base_url or "").startswith("https://")
     app.secret_key = settings.secret_key.get_secret_value() if settings.secret_key else None
     app.config.update(
         QUART_AUTH_COOKIE_NAME="sv_session",

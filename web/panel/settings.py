@@ -23,6 +23,7 @@ from web.panel.layout import render_panel
 from web.panel.messages import for_code, message_for
 from web.panel.sessions import panel_login_required
 from web.services import services
+from web.urls import public_base
 
 bp = Blueprint("settings", __name__, url_prefix="/painel/configuracoes")
 ADMIN = "company_admin"  # and the platform admin
@@ -147,7 +148,7 @@ async def _once(kind: Literal["webhook_secret", "url_token"]) -> Any:
         rotated = await service.rotate(session, company, kind, actor(), g.correlation_id)
         await session.commit()
     svc.directory.forget()
-    base = svc.settings.public_base_url.rstrip("/")
+    base = public_base(svc.settings)
     return await render_template(
         "panel/_shown_once.html",
         kind=kind,

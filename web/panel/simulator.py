@@ -11,6 +11,7 @@ from quart_schema import hide
 from domain.conversations import simulator, store
 from domain.db import TenantDatabase, bind_tenant
 from web.panel.access import company_id, written_text
+from web.panel.conversations import REASONS
 from web.panel.layout import is_htmx, render_panel
 from web.panel.sessions import panel_login_required
 from web.services import services
@@ -62,7 +63,8 @@ async def _page(part: bool = False) -> Any:
         if is_htmx() and request.args.get("token") == token:
             return Response(status=204)
         messages = await simulator.thread(tenant, g.principal.user_id)
-    context = {"messages": messages, "token": token}
+        state = await simulator.current_state(tenant, g.principal.user_id)
+    context = {"messages": messages, "token": token, "state": state, "reasons": REASONS}
     if part or (is_htmx() and request.args.get("part") == "thread"):
         return await render_template("panel/_simulator_thread.html", **context)
     return await render_panel("panel/simulator.html", "simulador", **context)

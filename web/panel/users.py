@@ -19,7 +19,7 @@ from web.panel.layout import render_panel
 from web.panel.messages import message_for
 from web.panel.sessions import panel_login_required
 from web.services import services
-from web.urls import public_url
+from web.urls import public_base
 
 bp = Blueprint("users", __name__, url_prefix="/painel/configuracoes/usuarios")
 ADMIN = "company_admin"  # and the platform admin
@@ -51,7 +51,9 @@ async def invite() -> Any:
             await session.commit()
     except DomainError as refused:
         return await _page(company, error=message_for(refused), form=form), refused.status
-    link = invitation_url(public_url(), invited.token) if invited.token else None
+    link = (
+        invitation_url(public_base(services().settings), invited.token) if invited.token else None
+    )
     return await _page(company, invited=invited, link=link)
 
 

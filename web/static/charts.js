@@ -1,11 +1,13 @@
 // Draws every [data-figure] element with plotly.js (served from /static, never a CDN),
-// on first load and whenever htmx swaps new content in (the live refresh).
+// on first load and whenever htmx swaps new content in (the live refresh). The figure's own
+// config names the locale (pt-BR, registered by plotly-pt-br.js).
 (function () {
   function draw(root) {
     if (!window.Plotly) return;
     root.querySelectorAll("[data-figure]").forEach(function (el) {
       var figure = JSON.parse(el.dataset.figure);
-      Plotly.react(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+      var config = Object.assign({ responsive: true, displaylogo: false }, figure.config || {});
+      Plotly.react(el, figure.data, figure.layout, config);
     });
   }
   document.addEventListener("DOMContentLoaded", function () { draw(document); });

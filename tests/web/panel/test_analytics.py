@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,3 +29,25 @@ async def test_page_and_fragment_show_usage_plan_and_charts(
     fragment = await client.get("/painel/analytics?part=content", headers={"HX-Request": "true"})
     body = await fragment.get_data(as_text=True)
     assert "<html" not in body and 'id="analytics-content"' in body
+
+
+async def test_charts_draw_in_brazilian_portuguese(client: Any, cast: Cast) -> None:
+    """The figures name the pt-BR locale (registered by a script the page loads before the
+    charts), dates as "1 nov" and numbers with Brazilian separators ("1.234", "0,5")."""
+    await log_in(client, cast.member, cast.password)
+    page = await (await client.get("/painel/analytics")).get_data(as_text=True)
+    scripts = re.findall(r'src="/static/([a-z.-]+)\?v=', page)
+    assert scripts.index("plotly.min.js") < scripts.index("plotly-pt-br.js")
+    assert scripts.index("plotly-pt-br.js") < scripts.index("charts.js")
+    locale = await (await client.get("/static/plotly-pt-br.js")).get_data(as_text=True)
+    assert 'name: "pt-BR"' in locale and '"nov"' in locale and 'decimal: ","' in locale
+    figures = [json.loads(html.unescape(raw)) for raw in re.findall(r"data-figure='([^']*)'", page)]
+    assert len(figures) == 3
+    for figure in figures:
+        layout = figure["layout"]
+        assert figure["config"]["locale"] == "pt-BR" and layout["separators"] == ",."
+        assert layout["xaxis"]["tickformat"] == "%-d %b"
+        assert all("%{x|%-d %b}" in trace["hovertemplate"] for trace in figure["data"])
+    usage = figures[0]
+    assert usage["layout"]["yaxis2"]["tickformat"] == ",d"  # whole tokens: never "0,173"
+    assert usage["data"][1]["hovertemplate"].endswith("%{y:,d} tokens<extra></extra>")

@@ -50,7 +50,12 @@ async def test_a_company_sees_and_replays_only_its_dead_letters(
     replayed = await client.post(f"/painel/filas/reenviar/{mine}", headers=headers)
     assert replayed.status_code == 200
     assert "Nenhuma falha definitiva" in await replayed.get_data(as_text=True)
-    assert (await client.get("/painel/filas/saq/")).status_code == 403
+    refused = await client.get("/painel/filas/saq/")
+    shown = await refused.get_data(as_text=True)
+    assert refused.status_code == 403 and refused.content_type.startswith("text/html")
+    assert (
+        "Só o administrador da plataforma" in shown and 'href="/painel">Voltar ao painel' in shown
+    )
 
 
 async def test_the_platform_admin_gets_the_saq_dashboard_under_the_panel(
@@ -65,6 +70,9 @@ async def test_the_platform_admin_gets_the_saq_dashboard_under_the_panel(
     dashboard = await client.get("/painel/filas/saq/")
     html = await dashboard.get_data(as_text=True)
     assert dashboard.status_code == 200 and "/painel/filas/saq" in html, html[:500]
+    # SAQ's own page, with our way back to the panel on top (its length adjusted).
+    assert '<a href="/painel/filas">← Voltar ao painel</a>' in html
+    assert int(dashboard.headers["Content-Length"]) == len(html.encode())
     asset = re.search(r'(/painel/filas/saq/static/[^"\']+)', html).group(1)
     assert (await client.get(asset, headers={"Accept-Encoding": "gzip"})).status_code == 200
     api = await (await client.get("/painel/filas/saq/api/queues")).get_json()

@@ -41,7 +41,7 @@ async def test_secrets_are_write_only_and_changes_are_audited(
     }
     saved = await client.post("/painel/configuracoes", form=form)
     page = await saved.get_data(as_text=True)
-    assert saved.status_code == 200 and "Salvo:" in page
+    assert saved.status_code == 200 and "Configurações salvas: URL do Whaticket" in page
     assert TOKEN not in page and "AIza-acme-key" not in page and "configurado" in page
     stored = await settings_of(engine, cast.a.company.id)
     assert stored["whaticket"] == {"base_url": "https://whaticket.acme.example.com", "token": TOKEN}
@@ -161,7 +161,7 @@ async def test_reminder_offsets_and_no_show_grace_are_per_company(
     token = await csrf(client, "/painel/configuracoes")
     form = {"csrf_token": token, "reminder_hours": "2, 24", "no_show_grace_minutes": "0"}
     page = await (await client.post("/painel/configuracoes", form=form)).get_data(as_text=True)
-    assert "agenda.reminders" in page and 'value="24, 2"' in page
+    assert "lembretes antes do horário" in page and 'value="24, 2"' in page
     stored = await settings_of(engine, cast.a.company.id)
     assert stored["agenda"] == {"reminders": [1440, 120], "no_show_grace_minutes": 0}
     company = await CompanyDirectory(engine).profile(cast.a.company.id)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.billing.quotas import Quotas, Usage
+from domain.conversations.models import Message
+from domain.settings import Settings
 from tests.fakes.whaticket import FakeWhaticket
 from tests.support import reads
-from tests.support.factories import Cast, configure, whaticket_at
+from tests.support.factories import Cast, change_plan, configure, whaticket_at
 from tests.support.panel import HTMX, htmx_headers, log_in
 from tests.support.waiting import eventually
 
@@ -46,3 +51,41 @@ async def test_the_pipeline_answers_the_simulator_and_never_sends(
     assert "Nenhuma mensagem ainda" in await restarted.get_data(as_text=True)
     empty = await client.post("/painel/simulador/mensagem", form={"text": ""}, headers=headers)
     assert empty.status_code == 422
+
+
+async def test_simulated_replies_are_never_billed_and_a_handoff_is_shown(
+    client: Any, engine: AsyncEngine, settings: Settings, redis: Redis, cast: Cast, worker: Any
+) -> None:
+    a = cast.a.company.id
+    await change_plan(engine, a, monthly_messages=2, overage="block")
+    await log_in(client, cast.member, cast.password)
+    headers = await htmx_headers(client, "/painel/simulador")
+    for text in ("oi", "tudo bem?", "quero falar com um atendente"):  # past the plan's 2
+        await client.post("/painel/simulador/mensagem", form={"text": text}, headers=headers)
+        await eventually(lambda said=text: _replies(engine, a, said))
+    # Answered every time (the plan would have blocked a third real message), counted never.
+    assert await Quotas(redis, settings.redis_namespace).usage(a) == Usage(0, 0)
+    analytics = await (await client.get("/painel/analytics")).get_data(as_text=True)
+    assert "0,0 % de 2 neste mês" in analytics and "R$ 0,00" in analytics
+
+    thread = await client.get("/painel/simulador?part=thread", headers=HTMX)
+    shown = await thread.get_data(as_text=True)
+    assert "Conversa passada para um atendente (o cliente pediu uma pessoa)" in shown
+    [talk] = re.findall(r'href="/painel/conversas/(\d+)\?origem=simulacao"', shown)
+
+    customers = await (await client.get("/painel/conversas")).get_data(as_text=True)
+    assert "Nenhuma conversa ainda" in customers and f"/painel/conversas/{talk}" not in customers
+    simulations = await (await client.get("/painel/conversas?origem=simulacao")).get_data(
+        as_text=True
+    )
+    assert f'href="/painel/conversas/{talk}?origem=simulacao"' in simulations
+    assert '<span class="badge simulated">simulação</span>' in simulations
+    assert "com uma pessoa" in simulations
+
+
+async def _replies(engine: AsyncEngine, company_id: int, text: str) -> bool:
+    """Whether the simulated message `text` has its reply."""
+    asked = await reads.value(engine, Message.id, tenant=company_id, where=(Message.body == text,))
+    return asked is not None and any(
+        r.reply_to_id == asked for r in await reads.outbound(engine, company_id)
+    )
