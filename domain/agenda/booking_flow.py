@@ -148,8 +148,9 @@ class BookingFlow:
                 last = max((o.date() for o in options), default=local_now.date())
                 return await self.offer(agenda, state, now, after=last)
             return None
-        on_list = best_match(choice, options)
-        if on_list is not None and not choice.asap:
+        # An exact time on the list is that option; a day or period shows its free times.
+        on_list = best_match(choice, options) if choice.at is not None else None
+        if on_list is not None:
             return Picked(options[on_list], confirmed=True)
         return await self.offer(agenda, state, now, choice)
 

@@ -97,7 +97,8 @@ def read_wish(text: str, now: datetime) -> Wish:
     plain = " ".join(re.sub(r"[^\w/:\-]", " ", fold(text)).split())
     at, after, before, period = _hours(plain)
     if period is None:
-        found = _PERIOD.search(plain.replace("amanha", "").replace("cedo", " manha "))
+        early = _ASAP.sub(" ", plain).replace("amanha", "").replace("cedo", " manha ")
+        found = _PERIOD.search(early)
         period = found.group(1) if found else None
     span = None
     today = now.date()
