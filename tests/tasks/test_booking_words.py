@@ -27,7 +27,7 @@ SP = ZoneInfo("America/Sao_Paulo")
 EVERY_DAY = {
     "local": True,
     "country": "",
-    "hours": dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), ["07:00-21:00"]),
+    "hours": {key: ["07:00-21:00"] for key in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
 }
 ASKED = re.compile(r"Posso marcar \w+, (\d\d/\d\d) às (\d\d:\d\d)\? \(sim/não\)")
 
