@@ -90,6 +90,9 @@ class FlowInProgress(_AgendaResponder):
         turn = await self._answer(flows, state, ask)
         if turn is not None:
             return _composed(turn, ask)
+        if ask.analysis.intent == kind:  # "quero agendar" again: a fresh start
+            await flows.booking.state.forget(company, phone)
+            return None
         if escapes.is_question(ask.text):
             await flows.booking.state.forget(company, phone)
             return PASS_TO_SECRETARY  # the secretary answers the question itself
