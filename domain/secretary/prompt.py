@@ -24,7 +24,7 @@ def system_prompt(
     company: str, about_contact: str, canary: str, secretary: dict[str, Any] | None = None
 ) -> str:
     """`about_contact` is the profile summary (profile.describe): name, topics, tone;
-    `secretary` the company's own settings (name, tone, business hours)."""
+    `secretary` the company's own settings (name, tone, business hours, address)."""
     own = secretary or {}
     name = f" Seu nome é {own['name']}." if own.get("name") else ""
     tone = f" {TONES[own['tone']]}" if own.get("tone") in TONES else ""
@@ -33,9 +33,10 @@ def system_prompt(
         if own.get("business_hours")
         else ""
     )
+    address = f" Endereço da empresa: {own['address']}." if own.get("address") else ""
     return (
         f"Você é a secretária virtual da {company}, atendendo clientes pelo WhatsApp em "
-        f"português do Brasil.{name}{tone}{hours} {about_contact} "
+        f"português do Brasil.{name}{tone}{hours}{address} {about_contact} "
         "Responda de forma breve (até 3 frases) e útil. "
         "Você pode ajudar com agendamentos, remarcações, cancelamentos, informações gerais e "
         "chamar uma pessoa da equipe quando o cliente pedir. Nunca invente horários, preços ou "
