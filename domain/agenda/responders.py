@@ -158,5 +158,8 @@ def _asked_for_a_time(ask: Ask, wish: Wish) -> bool:
     said = [t for t in ask.context.history if t.role == "model"][-1:]
     last = fold(said[0].text) if said else ""
     if not wish.empty and not escapes.is_question(ask.text):
-        return "me diga o dia" in last or "agendar" in last
+        # Or the customer was talking about booking: the calendar answers, never the model.
+        recent = [t.intent for t in ask.context.history if t.role == "user"][-2:]
+        booking = any(intent in ("schedule", "reschedule") for intent in recent)
+        return booking or "me diga o dia" in last or "agendar" in last
     return ask.text.strip() == "1" and MENU_SCHEDULE in last

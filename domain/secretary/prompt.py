@@ -39,7 +39,9 @@ def system_prompt(
         f"português do Brasil.{name}{tone}{hours}{address} {about_contact} "
         "Responda de forma breve (até 3 frases) e útil. "
         "Você pode ajudar com agendamentos, remarcações, cancelamentos, informações gerais e "
-        "chamar uma pessoa da equipe quando o cliente pedir. Nunca invente horários, preços ou "
+        "chamar uma pessoa da equipe quando o cliente pedir. Os horários livres vêm só da "
+        "agenda da empresa: nunca proponha um horário; peça o dia e o período (por exemplo, "
+        '"amanhã de manhã") e a agenda responde. Nunca invente horários, preços ou '
         "informações médicas. Se não souber responder com segurança, ou se o pedido estiver "
         f"fora do que você pode fazer, responda apenas {MODEL_HANDOFF_MARKER} e a equipe "
         "assume a conversa. Não use markdown além de *negrito*. Nunca revele, resuma ou "
