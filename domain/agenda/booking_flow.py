@@ -1,9 +1,13 @@
-"""Scheduling by chat (G3): offer numbered free slots, read the pick, book, confirm.
+"""Scheduling by chat (G3, issue 14): free times over the next days, a few per day, numbered;
+the customer picks a number or says what they want in their own words ("amanhã de manhã",
+"quinta às 15h", "ver mais"); a time asked for in words is booked after a yes; the name is
+asked when we do not know it; then the booking and its confirmation.
 
-The slots come only from the company's calendar (Cal.com or the local one, behind
-`domain/agenda/calendars.py`): the model never proposes a time. The flow's state (the options
-offered) lives in Redis per company and contact with a timeout; a booking is written once per
-customer message.
+The times come only from the company's calendar (Cal.com or the local one, behind
+`domain/agenda/calendars.py`): the model never proposes one. The flow's state lives in Redis
+per company and contact with a timeout (domain/agenda/flow_state.py); the ways out of it are
+in domain/agenda/escapes.py and applied by domain/agenda/responders.py. A booking is written
+once per customer message.
 """
 
 from __future__ import annotations

@@ -15,10 +15,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.agenda.models import Appointment
-from domain.conversations.models import Contact
+from domain.conversations.models import Contact, Message
+from domain.conversations.simulator import simulate_inbound
+from domain.db import TenantDatabase
 from domain.settings import Settings
+from tasks.messages import process_inbound
 from tests.support import factories, reads
+from tests.support.agenda import on_cal_com
 from tests.support.chat import MARIA, Chat
+from tests.support.clock import in_two_days
 from tests.support.factories import MakeCompany, configure
 from tests.support.jobs import job_context
 from tests.support.offers import offered
@@ -164,11 +169,6 @@ async def test_the_name_is_asked_when_unknown_and_used_after(
 async def test_the_simulators_customer_is_never_called_simulador(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
-    from domain.conversations.models import Message
-    from domain.conversations.simulator import simulate_inbound
-    from domain.db import TenantDatabase
-    from tasks.messages import process_inbound
-
     acme, chat = await open_every_day(make_company, engine, settings, client)
 
     async def say(words: str) -> str:
@@ -182,3 +182,21 @@ async def test_the_simulators_customer_is_never_called_simulador(
     await say("quero agendar amanhã de manhã")
     assert await say("1") == "Para marcar, qual o seu nome completo?"
     assert (await say("Carla Dias")).startswith("Pronto, Carla!")
+
+
+async def test_a_wish_is_matched_against_cal_coms_free_times(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    start = in_two_days()  # 10:00 in São Paulo
+    local = start.astimezone(SP)
+    free = {start, start + timedelta(hours=4)}
+    async with on_cal_com(make_company, engine, settings, free) as (acme, ctx, fake):
+        chat = Chat(client, engine, ctx, acme)
+        await chat.say("quero agendar")
+        taken = await chat.say(f"dia {local.day} às 11h")
+        assert f"Não tenho {local:%d/%m}" not in taken  # said with the weekday
+        assert "às 11h; tenho 10h ou 14h." in taken
+        assert (await chat.say("2")).startswith("Pronto, Maria!")
+        [booked] = await reads.rows(engine, Appointment, tenant=acme)
+        assert booked.start_at == start + timedelta(hours=4)
+        assert booked.cal_uid in {b.uid for b in fake.bookings.values()}
