@@ -49,6 +49,8 @@ YES = re.compile(
     r"fechado|combinado|beleza|quero|yes)\b"
 )
 NO = re.compile(r"^\s*(nao|n|nem|melhor nao|outro)\b")
+# "quero outro", "sim, mas à tarde": not a yes to the time asked.
+BUT = re.compile(r"\b(outr[oa]s?|nao|mas|prefiro)\b")
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ class BookingFlow:
             return await self._book_turn(agenda, start, phone, told, message_id, now)
         if step == "confirm":
             start = datetime.fromisoformat(state["slot"])
-            if YES.match(plain) and "?" not in text:
+            if YES.match(plain) and not BUT.search(plain) and "?" not in text:
                 return await self._chosen(agenda, state, start, phone, name, message_id, now)
             if NO.match(plain) and read_wish(text, now.astimezone(zone)).empty:
                 state.update(step="pick")

@@ -200,3 +200,14 @@ async def test_a_wish_is_matched_against_cal_coms_free_times(
         [booked] = await reads.rows(engine, Appointment, tenant=acme)
         assert booked.start_at == start + timedelta(hours=4)
         assert booked.cal_uid in {b.uid for b in fake.bookings.values()}
+
+
+async def test_a_yes_with_a_but_is_not_a_yes(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    acme, chat = await open_every_day(make_company, engine, settings, client)
+    await chat.say("quero agendar")
+    assert (await chat.say("segunda 9h30")).startswith("Posso marcar")
+    other = await chat.say("quero outro, segunda às 11h")
+    assert other.startswith("Posso marcar segunda,") and "às 11:00" in other
+    assert await reads.rows(engine, Appointment, tenant=acme) == []
