@@ -1,36 +1,56 @@
-"""Scheduling by chat (G3): offer numbered free slots, read the pick, book, confirm.
+"""Scheduling by chat (G3, issue 14): free times over the next days, a few per day, numbered;
+the customer picks a number or says what they want in their own words ("amanhã de manhã",
+"quinta às 15h", "ver mais"); a time asked for in words is booked after a yes; the name is
+asked when we do not know it; then the booking and its confirmation.
 
-The slots come only from the company's calendar (Cal.com or the local one, behind
-`domain/agenda/calendars.py`): the model never proposes a time. The flow's state (the options
-offered) lives in Redis per company and contact with a timeout; a booking is written once per
-customer message.
+The times come only from the company's calendar (Cal.com or the local one, behind
+`domain/agenda/calendars.py`): the model never proposes one. The flow's state lives in Redis
+per company and contact with a timeout (domain/agenda/flow_state.py); the ways out of it are
+in domain/agenda/escapes.py and applied by domain/agenda/responders.py. A booking is written
+once per customer message.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from domain.agenda.choice import best_match, read_choice
+from domain.agenda.choice import Wish, best_match, read_choice, read_wish
 from domain.agenda.config import Agenda
 from domain.agenda.flow_state import FlowState
 from domain.agenda.models import Appointment
+from domain.agenda.offers import by_day, for_wish
 from domain.agenda.reminders import plan
 from domain.agenda.store import booked_at, upsert_booking
-from domain.agenda.wording import when_text
+from domain.agenda.wording import ASK_NAME, PICK_HELP, listing, when_text
+from domain.conversations import contacts
 from domain.db import TenantDatabase
 from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.logging import get_logger
 from domain.observability.metrics import APPOINTMENTS, metrics
+from domain.secretary.names import first_name, read_name
 from domain.secretary.nlu import fold
 
 log = get_logger(__name__)
-MAX_OPTIONS = 6
-GIVE_UP = ("deixa", "desisto", "nao quero", "esquece", "cancelar agendamento")
+# Days of free times asked of the calendar at least: enough for "semana que vem" and "ver mais".
+SEARCH_DAYS = 14
+MAX_SEARCH_DAYS = 62
+MORE = re.compile(
+    r"\b(ver mais|mais (opcoes|horarios|datas|dias)|outros (dias|horarios)|outras (datas|opcoes)"
+    r"|proximos dias|tem mais)\b|^\s*mais\s*$"
+)
+YES = re.compile(
+    r"^\s*(sim|s|pode|pode ser|pode marcar|confirmo|confirma|isso|ok|claro|certo|perfeito|"
+    r"fechado|combinado|beleza|quero|yes)\b"
+)
+NO = re.compile(r"^\s*(nao|n|nem|melhor nao|outro)\b")
+# "quero outro", "sim, mas à tarde": not a yes to the time asked.
+BUT = re.compile(r"\b(outr[oa]s?|nao|mas|prefiro)\b")
 
 
 @dataclass(frozen=True)
@@ -39,15 +59,53 @@ class Turn:
     source: str = "agenda"
 
 
+@dataclass(frozen=True)
+class Picked:
+    """A time the customer chose: `confirmed` when it was on the list (or already confirmed)."""
+
+    start: datetime
+    confirmed: bool
+
+
 class BookingFlow:
+    """The booking conversation. Its state (kind "schedule") is one of: "pick" (options
+    offered), "confirm" (a time asked for in words, waiting for its yes), "name" (the time
+    chosen, waiting for the customer's name)."""
+
     def __init__(self, state: FlowState, db: TenantDatabase) -> None:
         self.state = state
         self._db = db
 
-    async def start(self, agenda: Agenda, phone: str, now: datetime) -> Turn:
-        """Offer the next free slots as numbered options."""
+    async def start(
+        self, agenda: Agenda, phone: str, now: datetime, wish: Wish | None = None
+    ) -> Turn:
+        """Offer free times over the next days (or those fitting `wish`) as numbered options."""
+        state: dict[str, Any] = {"kind": "schedule", "step": "pick", "options": []}
+        turn = await self.offer(agenda, state, now, wish)
+        if isinstance(turn, Turn):
+            if state["options"] or state.get("slot"):
+                await self.state.save(agenda.company_id, phone, state)
+            return turn
+        # The wished time itself is free: ask before booking it.
+        state.update(step="confirm", slot=turn.start.isoformat())
+        await self.state.save(agenda.company_id, phone, state)
+        return Turn(confirm_text(turn.start, ZoneInfo(agenda.timezone)))
+
+    async def offer(
+        self,
+        agenda: Agenda,
+        state: dict[str, Any],
+        now: datetime,
+        wish: Wish | None = None,
+        after: date | None = None,
+        leave_out: datetime | None = None,
+    ) -> Turn | Picked:
+        """New options in `state` and the message offering them; for a wish whose exact time
+        is free, that time (to confirm). `after`: only days after it ("ver mais")."""
+        zone = ZoneInfo(agenda.timezone)
+        today = now.astimezone(zone).date()
         try:
-            slots = await self.free_slots(agenda, now)
+            free = await self.free_slots(agenda, now, _last_day(agenda, today, wish, after))
         except CalcomError as error:
             log.warning("agenda_unavailable", kind=error.kind, company_id=agenda.company_id)
             return Turn(
@@ -55,21 +113,52 @@ class BookingFlow:
                 "horário com você por aqui.",
                 "agenda_error",
             )
-        if not slots:
+        free = [s for s in free if s != leave_out]
+        if after is not None:
+            free = [s for s in free if s.astimezone(zone).date() > after]
+        log.info("agenda_availability_success", company_id=agenda.company_id, slots=len(free))
+        if wish is not None and not wish.empty:
+            found = for_wish(wish, free, zone, today)
+            if found.exact is not None:
+                return Picked(found.exact, confirmed=False)
+            note, options = found.note, found.options
+        else:
+            options = by_day([s.astimezone(zone) for s in free])
+            note = "Tenho estes horários livres:" if after is None else "Mais horários livres:"
+        state["options"] = [s.isoformat() for s in options]
+        state["step"] = "pick"
+        if not options:
             return Turn(
-                f"No momento não há horários livres nos próximos {agenda.days_ahead} dias. "
+                f"{note} No momento não há outros horários livres nos próximos dias. "
+                "A equipe vai falar com você para encontrar uma data."
+                if wish is not None or after is not None
+                else "No momento não há horários livres nos próximos dias. "
                 "A equipe vai falar com você para encontrar uma data."
             )
-        options = slots[:MAX_OPTIONS]
-        state = {"kind": "schedule", "options": [s.isoformat() for s in options]}
-        await self.state.save(agenda.company_id, phone, state)
-        log.info("agenda_availability_success", company_id=agenda.company_id, slots=len(slots))
+        return Turn(f"{note}\n{listing(options, zone)}\n{PICK_HELP}")
+
+    async def pick(
+        self, agenda: Agenda, state: dict[str, Any], text: str, now: datetime
+    ) -> Turn | Picked | None:
+        """Read the customer's choice among the options: the time picked, a new offer (a wish
+        off the list, "ver mais"), or None when the text is not a choice."""
         zone = ZoneInfo(agenda.timezone)
-        lines = [f"{i}. {when_text(s, zone)}" for i, s in enumerate(options, start=1)]
-        return Turn(
-            "Tenho estes horários livres:\n" + "\n".join(lines) + "\nResponda com o número "
-            'da opção ou diga o dia e a hora que prefere (por exemplo, "quinta às 15h").'
-        )
+        local_now = now.astimezone(zone)
+        options = [datetime.fromisoformat(s).astimezone(zone) for s in state.get("options", [])]
+        plain = fold(text)
+        choice = read_choice(text, len(options), local_now)
+        if isinstance(choice, int):
+            return Picked(options[choice], confirmed=True)
+        if choice is None:
+            if MORE.search(plain):
+                last = max((o.date() for o in options), default=local_now.date())
+                return await self.offer(agenda, state, now, after=last)
+            return None
+        # An exact time on the list is that option; a day or period shows its free times.
+        on_list = best_match(choice, options) if choice.at is not None else None
+        if on_list is not None:
+            return Picked(options[on_list], confirmed=True)
+        return await self.offer(agenda, state, now, choice)
 
     async def answer(
         self,
@@ -81,23 +170,72 @@ class BookingFlow:
         message_id: int,
         now: datetime,
     ) -> Turn | None:
-        """The customer's reply while options are open; None when the flow lets go (the
-        customer gave up), so the secretary answers normally."""
-        if any(word in fold(text) for word in GIVE_UP):
-            await self.state.forget(agenda.company_id, phone)
-            return None
-        options = [datetime.fromisoformat(s) for s in state["options"]]
-        choice = read_choice(text, len(options), now)
-        index = choice if isinstance(choice, int) or choice is None else best_match(choice, options)
+        """The customer's reply in the flow; None when it cannot be placed (see
+        domain/agenda/escapes.py for what then happens)."""
+        step = state.get("step", "pick")
+        plain = fold(text)
         zone = ZoneInfo(agenda.timezone)
-        if index is None:
-            lines = [f"{i}. {when_text(s, zone)}" for i, s in enumerate(options, start=1)]
-            return Turn(
-                "Não encontrei esse horário entre os livres. As opções são:\n"
-                + "\n".join(lines)
-                + "\nResponda com o número da opção."
-            )
-        start = options[index]
+        if step == "name":
+            told = read_name(text)
+            if told is None:
+                return None
+            async with self._db.transaction() as conn:
+                await contacts.remember_name(conn, phone, told)
+            start = datetime.fromisoformat(state["slot"])
+            return await self._book_turn(agenda, start, phone, told, message_id, now)
+        if step == "confirm":
+            start = datetime.fromisoformat(state["slot"])
+            if YES.match(plain) and not BUT.search(plain) and "?" not in text:
+                return await self._chosen(agenda, state, start, phone, name, message_id, now)
+            if NO.match(plain) and read_wish(text, now.astimezone(zone)).empty:
+                state.update(step="pick")
+                await self.state.save(agenda.company_id, phone, state)
+                return Turn(
+                    "Tudo bem, não marquei. Diga outro dia ou horário que prefere, ou escreva "
+                    '"ver mais" para ver outros horários livres.'
+                )
+        picked = await self.pick(agenda, state, text, now)
+        if picked is None:
+            return None
+        if isinstance(picked, Turn):  # a new offer: the flow goes on with it, if it has any
+            if state["options"]:
+                await self.state.save(agenda.company_id, phone, {**state, "misses": 0})
+            else:
+                await self.state.forget(agenda.company_id, phone)
+            return picked
+        if not picked.confirmed:
+            state.update(step="confirm", slot=picked.start.isoformat(), misses=0)
+            await self.state.save(agenda.company_id, phone, state)
+            return Turn(confirm_text(picked.start, zone))
+        return await self._chosen(agenda, state, picked.start, phone, name, message_id, now)
+
+    async def _chosen(
+        self,
+        agenda: Agenda,
+        state: dict[str, Any],
+        start: datetime,
+        phone: str,
+        name: str | None,
+        message_id: int,
+        now: datetime,
+    ) -> Turn:
+        """A time is chosen and confirmed: book it, once the customer's name is known."""
+        if name is None:
+            state.update(step="name", slot=start.isoformat(), misses=0)
+            await self.state.save(agenda.company_id, phone, state)
+            return Turn(ASK_NAME)
+        return await self._book_turn(agenda, start, phone, name, message_id, now)
+
+    async def _book_turn(
+        self,
+        agenda: Agenda,
+        start: datetime,
+        phone: str,
+        name: str,
+        message_id: int,
+        now: datetime,
+    ) -> Turn:
+        zone = ZoneInfo(agenda.timezone)
         try:
             # A retried job (after a crash past the booking) finds the booking already made,
             # by our own insert or by Cal.com's BOOKING_CREATED webhook: no second booking.
@@ -111,9 +249,11 @@ class BookingFlow:
                 # webhook has arrived since; else someone else took it: offer the others.
                 found = await self._already_booked(agenda, phone, start)
                 if found is None:
-                    return await self.start(agenda, phone, now)
+                    turn = await self.start(agenda, phone, now)
+                    return Turn("Esse horário acabou de ser ocupado. " + turn.body, turn.source)
                 booked = found
             else:
+                await self.state.forget(agenda.company_id, phone)
                 return Turn(
                     "Não consegui acessar a agenda para confirmar. Vou pedir para a equipe "
                     "confirmar esse horário com você.",
@@ -124,8 +264,9 @@ class BookingFlow:
         log.info("agenda_booking_created", company_id=agenda.company_id, appointment=booked)
         link = f"\nLink: {booked['meeting_url']}" if booked.get("meeting_url") else ""
         return Turn(
-            f"Pronto! Seu horário na {agenda.company_name} está marcado para "
-            f"{when_text(start, zone)}.{link}\nSe precisar remarcar ou cancelar, é só me avisar."
+            f"Pronto, {first_name(name)}! Seu horário na {agenda.company_name} está marcado "
+            f"para {when_text(start, zone)}.{link}\nSe precisar remarcar ou cancelar, é só me "
+            "avisar."
         )
 
     async def _already_booked(
@@ -135,10 +276,13 @@ class BookingFlow:
             row = await booked_at(conn, phone, start)
         return dict(row._mapping) if row is not None else None
 
-    async def free_slots(self, agenda: Agenda, now: datetime) -> list[datetime]:
-        """The calendar's free starts from today to `days_ahead` days on, later than `now`."""
+    async def free_slots(
+        self, agenda: Agenda, now: datetime, last: date | None = None
+    ) -> list[datetime]:
+        """The calendar's free starts from today to `last` (else `days_ahead` days on), later
+        than `now`."""
         first = now.astimezone(ZoneInfo(agenda.timezone)).date()
-        last = first + timedelta(days=agenda.days_ahead)
+        last = last or first + timedelta(days=agenda.days_ahead)
 
         async def busy() -> list[tuple[datetime, datetime]]:
             async with self._db.reading() as conn:
@@ -176,3 +320,18 @@ class BookingFlow:
                 conn, agenda.reminders, appointment_id, start, values["end_at"], datetime.now(UTC)
             )
         return values
+
+
+def confirm_text(start: datetime, zone: ZoneInfo) -> str:
+    """The question before booking a time the customer asked for in words."""
+    return f"Posso marcar {when_text(start, zone)}? (sim/não)"
+
+
+def _last_day(agenda: Agenda, today: date, wish: Wish | None, after: date | None) -> date:
+    """The last day to ask the calendar about: two weeks at least, more for a wish or a "ver
+    mais" further on (never beyond two months)."""
+    last = today + timedelta(days=max(agenda.days_ahead, SEARCH_DAYS))
+    wanted = [d for d in (wish and wish.day, wish and wish.span and wish.span[1]) if d]
+    if after is not None:
+        wanted.append(after + timedelta(days=7))
+    return min(max([last, *wanted]), today + timedelta(days=MAX_SEARCH_DAYS))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from domain.agenda import reminders, store
 from domain.agenda.booking_flow import BookingFlow, Turn
-from domain.agenda.choice import best_match, read_choice
+from domain.agenda.choice import read_wish
 from domain.agenda.config import Agenda
 from domain.agenda.wording import when_text
 from domain.db import TenantDatabase
@@ -26,11 +26,16 @@ from domain.operations.audit import record
 from domain.secretary.nlu import fold
 
 log = get_logger(__name__)
-YES = re.compile(r"^\s*(sim|s|confirmo|confirma|pode|isso|ok|claro|certo|1)\b")
+YES = re.compile(
+    r"^\s*(sim|s|confirmo|confirma|pode|isso|ok|claro|certo|perfeito|fechado|beleza|1)\b"
+)
 NO = re.compile(r"^\s*(nao|n|nem|2|melhor nao|deixa)\b")
 
 
 class ChangeFlow:
+    """Rescheduling (kind "reschedule": new times offered, then "Confirma a troca?") and
+    cancelling (kind "cancel": "Confirma o cancelamento?")."""
+
     def __init__(self, booking: BookingFlow, db: TenantDatabase) -> None:
         self._booking = booking
         self._db = db
@@ -44,83 +49,94 @@ class ChangeFlow:
             async with self._db.reading() as conn:
                 current = await store.next_for_phone(conn, phone, now)
         if current is None:
-            return Turn("Não encontrei nenhum horário marcado para este número. Quer agendar um?")
+            return Turn(
+                "Não encontrei nenhum horário marcado para este número. Quer agendar um? "
+                'É só escrever "quero agendar".'
+            )
         zone = ZoneInfo(agenda.timezone)
         state: dict[str, Any] = {
             "kind": kind,
             "uid": current.cal_uid,
             "start": current.start_at.isoformat(),
+            "options": [],
         }
         if kind == "cancel":
-            body = (
+            await self._save(agenda, phone, state)
+            return Turn(
                 f"Você tem um horário em {when_text(current.start_at, zone)}. Confirma o "
                 "cancelamento? Responda *sim* ou *não*."
             )
-        else:
-            try:
-                slots = [
-                    s for s in await self._booking.free_slots(agenda, now) if s != current.start_at
-                ]
-            except CalcomError:
-                return Turn(
-                    "Não consegui acessar a agenda agora. "
-                    "Vou pedir para a equipe remarcar com você.",
-                    "agenda_error",
-                )
-            state["options"] = [s.isoformat() for s in slots[:6]]
-            lines = [f"{i}. {when_text(s, zone)}" for i, s in enumerate(slots[:6], start=1)]
-            body = (
-                f"Seu horário atual é {when_text(current.start_at, zone)}. Posso remarcar para:\n"
-                + "\n".join(lines)
-                + "\nResponda com o número da opção."
+        offered = await self._booking.offer(agenda, state, now, leave_out=current.start_at)
+        assert isinstance(offered, Turn)  # no wish: always a list
+        if offered.source == "agenda_error":
+            return Turn(
+                "Não consegui acessar a agenda agora. Vou pedir para a equipe remarcar com você.",
+                "agenda_error",
             )
-        await self._save(agenda, phone, state)
-        return Turn(body)
+        if state["options"]:
+            await self._save(agenda, phone, state)
+        return Turn(f"Seu horário atual é {when_text(current.start_at, zone)}. {offered.body}")
 
     async def answer(
         self, agenda: Agenda, state: dict[str, Any], text: str, phone: str, now: datetime
     ) -> Turn | None:
+        """The customer's reply; None when it cannot be placed (domain/agenda/escapes.py)."""
         zone = ZoneInfo(agenda.timezone)
         plain = fold(text)
         if "new" in state:  # reschedule: waiting for the yes/no on the chosen time
-            return await self._confirm(agenda, state, plain, phone, zone)
+            return await self._confirm(agenda, state, text, plain, phone, now, zone)
         if state["kind"] == "cancel":
-            if YES.match(plain):
+            if YES.match(plain) and "?" not in text:
                 await self.cancel(agenda, state["uid"])
                 await self._forget(agenda, phone)
                 return Turn(
                     "Pronto, seu horário foi cancelado. Se quiser marcar outro, é só me avisar."
                 )
             if NO.match(plain):
-                await self._forget(agenda, phone)
-                return Turn("Tudo certo, mantive o seu horário.")
-            return Turn("Não entendi. Confirma o cancelamento? Responda *sim* ou *não*.")
-        options = [datetime.fromisoformat(s) for s in state.get("options", [])]
-        choice = read_choice(text, len(options), now)
-        index = choice if isinstance(choice, int) or choice is None else best_match(choice, options)
-        if index is None:
+                return await self.keep(agenda, state, phone)
+            return None
+        picked = await self._booking.pick(agenda, state, text, now)
+        if picked is None:
             if NO.match(plain):
+                return await self.keep(agenda, state, phone)
+            return None
+        if isinstance(picked, Turn):  # a new offer
+            if state["options"]:
+                await self._save(agenda, phone, {**state, "misses": 0})
+            else:
                 await self._forget(agenda, phone)
-                return Turn("Tudo certo, mantive o seu horário.")
-            return Turn(
-                "Não encontrei esse horário entre as opções. Responda com o número da opção."
-            )
-        state["new"] = options[index].isoformat()
+            return picked
+        state.update(new=picked.start.isoformat(), misses=0)
         await self._save(agenda, phone, state)
         old = datetime.fromisoformat(state["start"])
         return Turn(
-            f"Confirma a troca de {when_text(old, zone)} para {when_text(options[index], zone)}? "
+            f"Confirma a troca de {when_text(old, zone)} para {when_text(picked.start, zone)}? "
             "Responda *sim* ou *não*."
         )
 
+    async def keep(self, agenda: Agenda, state: dict[str, Any], phone: str) -> Turn:
+        """Leave the appointment as it is and close the flow."""
+        await self._forget(agenda, phone)
+        when = when_text(datetime.fromisoformat(state["start"]), ZoneInfo(agenda.timezone))
+        return Turn(f"Tudo certo, mantive o seu horário de {when}.")
+
     async def _confirm(
-        self, agenda: Agenda, state: dict[str, Any], plain: str, phone: str, zone: ZoneInfo
-    ) -> Turn:
-        if NO.match(plain):
-            await self._forget(agenda, phone)
-            return Turn("Tudo certo, mantive o seu horário.")
-        if not YES.match(plain):
-            return Turn("Não entendi. Confirma a troca? Responda *sim* ou *não*.")
+        self,
+        agenda: Agenda,
+        state: dict[str, Any],
+        text: str,
+        plain: str,
+        phone: str,
+        now: datetime,
+        zone: ZoneInfo,
+    ) -> Turn | None:
+        if NO.match(plain) and read_wish(text, now.astimezone(zone)).empty:
+            return await self.keep(agenda, state, phone)
+        if not YES.match(plain) or "?" in text:
+            # Another time instead ("prefiro sexta às 10h"): back to choosing.
+            rest = {k: v for k, v in state.items() if k != "new"}
+            turn = await self.answer(agenda, rest, text, phone, now)
+            return turn
         new = datetime.fromisoformat(state["new"])
         try:
             moved = await self.reschedule(agenda, state["uid"], new)

@@ -6,18 +6,25 @@ only from that calendar, never from the model."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.agenda import escapes
 from domain.agenda.answers import ReminderAnswers
 from domain.agenda.booking_flow import BookingFlow, Turn
 from domain.agenda.change_flow import ChangeFlow
+from domain.agenda.choice import Wish, read_wish
 from domain.agenda.config import Agenda, agenda_for
 from domain.agenda.flow_state import FlowState
+from domain.agenda.wording import again_text, left_text, stuck_text
 from domain.db import TenantDatabase
 from domain.integrations.calcom import CalcomClient
 from domain.secretary.chain import PASS_TO_SECRETARY, Ask, PassToSecretary
+from domain.secretary.nlu import fold
+from domain.secretary.offline import MENU_SCHEDULE
 from domain.secretary.replies import Composed
 from domain.settings import Settings
 
@@ -62,7 +69,8 @@ def _composed(turn: Turn, ask: Ask) -> Composed:
 
 
 class FlowInProgress(_AgendaResponder):
-    """The customer's reply while options are open or a change awaits its yes or no."""
+    """The customer's reply while options are open or a change awaits its yes or no; every
+    way out of the flow (domain/agenda/escapes.py) is honoured here, in every state."""
 
     async def respond(self, ask: Ask) -> Composed | PassToSecretary | None:
         flows = self._flows(ask)
@@ -71,20 +79,41 @@ class FlowInProgress(_AgendaResponder):
         state = await flows.booking.state.get(ask.company.id, ask.phone)
         if state is None:
             return None
+        kind = str(state.get("kind", "schedule"))
+        company, phone = ask.company.id, ask.phone
+        if escapes.wants_out(ask.text):
+            await flows.booking.state.forget(company, phone)
+            return _composed(Turn(left_text(kind, state, flows.agenda.timezone)), ask)
+        if escapes.new_request(ask.analysis.intent, kind):
+            await flows.booking.state.forget(company, phone)
+            return None  # handled as if no flow were open: the next responders take it
+        turn = await self._answer(flows, state, ask)
+        if turn is not None:
+            return _composed(turn, ask)
+        if ask.analysis.intent == kind:  # "quero agendar" again: a fresh start
+            await flows.booking.state.forget(company, phone)
+            return None
+        if escapes.is_question(ask.text):
+            await flows.booking.state.forget(company, phone)
+            return PASS_TO_SECRETARY  # the secretary answers the question itself
+        if int(state.get("misses") or 0) >= 1:
+            await flows.booking.state.forget(company, phone)
+            return _composed(Turn(stuck_text(kind)), ask)
+        await flows.booking.state.save(company, phone, {**state, "misses": 1})
+        return _composed(Turn(again_text(state, flows.agenda.timezone)), ask)
+
+    async def _answer(self, flows: _Flows, state: dict[str, Any], ask: Ask) -> Turn | None:
         if state.get("kind") in ("reschedule", "cancel"):
-            turn = await flows.change.answer(flows.agenda, state, ask.text, ask.phone, ask.now)
-        else:
-            turn = await flows.booking.answer(
-                flows.agenda,
-                state,
-                ask.text,
-                ask.phone,
-                ask.context.contact_name,
-                ask.context.inbound.id,
-                ask.now,
-            )
-        # None: the customer gave up on the flow; the secretary itself answers them.
-        return _composed(turn, ask) if turn is not None else PASS_TO_SECRETARY
+            return await flows.change.answer(flows.agenda, state, ask.text, ask.phone, ask.now)
+        return await flows.booking.answer(
+            flows.agenda,
+            state,
+            ask.text,
+            ask.phone,
+            ask.context.contact_name,
+            ask.context.inbound.id,
+            ask.now,
+        )
 
 
 class ReminderReplies(_AgendaResponder):
@@ -100,17 +129,37 @@ class ReminderReplies(_AgendaResponder):
 
 
 class SchedulingRequests(_AgendaResponder):
-    """A new request to schedule, reschedule or cancel, by what the message is about."""
+    """A new request to schedule, reschedule or cancel, by what the message is about; a day
+    or period written right after the secretary asked for one ("amanhã de manhã") or a "1"
+    to its menu is a request to schedule too."""
 
     async def respond(self, ask: Ask) -> Composed | None:
         intent = ask.analysis.intent
-        if intent not in ("schedule", "reschedule", "cancel"):
-            return None
         flows = self._flows(ask)
         if flows is None:
             return None
+        local_now = ask.now.astimezone(ZoneInfo(flows.agenda.timezone))
+        wish = read_wish(ask.text, local_now)
+        if intent not in ("schedule", "reschedule", "cancel"):
+            if not _asked_for_a_time(ask, wish):
+                return None
+            intent = "schedule"
         if intent == "schedule":
-            turn = await flows.booking.start(flows.agenda, ask.phone, ask.now)
+            chosen = None if wish.empty else wish
+            turn = await flows.booking.start(flows.agenda, ask.phone, ask.now, chosen)
         else:
             turn = await flows.change.start(flows.agenda, intent, ask.phone, ask.now)
         return _composed(turn, ask)
+
+
+def _asked_for_a_time(ask: Ask, wish: Wish) -> bool:
+    """The customer answers the secretary's own question: a day or period after "Me diga o
+    dia e o período", or "1" after the menu."""
+    said = [t for t in ask.context.history if t.role == "model"][-1:]
+    last = fold(said[0].text) if said else ""
+    if not wish.empty and not escapes.is_question(ask.text):
+        # Or the customer was talking about booking: the calendar answers, never the model.
+        recent = [t.intent for t in ask.context.history if t.role == "user"][-2:]
+        booking = any(intent in ("schedule", "reschedule") for intent in recent)
+        return booking or "me diga o dia" in last or "agendar" in last
+    return ask.text.strip() == "1" and MENU_SCHEDULE in last

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import String, Table, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,4 +42,15 @@ async def save_profile(conn: AsyncConnection, contact_id: int, profile: dict[str
     """Replace what the secretary remembers about the contact."""
     await conn.execute(
         update(_contacts).where(_contacts.c.id == contact_id).values(profile=profile)
+    )
+
+
+async def remember_name(conn: AsyncConnection, phone: str, name: str) -> None:
+    """The name the customer told us: kept in the profile (a later pushName never replaces
+    it) and shown as the contact's name."""
+    told = func.jsonb_build_object(literal("name", String), literal(name, String))
+    await conn.execute(
+        update(_contacts)
+        .where(_contacts.c.phone == phone)
+        .values(name=name, profile=_contacts.c.profile.op("||")(told))
     )

@@ -31,7 +31,7 @@ def before_reply(analysis: Analysis, history: list[Turn]) -> tuple[str, str] | N
 def offline_gives_up(analysis: Analysis, history: list[Turn]) -> tuple[str, str] | None:
     """Without the model, three messages in a row the rules could not place (low
     confidence) mean the customer is stuck with a menu: hand over instead."""
-    earlier = [t.intent for t in _customer_turns(history)[-(WINDOW - 1) :]]
+    earlier = _placed(history)[-(WINDOW - 1) :]
     if analysis.intent == "other" and len(earlier) == WINDOW - 1 and set(earlier) == {"other"}:
         return "pending_clarification", "not_understood"
     return None
@@ -41,6 +41,20 @@ def model_keeps_failing(history: list[Turn]) -> bool:
     """The model was unreachable for the previous reply too: stop improvising, call a person."""
     ours = [t for t in history if t.role == "model"]
     return bool(ours) and ours[-1].source == "fallback"
+
+
+def _placed(history: list[Turn]) -> list[str | None]:
+    """The intents of the customer's turns, "understood" for those the agenda's flows
+    answered: a "2" or "1" placed there is no sign of a stuck customer, whatever the rules
+    made of it."""
+    placed: list[str | None] = []
+    for i, turn in enumerate(history):
+        if turn.role != "user":
+            continue
+        after = history[i + 1] if i + 1 < len(history) else None
+        answer = after.source if after is not None and after.role == "model" else None
+        placed.append(turn.intent if answer in (None, "offline", "fallback") else "understood")
+    return placed
 
 
 def _customer_turns(history: list[Turn]) -> list[Turn]:

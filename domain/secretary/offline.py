@@ -1,23 +1,88 @@
 """The offline responder: a genuinely useful answer when no LLM is configured or reachable.
 
-It greets by name, recognises the common asks in Portuguese (scheduling, opening hours, a
-person), and otherwise offers what it can do. Replies it writes are marked `source=offline`.
+It greets by name, introduces itself by the name the company gave its secretary, answers
+opening hours and the address from what the company saved in Configurações (the business
+hours text, else its agenda's opening hours), recognises scheduling and a person, and
+otherwise offers its menu, whose numbers work as answers. Replies are `source=offline`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
+from domain.agenda.choice import read_wish
+from domain.agenda.opening_hours import DAYS, DEFAULT_HOURS
 from domain.secretary.nlu import fold
 
 SCHEDULE = re.compile(r"\b(agend|marc|consult|horari|remarc|desmarc|cancel)", re.I)
-HOURS = re.compile(r"\b(abert|fecha|funciona|expediente|que horas)", re.I)
+HOURS = re.compile(
+    r"\b(abert|abre|fecha|funciona|expediente|que horas|horario de atendimento|atendem)", re.I
+)
+ADDRESS = re.compile(r"\b(endereco|onde fica|onde voces ficam|localiza|como chego|rua)\b", re.I)
 HUMAN = re.compile(r"\b(atendente|humano|pessoa|falar com alguem|suporte)", re.I)
 GREETING = re.compile(r"^(oi+|ola|bom dia|boa tarde|boa noite|e ai|opa)\b", re.I)
+# The menu's first line, folded: a "1" after it is a request to schedule.
+MENU_SCHEDULE = "1. agendar, remarcar ou cancelar um horario"
+MENU = (
+    "Posso ajudar com:\n1. Agendar, remarcar ou cancelar um horário\n"
+    "2. Informações sobre atendimento\n3. Falar com uma pessoa da equipe\n"
+    "É só responder com o número ou escrever o que precisa."
+)
+DAY_NAMES = dict(zip(DAYS, ("seg", "ter", "qua", "qui", "sex", "sáb", "dom"), strict=True))
 
 
-def offline_reply(text: str, kind: str, name: str | None, company: str) -> str:
-    """A short, helpful Portuguese answer for one customer message."""
+@dataclass(frozen=True)
+class Company:
+    """What the offline secretary knows of the company: its name and saved settings."""
+
+    name: str
+    settings: dict[str, Any]
+
+    @property
+    def secretary(self) -> dict[str, Any]:
+        return dict(self.settings.get("secretary") or {})
+
+    def hours(self) -> str | None:
+        """The business hours as the company wrote them, else its agenda's opening hours."""
+        written = self.secretary.get("business_hours")
+        if written:
+            return str(written)
+        agenda = self.settings.get("agenda") or {}
+        if not (agenda.get("hours") or agenda.get("local")):
+            return None
+        return opening_hours_text(agenda.get("hours") or DEFAULT_HOURS)
+
+    def address(self) -> str | None:
+        return self.secretary.get("address") or self.settings.get("address") or None
+
+
+def opening_hours_text(hours: dict[str, list[str]]) -> str:
+    """ "seg a sex, 08:00-12:00 e 13:00-18:00; sáb, 08:00-12:00": consecutive days with the
+    same hours said once."""
+    runs: list[tuple[str, str, list[str]]] = []
+    for day in DAYS:
+        spans = list(hours.get(day) or [])
+        if not spans:
+            continue
+        if runs and runs[-1][2] == spans and DAYS.index(runs[-1][1]) == DAYS.index(day) - 1:
+            runs[-1] = (runs[-1][0], day, spans)
+        else:
+            runs.append((day, day, spans))
+    parts = []
+    for first, last, spans in runs:
+        days = DAY_NAMES[first] if first == last else f"{DAY_NAMES[first]} a {DAY_NAMES[last]}"
+        parts.append(f"{days}, {' e '.join(s.replace('-', ' às ') for s in spans)}")
+    return "; ".join(parts)
+
+
+def offline_reply(
+    text: str, kind: str, name: str | None, company: Company, last_reply: str = ""
+) -> str:
+    """A short, helpful Portuguese answer for one customer message; `last_reply` is the
+    secretary's previous message (a number answers its menu)."""
     first = (name or "").strip().split(" ")[0]
     hello = f"Olá, {first}!" if first else "Olá!"
     plain = fold(text).strip()
@@ -27,26 +92,45 @@ def offline_reply(text: str, kind: str, name: str | None, company: str) -> str:
             f"{hello} Recebi seu arquivo, mas por aqui só consigo ler mensagens de texto. "
             "Pode me escrever o que precisa?"
         )
-    if HUMAN.search(plain):
+    after_menu = MENU_SCHEDULE in fold(last_reply)
+    if HUMAN.search(plain) or (after_menu and plain == "3"):
         return (
-            f"{hello} Vou chamar uma pessoa da equipe da {company} para falar com você. "
+            f"{hello} Vou chamar uma pessoa da equipe da {company.name} para falar com você. "
             "Assim que alguém estiver disponível, responderá por aqui."
         )
-    if SCHEDULE.search(plain):
+    if after_menu and plain == "2":
+        return _information(hello, company)
+    if HOURS.search(plain) or ADDRESS.search(plain):
+        return _information(hello, company, ask_hours=bool(HOURS.search(plain)))
+    if SCHEDULE.search(plain) or (after_menu and plain == "1"):
         return (
-            f"{hello} Posso ajudar com seu agendamento na {company}. Me diga o dia e o "
+            f"{hello} Posso ajudar com seu agendamento na {company.name}. Me diga o dia e o "
             "período que prefere (manhã ou tarde) e eu verifico os horários disponíveis."
         )
-    if HOURS.search(plain):
+    if "me diga o dia" in fold(last_reply) and not read_wish(text, datetime.now(UTC)).empty:
+        # No calendar to look in: the wish is noted for the team (never the menu again).
         return (
-            f"{hello} Sobre nosso horário de atendimento: a equipe da {company} confirma por "
-            "aqui os horários de funcionamento. Quer aproveitar e agendar um horário?"
+            f'{hello} Anotei sua preferência: "{text.strip()}". A equipe da {company.name} vai '
+            "confirmar o horário com você por aqui."
         )
-    opening = f"{hello} Sou a secretária virtual da {company}."
+    who = company.secretary.get("name")
+    opening = (
+        f"{hello} Sou {who}, a secretária virtual da {company.name}."
+        if who
+        else f"{hello} Sou a secretária virtual da {company.name}."
+    )
     if GREETING.match(plain):
         opening += " Que bom falar com você!"
-    return (
-        f"{opening} Posso ajudar com:\n1. Agendar, remarcar ou cancelar um horário\n"
-        "2. Informações sobre atendimento\n3. Falar com uma pessoa da equipe\n"
-        "É só responder com o número ou escrever o que precisa."
-    )
+    return f"{opening} {MENU}"
+
+
+def _information(hello: str, company: Company, ask_hours: bool = True) -> str:
+    hours, address = company.hours(), company.address()
+    parts = []
+    if hours and (ask_hours or not address):
+        parts.append(f"Nosso horário de atendimento: {hours}.")
+    if address:
+        parts.append(f"Endereço: {address}.")
+    if not parts:
+        parts.append(f"A equipe da {company.name} confirma por aqui os horários de funcionamento.")
+    return f"{hello} {' '.join(parts)} Quer aproveitar e agendar um horário?"

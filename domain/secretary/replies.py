@@ -16,6 +16,7 @@ from domain.conversations.handoffs import hand_over
 from domain.conversations.simulator import is_simulated
 from domain.secretary.guardrails import sanitise, whatsapp_text
 from domain.secretary.memory import Turn
+from domain.secretary.names import customer_name
 from domain.secretary.nlu import Analysis, analyse
 from domain.secretary.profile import learn
 
@@ -70,8 +71,9 @@ async def load_context(
     state = await store.conversation_with_contact(conn, inbound.conversation_id)
     if state is None or state.status == "handoff":
         return None  # a person is answering this contact; the bot stays quiet
-    name = state.name or inbound.push_name
-    return Context(inbound, name, dict(state.profile or {}))
+    profile = dict(state.profile or {})
+    name = customer_name(profile, state.name, inbound.push_name, str(inbound.phone))
+    return Context(inbound, name, profile)
 
 
 async def load_history(conn: AsyncConnection, inbound: Any, limit: int) -> list[Turn]:

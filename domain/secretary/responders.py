@@ -19,7 +19,8 @@ from domain.secretary.chain import Ask
 from domain.secretary.config import gemini_config
 from domain.secretary.guardrails import SAFE_INJECTION_REPLY, is_injection, leaks
 from domain.secretary.memory import Turn
-from domain.secretary.offline import offline_reply
+from domain.secretary.nlu import fold
+from domain.secretary.offline import MENU_SCHEDULE, Company, offline_reply
 from domain.secretary.profile import describe
 from domain.secretary.prompt import canary_for, system_prompt
 from domain.secretary.replies import Composed, Context
@@ -54,6 +55,8 @@ class Escalation:
 
     async def respond(self, ask: Ask) -> Composed | None:
         going = escalation.before_reply(ask.analysis, ask.context.history)
+        if going is None and ask.text.strip() == "3" and MENU_SCHEDULE in fold(last_reply(ask)):
+            going = ("customer_request", "menu")  # "3. Falar com uma pessoa da equipe"
         return handoff_reply(ask, *going) if going else None
 
 
@@ -94,7 +97,10 @@ class ModelReply:
         if stuck:
             return handoff_reply(ask, *stuck)
         inbound = ask.context.inbound
-        body = offline_reply(ask.text, inbound.kind, ask.context.contact_name, ask.company.name)
+        company = Company(ask.company.name, dict(ask.company.settings or {}))
+        body = offline_reply(
+            ask.text, inbound.kind, ask.context.contact_name, company, last_reply(ask)
+        )
         return Composed(body, source, analysis=ask.analysis)
 
     def _prompt(self, ask: Ask, api_key: str | None) -> Prompt:
@@ -122,6 +128,12 @@ class ModelReply:
             raise
         metrics.observe(LLM_LATENCY, reply.latency_ms / 1000)
         return reply
+
+
+def last_reply(ask: Ask) -> str:
+    """The secretary's previous message to this customer ("" when none is remembered)."""
+    ours = [turn.text for turn in ask.context.history if turn.role == "model"]
+    return ours[-1] if ours else ""
 
 
 def _turns(history: list[Turn]) -> list[tuple[str, str]]:

@@ -43,6 +43,8 @@ class ConfigurationForm(BaseModel):
     gemini_api_key: str | None = Field(default=None, max_length=400)
     gemini_model: str | None = Field(default=None, pattern=r"^[a-z0-9.-]{1,80}$")
     business_hours: str | None = Field(default=None, max_length=300)
+    # Said by the secretary when a customer asks where the company is.
+    address: str | None = Field(default=None, max_length=300)
     secretary_name: str | None = Field(default=None, max_length=80)
     secretary_tone: Literal["cordial", "formal", "descontraido"] = "cordial"
     alert_url: HttpUrl | None = None
@@ -96,6 +98,7 @@ def apply(settings: dict[str, Any], form: ConfigurationForm) -> tuple[dict[str, 
         ("secretary", "name"): form.secretary_name,
         ("secretary", "tone"): form.secretary_tone,
         ("secretary", "business_hours"): form.business_hours,
+        ("secretary", "address"): form.address,
         ("agenda", "reminders"): (
             sorted({int(h) * 60 for h in form.reminder_hours.split(",")}, reverse=True)
             if form.reminder_hours

@@ -142,7 +142,7 @@ async def test_a_reminder_answer_reschedules_in_cal_com_with_fresh_availability(
     async with on_cal_com(make_company, engine, settings, {start}) as (acme, ctx, fake):
         chat = Chat(client, engine, ctx, acme)
         await chat.say("quero agendar")
-        assert "Pronto!" in await chat.say("1")
+        assert "Pronto, Maria!" in await chat.say("1")
         clinic = Clinic(engine, settings, acme)
         await change(engine, Reminder, Reminder.kind == "24h", due_at=func.now())
         assert (await clinic.dispatch(datetime.now(UTC))).sent_kinds == {"24h": 1}

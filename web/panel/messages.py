@@ -171,6 +171,7 @@ FIELDS = {
     "gemini_api_key": "Chave da API do Gemini",
     "gemini_model": "Modelo do Gemini",
     "business_hours": "Horário de atendimento",
+    "address": "Endereço",
     "secretary_name": "Nome da secretária",
     "secretary_tone": "Tom",
     "alert_url": "URL dos alertas de consumo",

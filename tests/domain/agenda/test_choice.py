@@ -64,3 +64,37 @@ def test_a_day_of_the_month_is_the_next_that_has_it_or_none(
 ) -> None:
     now = datetime.combine(today, time(10, 0), tzinfo=SP)
     assert read_wish(text, now).day == day
+
+
+TUESDAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        ("amanhã de manhã", Wish(day=date(2026, 11, 25), period="manha")),
+        ("amanhã às 10h", Wish(day=date(2026, 11, 25), at=time(10))),
+        ("quinta às 15h", Wish(day=date(2026, 11, 26), at=time(15))),
+        ("dia 10 à tarde", Wish(day=date(2026, 12, 10), period="tarde")),
+        ("semana que vem", Wish(span=(date(2026, 11, 30), date(2026, 12, 6)))),
+        ("o mais cedo possível", Wish(asap=True)),
+        ("sexta depois das 14h", Wish(day=date(2026, 11, 27), after=time(14))),
+        ("segunda 9h30", Wish(day=date(2026, 11, 30), at=time(9, 30))),
+        ("hoje à noite", Wish(day=TUESDAY, period="noite")),
+        ("depois de amanhã", Wish(day=date(2026, 11, 26))),
+        ("depois de amanhã às 9h", Wish(day=date(2026, 11, 26), at=time(9))),
+        ("terça", Wish(day=date(2026, 12, 1))),  # today is Tuesday: the next one
+        ("sexta à tarde", Wish(day=date(2026, 11, 27), period="tarde")),
+        ("quarta antes das 11h", Wish(day=date(2026, 11, 25), before=time(11))),
+        ("às 3 da tarde", Wish(at=time(15), period="tarde")),
+        ("meio-dia de amanhã", Wish(day=date(2026, 11, 25), at=time(12))),
+        ("10 de dezembro de manhã", Wish(day=date(2026, 12, 10), period="manha")),
+        ("03/12 14:30", Wish(day=date(2026, 12, 3), at=time(14, 30))),
+        ("tem horário amanhã cedo?", Wish(day=date(2026, 11, 25), period="manha")),
+        ("que horas vocês abrem?", Wish()),
+        ("qual o endereço?", Wish()),
+        ("obrigada", Wish()),
+    ],
+)
+def test_reads_days_hours_and_periods_as_people_write_them(text: str, wish: Wish) -> None:
+    assert read_wish(text, NOW) == wish

@@ -1,0 +1,52 @@
+"""What the secretary calls a customer: the name told, a pushName only when it reads as a
+name, never the Simulador's."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.secretary.names import customer_name, plausible, read_name
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Maria Souza", "Maria Souza"),
+        ("maria da silva", "Maria da Silva"),
+        ("JOÃO", "João"),
+        ("Ana-Clara", "Ana-Clara"),
+        ("Simulador", None),
+        ("💙", None),
+        ("Loja do Zé", None),
+        ("Cliente 123", None),
+        ("+55 11 98888-7777", None),
+        ("~", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_push_name_is_a_name_only_when_it_reads_as_one(raw: str | None, name: str | None) -> None:
+    assert plausible(raw) == name
+
+
+def test_the_name_told_wins_and_the_simulator_has_none() -> None:
+    assert customer_name({"name": "Ana Lima"}, "Maria", "Maria", "5511") == "Ana Lima"
+    assert customer_name({}, None, "Maria Souza", "5511") == "Maria Souza"
+    assert customer_name({}, "Simulador", "Simulador", "sim1") is None
+    assert customer_name({}, "Maria", "Maria", "sim1") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Ana Lima", "Ana Lima"),
+        ("meu nome é Ana Lima", "Ana Lima"),
+        ("me chamo ana", "Ana"),
+        ("sou a Carla Dias.", "Carla Dias"),
+        ("qual o endereço?", None),
+        ("sim", None),
+        ("123", None),
+    ],
+)
+def test_reads_the_name_in_an_answer(said: str, name: str | None) -> None:
+    assert read_name(said) == name
