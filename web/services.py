@@ -99,17 +99,10 @@ class Services:
         self, email: str, password: str, company_id: int | None, address: str
     ) -> Principal:
         """Password login with the brute-force throttle (API token and panel session alike)."""
-        settings = self.settings
-        throttle = LoginThrottle(
-            self.redis,
-            settings.redis_namespace,
-            settings.login_max_failures,
-            settings.login_window_seconds,
-        )
         async with public_session(self.engine) as session:
             principal = await login(
                 session,
-                throttle,
+                self.throttle(),
                 email=email,
                 password=password,
                 company_id=company_id,
@@ -117,6 +110,17 @@ class Services:
             )
             await session.commit()
         return principal
+
+    def throttle(self) -> LoginThrottle:
+        """Counts wrong passwords per e-mail and address: login, and an invitation accepted
+        with an existing account's password, share it."""
+        settings = self.settings
+        return LoginThrottle(
+            self.redis,
+            settings.redis_namespace,
+            settings.login_max_failures,
+            settings.login_window_seconds,
+        )
 
     async def live_workers(self) -> dict[str, int]:
         result = {}

@@ -1,20 +1,28 @@
 """Invitation links (onboarding): someone a company admin (or the platform, when it creates a
-company) named by e-mail sets their own password through a link that is random, stored only
-as a digest, expires and works once. Nobody ever sees or types another person's password."""
+company) named by e-mail joins through a link that is random, stored only as a digest,
+expires and works once. Nobody ever sees or types another person's password.
+
+The link is shown to whoever invited, so holding it proves nothing about the account. It sets
+a password only for an account that is brand new: no password yet and no access to any other
+company. Any other account accepts by typing its own password on the link's page; until then
+its membership is pending and gives no access. Which of the two is decided when the link is
+opened and again when it is used, so a later change cannot be raced."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.models import Invitation
+from domain.auth.throttle import LoginThrottle
 from domain.errors import InvalidField, NotFound
-from domain.tenancy.models import Company, User
-from domain.tenancy.passwords import hash_password
+from domain.tenancy.models import Company, Membership, User
+from domain.tenancy.passwords import hash_password, verify_password
 from domain.tenancy.tokens import digest, new_secret
 
 LIFETIME = timedelta(days=7)
@@ -29,6 +37,8 @@ class Pending:
     email: str
     name: str
     company_name: str
+    # "set_password": a brand-new account; "log_in": one that exists, accepting with its password
+    mode: Literal["set_password", "log_in"]
 
 
 def now_utc() -> datetime:
@@ -75,8 +85,7 @@ async def pending(session: AsyncSession, token: str, now: datetime | None = None
     used or expired (all three look the same, so a guess learns nothing)."""
     row = (
         await session.execute(
-            select(User.email, User.name, Company.name.label("company"))
-            .select_from(Invitation)
+            select(Invitation, User, Company.name.label("company"))
             .join(User, User.id == Invitation.user_id)
             .join(Company, Company.id == Invitation.company_id)
             .where(
@@ -88,7 +97,24 @@ async def pending(session: AsyncSession, token: str, now: datetime | None = None
     ).first()
     if row is None:
         raise NotFound("invalid, used or expired invitation", code="invitation_invalid")
-    return Pending(email=row.email, name=row.name, company_name=row.company)
+    invitation, user = row[0], row[1]
+    mode = await _mode(session, user, invitation.company_id)
+    return Pending(email=user.email, name=user.name, company_name=row.company, mode=mode)
+
+
+async def _mode(
+    session: AsyncSession, user: User, company_id: int
+) -> Literal["set_password", "log_in"]:
+    if user.password_hash:
+        return "log_in"
+    elsewhere = await session.scalar(
+        select(Membership.company_id).where(
+            Membership.user_id == user.id,
+            Membership.company_id != company_id,
+            Membership.deactivated_at.is_(None),
+        )
+    )
+    return "log_in" if elsewhere is not None else "set_password"
 
 
 def check_password(password: str, confirmation: str) -> None:
@@ -106,47 +132,67 @@ def check_password(password: str, confirmation: str) -> None:
 
 
 async def accept(
-    session: AsyncSession, token: str, password: str, confirmation: str, now: datetime | None = None
+    session: AsyncSession,
+    throttle: LoginThrottle,
+    address: str,
+    token: str,
+    password: str,
+    confirmation: str,
+    now: datetime | None = None,
 ) -> str:
-    """Set the invited person's password and spend the link: their e-mail, to log in with.
-    Every other open invitation of theirs stops too (the password is now set)."""
-    check_password(password, confirmation)
+    """Use the link: a brand-new account sets its password (repeated in `confirmation`); an
+    existing one proves it is its owner with its current password (`confirmation` unused).
+    Either way the membership becomes access and the link is spent; the e-mail is returned,
+    to log in with. A wrong password spends nothing."""
     moment = now or now_utc()
-    # One statement both checks and spends the link: two tabs cannot both use it.
-    spent = await session.execute(
-        update(Invitation)
-        .where(
-            Invitation.token_hash == digest(token),
-            Invitation.used_at.is_(None),
-            Invitation.expires_at > moment,
-        )
-        .values(used_at=moment)
-        .returning(Invitation.user_id)
+    live = (
+        Invitation.token_hash == digest(token),
+        Invitation.used_at.is_(None),
+        Invitation.expires_at > moment,
     )
-    user_id = spent.scalar_one_or_none()
-    if user_id is None:
-        raise NotFound("invalid, used or expired invitation", code="invitation_invalid")
-    user = await session.get(User, user_id, with_for_update=True)
-    if user is None:
+    invitation = await session.scalar(select(Invitation).where(*live).with_for_update())
+    user = await session.get(User, invitation.user_id, with_for_update=True) if invitation else None
+    if invitation is None or user is None or not user.is_active:
         raise NotFound("invalid, used or expired invitation", code="invitation_invalid")
     # Argon2 is deliberately slow: keep it off the event loop.
-    user.password_hash = await asyncio.to_thread(hash_password, password)
+    if await _mode(session, user, invitation.company_id) == "set_password":
+        check_password(password, confirmation)
+        user.password_hash = await asyncio.to_thread(hash_password, password)
+    else:  # the link's holder may be the inviter: as throttled as the login form
+        await throttle.check(user.email, address)
+        if not await asyncio.to_thread(verify_password, user.password_hash, password):
+            await throttle.failed(user.email, address)
+            raise InvalidField("wrong password", field="password", code="invalid_credentials")
+    invitation.used_at = moment
+    member = await session.get(
+        Membership, (user.id, invitation.company_id), with_for_update=True, populate_existing=True
+    )
+    if member is None:
+        member = Membership(user_id=user.id, company_id=invitation.company_id)
+        session.add(member)
+    member.role, member.pending, member.deactivated_at = invitation.role, False, None
+    # Older links of theirs to the same company stop working; other companies' stay theirs.
     await session.execute(
         update(Invitation)
-        .where(Invitation.user_id == user_id, Invitation.used_at.is_(None))
+        .where(
+            Invitation.user_id == user.id,
+            Invitation.company_id == invitation.company_id,
+            Invitation.used_at.is_(None),
+        )
         .values(used_at=moment)
     )
+    await session.flush()
     return user.email
 
 
-async def open_invitation(session: AsyncSession, user_id: int, company_id: int) -> bool:
-    """Whether this person has an unused, unexpired invitation to this company."""
-    found = await session.scalar(
-        select(Invitation.id).where(
+async def withdraw(session: AsyncSession, user_id: int, company_id: int) -> None:
+    """Open links of this person to this company stop working (they were deactivated)."""
+    await session.execute(
+        update(Invitation)
+        .where(
             Invitation.user_id == user_id,
             Invitation.company_id == company_id,
             Invitation.used_at.is_(None),
-            Invitation.expires_at > now_utc(),
         )
+        .values(used_at=now_utc())
     )
-    return found is not None

@@ -2,9 +2,12 @@
 inviting someone by e-mail, changing a role, deactivating and reactivating.
 
 Rules that keep a company manageable: an admin cannot take away their own admin role nor
-deactivate themselves, and the last active admin cannot be demoted or deactivated. Someone
-invited who already has an account elsewhere keeps their password (an invitation link must
-never let one company's admin set the password of another company's user)."""
+deactivate themselves, and the last active admin cannot be demoted or deactivated.
+
+Links are shown to whoever invites (nothing is e-mailed), so a link must never let its holder
+into an account that is not brand new: someone who already has an account gets access only
+when they accept with their own password, and the answer to an invitation is the same whether
+the e-mail had an account or not (see domain/auth/invitations.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ class Member:
 class Invited:
     user_id: int
     email: str
-    token: str | None  # None: they already have a password and simply log in
+    token: str  # the invitation link's, shown once
 
 
 def clean_email(email: str) -> str:
@@ -71,7 +74,9 @@ async def members(session: AsyncSession, company_id: int) -> list[Member]:
     found = []
     for user, member in rows:
         status: Literal["active", "invited", "deactivated"] = "active"
-        if member.deactivated_at is not None or not user.is_active:
+        if member.pending:
+            status = "invited"
+        elif member.deactivated_at is not None or not user.is_active:
             status = "deactivated"
         elif not user.password_hash:
             status = "invited"
@@ -89,27 +94,29 @@ async def invite(
     role: str,
     created_by: int | None,
 ) -> Invited:
-    """Give `email` access to the company with `role`: a new account gets an invitation
-    link; one that never set its password gets a new link; one with a password just gains
-    access here. Conflict when they already have access."""
+    """Invite `email` to the company with `role`: a link shown once. A new account can use
+    it to set its password; an existing one gets a pending membership that only its owner's
+    password turns into access. Conflict when they already have access here."""
     address, wanted = clean_email(email), check_role(role)
     user = await store.user_by_email(session, address)
+    existed = user is not None
     if user is None:
         # No password yet: an empty hash verifies nothing, so nobody can log in as them.
         user = User(email=address, name=name.strip()[:200], password_hash="")
         session.add(user)
         await session.flush()
     member = await store.membership(session, user.id, company_id)
-    if member is not None and user.password_hash:
+    if member is not None and member.deactivated_at is None and user.password_hash:
         raise Conflict("this person already has access", code="already_member", field="email")
     if member is None:
-        session.add(Membership(user_id=user.id, company_id=company_id, role=wanted))
+        member = Membership(user_id=user.id, company_id=company_id, role=wanted)
+        if existed:
+            member.pending, member.deactivated_at = True, datetime.now(UTC)
+        session.add(member)
         await session.flush()
     else:
-        member.role, member.deactivated_at = wanted, None
-    token = None
-    if not user.password_hash:
-        token = await invitations.issue(session, user.id, company_id, wanted, created_by)
+        member.role = wanted
+    token = await invitations.issue(session, user.id, company_id, wanted, created_by)
     return Invited(user.id, address, token)
 
 
@@ -134,7 +141,15 @@ async def set_active(
     """Deactivate (their session and tokens stop at once) or reactivate someone here."""
     member = await _member(session, company_id, user_id)
     if active:
+        if member.pending:  # only the person's own acceptance gives access
+            raise Conflict("the invitation was not accepted yet", code="invitation_pending")
         member.deactivated_at = None
+        return
+    # An open link would give the access back: deactivating also withdraws the invitation,
+    # and a pending membership (never accepted) is simply gone.
+    await invitations.withdraw(session, user_id, company_id)
+    if member.pending:
+        await session.delete(member)
         return
     if member.deactivated_at is not None:
         return

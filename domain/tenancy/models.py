@@ -118,5 +118,8 @@ class Membership(PublicBase):
     # Set when the company's admin deactivates the person here (they may belong elsewhere
     # too, so the user itself stays active); the session and tokens stop at once.
     deactivated_at: Mapped[datetime | None] = mapped_column()
+    # An account that already existed was invited here: no access (deactivated_at is set too)
+    # until its owner accepts with their own password, so no admin adds someone unasked.
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
     __table_args__ = (CheckConstraint("role IN ('company_admin', 'operator')", name="role"),)

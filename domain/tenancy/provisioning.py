@@ -57,8 +57,8 @@ class ProvisionRequest(BaseModel):
     # billing events signed with its own webhook secret (otherwise only Stripe or Mercado
     # Pago, whose secrets the company never sees, can).
     manual_billing: bool = False
-    # The company's first admin: invited (a link to set their password, shown once), or, when
-    # the e-mail already has an account, given access with the password they have.
+    # The company's first admin: invited by a link shown once (a new account sets its
+    # password there; an existing one accepts with the password it has).
     admin_email: str | None = Field(default=None, max_length=254)
     admin_name: str = Field(default="", max_length=200)
 
@@ -104,7 +104,7 @@ class Provisioned:
     webhook_secret: str
     url_token: str
     admin_email: str | None = None
-    # The first admin's invitation token (shown once); None when they already had a password.
+    # The first admin's invitation token (shown once); None when no admin was named.
     invitation: str | None = None
 
 

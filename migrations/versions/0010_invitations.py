@@ -48,9 +48,11 @@ def upgrade_public() -> None:
     op.create_index(op.f('ix_invitations_company_id'), 'invitations', ['company_id'], unique=False, schema='public')
     op.create_index(op.f('ix_invitations_user_id'), 'invitations', ['user_id'], unique=False, schema='public')
     op.add_column('memberships', sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True), schema='public')
+    op.add_column("memberships", sa.Column("pending", sa.Boolean(), server_default=sa.text("false"), nullable=False), schema="public")
 
 
 def downgrade_public() -> None:
+    op.drop_column("memberships", "pending", schema="public")
     op.drop_column('memberships', 'deactivated_at', schema='public')
     op.drop_index(op.f('ix_invitations_user_id'), table_name='invitations', schema='public')
     op.drop_index(op.f('ix_invitations_company_id'), table_name='invitations', schema='public')

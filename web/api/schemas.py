@@ -118,8 +118,8 @@ class ProvisionResponse(BaseModel):
     admin_email: str | None = None
     invitation_url: str | None = Field(
         default=None,
-        description="shown once: where the first admin sets a password (7 days, single use); "
-        "null when no admin_email was given or that e-mail already had a password",
+        description="shown once: where the first admin sets a password, or accepts with the "
+        "one their existing account has (7 days, single use); null when no admin_email was given",
     )
 
 

@@ -73,6 +73,8 @@ async def accept_invitation(token: str) -> Any:
             invited = await invitations.pending(session, token[:100])
             email = await invitations.accept(
                 session,
+                services().throttle(),
+                request.remote_addr or "unknown",
                 token[:100],
                 form.get("password", ""),
                 form.get("password_confirmation", ""),
@@ -83,7 +85,14 @@ async def accept_invitation(token: str) -> Any:
     except InvalidField as refused:
         page = await render_template("invitation.html", invited=invited, error=message_for(refused))
         return page, 422
-    notice = "Senha definida. Entre com seu e-mail e a nova senha."
+    except DomainError as refused:  # too many wrong passwords: the login's throttle
+        page = await render_template("invitation.html", invited=invited, error=message_for(refused))
+        return page, refused.status
+    notice = (
+        "Senha definida. Entre com seu e-mail e a nova senha."
+        if invited.mode == "set_password"
+        else f"Convite aceito: a {invited.company_name} já aparece para você. Entre com sua senha."
+    )
     return await render_template(
         "login.html", next="/painel", email=email, error=None, notice=notice
     )

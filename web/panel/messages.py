@@ -99,6 +99,10 @@ MESSAGES = {
     "invalid_email": "Informe um e-mail válido.",
     "invalid_role": "Escolha o papel: administrador ou operador.",
     "already_member": "Esta pessoa já tem acesso a esta empresa.",
+    "invitation_pending": (
+        "O convite ainda não foi aceito: só a própria pessoa dá acesso, entrando pelo link "
+        "com a senha dela."
+    ),
     "unknown_user": "Usuário não encontrado nesta empresa.",
     "own_admin_role": "Você não pode tirar o seu próprio papel de administrador.",
     "deactivate_self": "Você não pode desativar a si mesmo.",

@@ -51,9 +51,7 @@ async def invite() -> Any:
             await session.commit()
     except DomainError as refused:
         return await _page(company, error=message_for(refused), form=form), refused.status
-    link = (
-        invitation_url(public_base(services().settings), invited.token) if invited.token else None
-    )
+    link = invitation_url(public_base(services().settings), invited.token)
     return await _page(company, invited=invited, link=link)
 
 

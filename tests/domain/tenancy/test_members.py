@@ -40,17 +40,31 @@ async def test_someone_new_is_invited_and_listed_as_pending(
     assert people[cast.owner].status == "active" and cast.outsider not in people
 
 
-async def test_someone_with_a_password_elsewhere_gets_access_but_no_link(
+async def test_someone_with_an_account_elsewhere_is_pending_until_they_accept(
     engine: AsyncEngine, cast: Cast
 ) -> None:
+    """A link like anyone's (the inviter cannot tell the account existed), but no access and
+    no reactivation by the admin: only the owner's password turns it into access."""
     async with public_session(engine) as session:
         invited = await members.invite(
             session, cast.a.company.id, cast.outsider, "", "operator", None
         )
         await session.commit()
-        with pytest.raises(Conflict):
-            await members.invite(session, cast.a.company.id, cast.outsider, "", "operator", None)
-    assert invited.token is None  # a link would let company A set company B's admin password
+        people = {m.email: m for m in await members.members(session, cast.a.company.id)}
+    assert invited.token and people[cast.outsider].status == "invited"
+    with pytest.raises(Conflict) as refused:
+        await run(
+            engine,
+            members.set_active,
+            cast.a.company.id,
+            None,
+            await user_id(engine, cast.outsider),
+            True,
+        )
+    assert refused.value.code == "invitation_pending"
+    async with public_session(engine) as session:
+        outsider = Principal(cast.a.company.id, "operator", await user_id(engine, cast.outsider))
+        assert not await still_holds(session, outsider)
 
 
 @pytest.mark.parametrize(("email", "role"), [("not-an-email", "operator"), ("a@b.com", "root")])

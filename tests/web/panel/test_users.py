@@ -130,3 +130,29 @@ async def test_an_unknown_invitation_link_is_a_portuguese_404(client: Any, cast:
     response = await client.get("/painel/convite/nada-disso")
     assert response.status_code == 404
     assert "Peça a quem convidou você um novo convite" in await response.get_data(as_text=True)
+
+
+async def test_a_link_to_an_existing_account_asks_for_its_own_password(
+    app: Any, client: Any, cast: Cast
+) -> None:
+    """A's admin invites B's outsider and holds the link: the page does not set a password,
+    it asks the owner's; the admin's guess is refused and gives no access to anything."""
+    await log_in(client, cast.owner, cast.password)
+    page = await invite(client, cast.outsider)
+    assert "Convite criado" in page and "já tinha conta" not in page  # nothing to tell apart
+    path = link_in(page)
+
+    holder = app.test_client()  # the inviting admin, trying the link
+    opened = await (await holder.get(path)).get_data(as_text=True)
+    assert "Aceitar o convite" in opened and "senha atual" in opened
+    guessed = await set_password(holder, path, "Hacked12345")
+    assert guessed.status_code == 422
+    assert "E-mail ou senha incorretos." in await guessed.get_data(as_text=True)
+    refused = await log_in(holder, cast.outsider, "Hacked12345")
+    assert refused.status_code != 302
+
+    owner = app.test_client()  # the outsider, with the link sent to them
+    accepted = await set_password(owner, path, cast.password)
+    assert "Convite aceito" in await accepted.get_data(as_text=True)
+    chosen = await log_in(owner, cast.outsider, cast.password, company_id=str(cast.a.company.id))
+    assert chosen.status_code == 302
