@@ -24,6 +24,7 @@ from domain.agenda.wording import when_text
 from domain.db import TenantDatabase, bind_tenant
 from domain.errors import DomainError, InvalidField, NotFound
 from domain.tenancy.directory import CompanyProfile
+from web.deadline import within_read_timeout
 from web.panel.access import actor, company
 from web.panel.layout import is_htmx, render_panel
 from web.panel.messages import message_for
@@ -61,6 +62,7 @@ async def index() -> Any:
 @bp.post("")
 @hide
 @panel_login_required
+@within_read_timeout
 async def create() -> Any:
     profile = await company()
     form = await request.form
@@ -99,6 +101,7 @@ async def edit_form(appointment_id: int) -> Any:
 @bp.post("/<int:appointment_id>/editar")
 @hide
 @panel_login_required
+@within_read_timeout
 async def edit(appointment_id: int) -> Any:
     """ "Editar": name, phone, notes and time; a new time reschedules (through Cal.com when
     the company books there)."""
@@ -152,6 +155,7 @@ async def cancel_form(appointment_id: int) -> Any:
 @bp.post("/<int:appointment_id>/cancelar")
 @hide
 @panel_login_required
+@within_read_timeout
 async def cancel(appointment_id: int) -> Any:
     profile = await company()
     form = await request.form
@@ -199,6 +203,7 @@ async def week() -> Any:
 @bp.post("/<int:appointment_id>/lembrete")
 @hide
 @panel_login_required
+@within_read_timeout
 async def remind_now(appointment_id: int) -> Any:
     """ "Enviar lembrete agora" (G5)."""
     profile = await company()
@@ -223,6 +228,7 @@ async def remind_now(appointment_id: int) -> Any:
 @bp.post("/<int:appointment_id>/presenca")
 @hide
 @panel_login_required
+@within_read_timeout
 async def check_in(appointment_id: int) -> Any:
     """The customer arrived (G6): the appointment happened. Refused (409) before the check-in
     window opens."""
@@ -239,6 +245,7 @@ async def check_in(appointment_id: int) -> Any:
 @bp.post("/<int:appointment_id>/falta")
 @hide
 @panel_login_required
+@within_read_timeout
 async def no_show(appointment_id: int) -> Any:
     """The customer did not come: a no-show, with the one offer of a new time. Refused (409)
     before the start plus the company's no-show grace."""

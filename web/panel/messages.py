@@ -62,6 +62,10 @@ MESSAGES = {
     "calendar_auth": "Agenda automática não configurada: o Cal.com recusou a chave de API.",
     "slot_taken": "Este horário não está mais livre. Escolha outro.",
     "calendar_unavailable": "Não consegui acessar a agenda agora. Tente de novo em instantes.",
+    "upstream_timeout": (
+        "O sistema externo (Cal.com ou Whaticket) não respondeu a tempo. Nada foi confirmado "
+        "por aqui: confira a agenda e tente de novo em instantes."
+    ),
     "calendar_refused": "A agenda recusou o agendamento. Confira os dados e tente de novo.",
     "reminder_inactive": "Só agendamentos futuros e ativos recebem lembrete.",
     "reminder_too_recent": "Um lembrete foi enviado há instantes para este agendamento.",

@@ -18,6 +18,7 @@ from domain.security.targets import TargetPolicy
 from domain.tenancy import agenda_settings, connections, service
 from domain.tenancy.configuration import ConfigurationForm
 from domain.tenancy.directory import DEMO_SLUG
+from web.deadline import within_read_timeout
 from web.panel.access import actor, company, company_id, form_error
 from web.panel.layout import render_panel
 from web.panel.messages import for_code, message_for
@@ -96,6 +97,7 @@ async def save_calcom() -> Any:
 @bp.post("/calcom/testar")
 @hide
 @panel_login_required
+@within_read_timeout
 async def test_calcom() -> Any:
     svc = services()
     checked = await connections.check_calcom(await company(ADMIN), svc.settings, svc.calcom)
@@ -105,6 +107,7 @@ async def test_calcom() -> Any:
 @bp.post("/whaticket/testar")
 @hide
 @panel_login_required
+@within_read_timeout
 async def test_whaticket() -> Any:
     svc = services()
     client = WhaticketClient(svc.http, svc.redis, svc.settings.redis_namespace)
