@@ -80,7 +80,10 @@ def create_app(settings: Settings | None = None) -> Quart:
 
 
 class RowId(IntegerConverter):
-    """An id in a path: digits only, from 1 to the largest bigint (or the `max` a route sets)."""
+    """An id in a path: ASCII digits only (Python's \\d also takes "٣"), from 1 to the largest
+    bigint, or the `max` a route sets for an integer column (`<int(max=2147483647):id>`)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map: Map, fixed_digits: int = 0, min: int = 1, max: int = 2**63 - 1):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=False)

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from quart import request
 
 from domain.errors import InvalidField, NotFound, PayloadTooLarge
+from domain.webhooks.bounds import EARLIEST, LATEST
 
 
 def refused_field(error: ValidationError) -> tuple[str, Any]:
@@ -56,6 +57,14 @@ def date_arg(name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        raise InvalidField(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+        raise InvalidField(
+            f"{name} must be a date (YYYY-MM-DD)", field=name, code="not_a_date"
+        ) from None
+    # Pages step a week or a month from it: 9999-12-31 would overflow the next one.
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise InvalidField(
+            f"{name} must be between 2000 and 2099", field=name, code="date_out_of_range"
+        )
+    return day

@@ -25,6 +25,15 @@ DEMO_SLUG = "demo"
 COMPANY_ID_MAX = 2**31 - 1
 
 
+def company_number(text: str) -> int | None:
+    """A company id typed or sent as text (a form field, a header): ASCII digits within
+    companies.id's range, else None ("²" is a digit to str.isdigit, and int() refuses it)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(COMPANY_ID_MAX)):
+        return None
+    number = int(text)
+    return number if 0 < number <= COMPANY_ID_MAX else None
+
+
 @dataclass(frozen=True, slots=True)
 class CompanyProfile:
     """What jobs need of a company: name, slug, time zone and its own settings."""

@@ -14,6 +14,7 @@ from domain.auth import invitations
 from domain.db import public_session
 from domain.errors import DomainError, InvalidField, InvalidInput, NotFound
 from domain.tenancy import service, store
+from domain.tenancy.directory import company_number
 from web.panel.layout import TABS
 from web.panel.messages import message_for
 from web.panel.sessions import end_session, panel_login_required, start_session
@@ -38,7 +39,7 @@ async def login_submit() -> Any:
         principal = await services().log_in(
             email,
             password,
-            int(company) if company and company.isascii() and company.isdigit() else None,
+            company_number(company or ""),
             request.remote_addr or "unknown",
         )
     except DomainError as error:
@@ -118,10 +119,11 @@ async def home() -> Any:
 async def switch_company() -> Any:
     """The company switcher: the same user, acting in another of its companies."""
     wanted = (await request.form).get("company_id", "")
-    if not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 18):
+    number = company_number(wanted)
+    if number is None:
         raise InvalidInput("choose a company", code="company_required")
     async with public_session(services().engine) as session:
-        principal = await service.act_in(session, g.principal, int(wanted))
+        principal = await service.act_in(session, g.principal, number)
     await start_session(principal, same_session=True)
     return redirect(_back())
 

@@ -159,6 +159,7 @@ FIELDS = {
     "company_id": "Empresa",
     "from": "De",
     "to": "Até",
+    "de": "Semana",
     "status": "Situação",
     "client": "Cliente",
     "phone": "Telefone",
@@ -241,6 +242,8 @@ PROBLEMS = {
     "invalid_role": "não é uma das opções",
     "password_length": "precisa ter de 8 a 200 caracteres",
     "password_mismatch": "não é igual à nova senha",
+    "not_a_date": "precisa ser uma data (AAAA-MM-DD)",
+    "date_out_of_range": "precisa ser uma data entre 2000 e 2099",
     # Ours: a URL our servers would call that leads inside our network (SSRF).
     "unsafe_url": "precisa ser um endereço público da internet (https://…), não um interno",
 }

@@ -21,6 +21,9 @@ from web.panel.sessions import panel_login_required
 from web.services import services
 from web.urls import public_base
 
+# users.id is an integer column: a larger id names nobody (404), never a driver error.
+USER_ID = "<int(max=2147483647):user_id>"
+
 bp = Blueprint("users", __name__, url_prefix="/painel/configuracoes/usuarios")
 ADMIN = "company_admin"  # and the platform admin
 
@@ -55,7 +58,7 @@ async def invite() -> Any:
     return await _page(company, invited=invited, link=link)
 
 
-@bp.post("/<int:user_id>/papel")
+@bp.post(f"/{USER_ID}/papel")
 @hide
 @panel_login_required
 async def change_role(user_id: int) -> Any:
@@ -64,7 +67,7 @@ async def change_role(user_id: int) -> Any:
     return await _change(company, "Papel alterado.", members.change_role, user_id, role)
 
 
-@bp.post("/<int:user_id>/desativar")
+@bp.post(f"/{USER_ID}/desativar")
 @hide
 @panel_login_required
 async def deactivate(user_id: int) -> Any:
@@ -72,7 +75,7 @@ async def deactivate(user_id: int) -> Any:
     return await _change(company, "Usuário desativado.", members.set_active, user_id, False)
 
 
-@bp.post("/<int:user_id>/reativar")
+@bp.post(f"/{USER_ID}/reativar")
 @hide
 @panel_login_required
 async def reactivate(user_id: int) -> Any:
