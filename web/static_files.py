@@ -124,4 +124,7 @@ def install(app: Quart) -> None:
 
 
 def _accepts_gzip() -> bool:
-    return any(value == "gzip" and quality > 0 for value, quality in request.accept_encodings)
+    # Content codings are case-insensitive (RFC 9110 8.4.1): "GZIP" is gzip.
+    return any(
+        value.lower() == "gzip" and quality > 0 for value, quality in request.accept_encodings
+    )

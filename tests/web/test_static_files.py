@@ -29,6 +29,11 @@ async def test_a_client_without_gzip_gets_the_file_as_is(client: Any) -> None:
     assert await response.get_data() == (ROOT / "web/static/app.css").read_bytes()
 
 
+async def test_content_codings_are_read_without_regard_to_case(client: Any) -> None:
+    response = await client.get("/static/app.css", headers={"Accept-Encoding": "GZIP"})
+    assert response.headers["Content-Encoding"] == "gzip"
+
+
 async def test_pages_link_versioned_files_cached_for_a_year(client: Any) -> None:
     page = await (await client.get("/painel/login")).get_data(as_text=True)
     url = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{12})"', page)

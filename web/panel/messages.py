@@ -160,6 +160,7 @@ FIELDS = {
     "from": "De",
     "to": "Até",
     "de": "Semana",
+    "text": "Mensagem",
     "status": "Situação",
     "client": "Cliente",
     "phone": "Telefone",
