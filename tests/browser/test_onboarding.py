@@ -104,8 +104,12 @@ async def test_a_new_company_s_admin_sets_hours_and_the_simulador_books_within_t
     await admin.get_by_label("Mensagem do cliente").fill("1")
     await admin.get_by_role("button", name="Enviar").click()
     await expect(replies).to_have_count(2, timeout=15_000)
-    await expect(replies.nth(1)).to_contain_text("Pronto!")
-    booked = re.findall(r"\b(\d\d:\d\d)\b", await replies.nth(1).inner_text())
+    await expect(replies.nth(1)).to_contain_text("nome")  # asked once, before booking
+    await admin.get_by_label("Mensagem do cliente").fill("Joana Lima")
+    await admin.get_by_role("button", name="Enviar").click()
+    await expect(replies).to_have_count(3, timeout=15_000)
+    await expect(replies.nth(2)).to_contain_text("Pronto, Joana!")
+    booked = re.findall(r"\b(\d\d:\d\d)\b", await replies.nth(2).inner_text())
     assert booked and booked[0] == offered[0]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.agenda.calendars import LocalCalendar
 from domain.agenda.config import agenda_for
+from domain.auth import invitations
 from domain.db import public_session
 from domain.settings import Settings
 from domain.tenancy import members
@@ -73,8 +74,16 @@ async def test_the_first_admin_is_invited_with_a_link_shown_once(
     ]
 
 
-async def test_an_existing_user_as_first_admin_keeps_their_password(
+async def test_an_existing_user_as_first_admin_accepts_with_their_own_password(
     engine: AsyncEngine, redis: Redis, settings: Settings, cast: Cast
 ) -> None:
+    """A link like any other, but it sets no password: the account's owner accepts with the
+    one they have, and until then the new company is not theirs (a claimed e-mail opens
+    nothing)."""
     done = await provision(engine, redis, settings.redis_namespace, wanted(admin_email=cast.owner))
-    assert done.admin_email == cast.owner and done.invitation is None
+    assert done.admin_email == cast.owner and done.invitation
+    async with public_session(engine) as session:
+        shown = await invitations.pending(session, done.invitation)
+        people = await members.members(session, done.company_id)
+    assert shown.mode == "log_in"
+    assert [(p.email, p.status) for p in people] == [(cast.owner, "invited")]
