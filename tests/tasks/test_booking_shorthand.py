@@ -56,19 +56,6 @@ async def test_shorthand_next_week_and_see_more_moves_on(
     assert more and min(s.date() for s in more) > max(s.date() for s in shown)
 
 
-async def test_see_more_after_a_proposed_time_shows_later_days(
-    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
-) -> None:
-    _, chat, today = await clinic(make_company, engine, settings, client)
-    await chat.say("quero agendar")
-    asked = await chat.say("o mais cedo possível")
-    [proposed] = times(asked, today)
-    assert ASKED.search(asked), asked
-    more = await chat.say("ver mais")
-    assert more.startswith("Mais horários livres:"), more
-    assert min(s.date() for s in times(more, today)) > proposed.date()
-
-
 async def test_abbreviated_day_and_hour_are_read(
     client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
 ) -> None:
