@@ -18,7 +18,7 @@ from tests.support import reads
 from tests.support.chat import Chat
 from tests.support.factories import MakeCompany, configure
 from tests.support.jobs import job_context
-from tests.tasks.test_booking_words import ASKED, SP, next_weekday, times
+from tests.tasks.test_booking_words import SP, next_weekday, times
 
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat")
 
