@@ -13,7 +13,7 @@ once per customer message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from domain.agenda.flow_state import FlowState
 from domain.agenda.models import Appointment
 from domain.agenda.offers import by_day, for_wish
 from domain.agenda.reminders import plan
+from domain.agenda.shorthand import expand
 from domain.agenda.store import booked_at, upsert_booking
 from domain.agenda.wording import ASK_NAME, PICK_HELP, listing, when_text
 from domain.conversations import contacts
@@ -49,6 +50,13 @@ YES = re.compile(
     r"fechado|combinado|beleza|quero|yes)\b"
 )
 NO = re.compile(r"^\s*(nao|n|nem|melhor nao|outro)\b")
+# "pro meu filho", "não é pra mim": the appointment is someone else's (on expanded text).
+FOR_OTHER = re.compile(
+    r"\bpara\s+(?:o\s+|a\s+)?(?:meu|minha|meus|minhas)\s+(?:filh|esposa|marido|mae|pai|avo|"
+    r"net|sobrinh|irma|namorad|bebe|crianca|entead|sogr|tio|tia|primo|prima|amig)"
+    r"|\bnao e para mim\b|\bpara outra pessoa\b"
+)
+ASK_PATIENT = "Para marcar, qual o nome completo de quem vai ser atendido?"
 # "quero outro", "sim, mas à tarde": not a yes to the time asked.
 BUT = re.compile(r"\b(outr[oa]s?|nao|mas|prefiro)\b")
 
@@ -77,10 +85,13 @@ class BookingFlow:
         self._db = db
 
     async def start(
-        self, agenda: Agenda, phone: str, now: datetime, wish: Wish | None = None
+        self, agenda: Agenda, phone: str, now: datetime, wish: Wish | None = None, text: str = ""
     ) -> Turn:
-        """Offer free times over the next days (or those fitting `wish`) as numbered options."""
+        """Offer free times over the next days (or those fitting `wish`) as numbered options;
+        `text`, the request, may say the appointment is for someone else."""
         state: dict[str, Any] = {"kind": "schedule", "step": "pick", "options": []}
+        if FOR_OTHER.search(expand(fold(text))):
+            state["for_other"] = True
         turn = await self.offer(agenda, state, now, wish)
         if isinstance(turn, Turn):
             if state["options"] or state.get("slot"):
@@ -127,6 +138,8 @@ class BookingFlow:
             note = "Tenho estes horários livres:" if after is None else "Mais horários livres:"
         state["options"] = [s.isoformat() for s in options]
         state["step"] = "pick"
+        state["day"] = _one_day(options, wish)
+        state["shown"] = max([*(o.date() for o in options), after or today]).isoformat()
         if not options:
             return Turn(
                 f"{note} No momento não há outros horários livres nos próximos dias. "
@@ -145,15 +158,19 @@ class BookingFlow:
         zone = ZoneInfo(agenda.timezone)
         local_now = now.astimezone(zone)
         options = [datetime.fromisoformat(s).astimezone(zone) for s in state.get("options", [])]
-        plain = fold(text)
+        plain = expand(fold(text))
         choice = read_choice(text, len(options), local_now)
         if isinstance(choice, int):
             return Picked(options[choice], confirmed=True)
         if choice is None:
             if MORE.search(plain):
-                last = max((o.date() for o in options), default=local_now.date())
-                return await self.offer(agenda, state, now, after=last)
+                return await self.offer(
+                    agenda, state, now, after=_last_shown(state, zone, local_now.date())
+                )
             return None
+        if choice.day is None and choice.span is None and state.get("day"):
+            # "às 22h" right after the Saturday's times: still Saturday.
+            choice = replace(choice, day=date.fromisoformat(state["day"]))
         # An exact time on the list is that option; a day or period shows its free times.
         on_list = best_match(choice, options) if choice.at is not None else None
         if on_list is not None:
@@ -173,16 +190,20 @@ class BookingFlow:
         """The customer's reply in the flow; None when it cannot be placed (see
         domain/agenda/escapes.py for what then happens)."""
         step = state.get("step", "pick")
-        plain = fold(text)
+        plain = expand(fold(text))
         zone = ZoneInfo(agenda.timezone)
+        if FOR_OTHER.search(plain):
+            state["for_other"] = True
         if step == "name":
             told = read_name(text)
             if told is None:
                 return None
-            async with self._db.transaction() as conn:
-                await contacts.remember_name(conn, phone, told)
+            if not state.get("for_other"):  # a child's name is not the parent's
+                async with self._db.transaction() as conn:
+                    await contacts.remember_name(conn, phone, told)
             start = datetime.fromisoformat(state["slot"])
-            return await self._book_turn(agenda, start, phone, told, message_id, now)
+            other = bool(state.get("for_other"))
+            return await self._book_turn(agenda, start, phone, told, message_id, now, other)
         if step == "confirm":
             start = datetime.fromisoformat(state["slot"])
             if YES.match(plain) and not BUT.search(plain) and "?" not in text:
@@ -220,10 +241,10 @@ class BookingFlow:
         now: datetime,
     ) -> Turn:
         """A time is chosen and confirmed: book it, once the customer's name is known."""
-        if name is None:
+        if name is None or state.get("for_other"):
             state.update(step="name", slot=start.isoformat(), misses=0)
             await self.state.save(agenda.company_id, phone, state)
-            return Turn(ASK_NAME)
+            return Turn(ASK_PATIENT if state.get("for_other") else ASK_NAME)
         return await self._book_turn(agenda, start, phone, name, message_id, now)
 
     async def _book_turn(
@@ -234,6 +255,7 @@ class BookingFlow:
         name: str,
         message_id: int,
         now: datetime,
+        for_other: bool = False,
     ) -> Turn:
         zone = ZoneInfo(agenda.timezone)
         try:
@@ -263,10 +285,14 @@ class BookingFlow:
         metrics.inc(APPOINTMENTS, source="chat")
         log.info("agenda_booking_created", company_id=agenda.company_id, appointment=booked)
         link = f"\nLink: {booked['meeting_url']}" if booked.get("meeting_url") else ""
+        whose = (
+            f"Pronto! O horário de {first_name(name)}"
+            if for_other
+            else f"Pronto, {first_name(name)}! Seu horário"
+        )
         return Turn(
-            f"Pronto, {first_name(name)}! Seu horário na {agenda.company_name} está marcado "
-            f"para {when_text(start, zone)}.{link}\nSe precisar remarcar ou cancelar, é só me "
-            "avisar."
+            f"{whose} na {agenda.company_name} está marcado para {when_text(start, zone)}.{link}"
+            "\nSe precisar remarcar ou cancelar, é só me avisar."
         )
 
     async def _already_booked(
@@ -322,6 +348,25 @@ class BookingFlow:
         return values
 
 
+def _one_day(options: list[datetime], wish: Wish | None) -> str | None:
+    """The day the offer is about (all its times on it, or the day asked), for an hour said
+    next without a day."""
+    days = {o.date() for o in options}
+    if len(days) == 1:
+        return days.pop().isoformat()
+    return wish.day.isoformat() if wish is not None and wish.day is not None else None
+
+
+def _last_shown(state: dict[str, Any], zone: ZoneInfo, today: date) -> date:
+    """The last day already shown or proposed: "ver mais" starts after it."""
+    days = [datetime.fromisoformat(o).astimezone(zone).date() for o in state.get("options", [])]
+    if state.get("slot"):
+        days.append(datetime.fromisoformat(state["slot"]).astimezone(zone).date())
+    if state.get("shown"):
+        days.append(date.fromisoformat(state["shown"]))
+    return max(days, default=today)
+
+
 def confirm_text(start: datetime, zone: ZoneInfo) -> str:
     """The question before booking a time the customer asked for in words."""
     return f"Posso marcar {when_text(start, zone)}? (sim/não)"
@@ -331,7 +376,10 @@ def _last_day(agenda: Agenda, today: date, wish: Wish | None, after: date | None
     """The last day to ask the calendar about: two weeks at least, more for a wish or a "ver
     mais" further on (never beyond two months)."""
     last = today + timedelta(days=max(agenda.days_ahead, SEARCH_DAYS))
-    wanted = [d for d in (wish and wish.day, wish and wish.span and wish.span[1]) if d]
+    # A week past the day asked: when it is closed, the nearest open days after it are known.
+    wanted = [
+        d + timedelta(days=7) for d in (wish and wish.day, wish and wish.span and wish.span[1]) if d
+    ]
     if after is not None:
         wanted.append(after + timedelta(days=7))
     return min(max([last, *wanted]), today + timedelta(days=MAX_SEARCH_DAYS))

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.agenda import reminders, store
+from domain.agenda import reminders, store, which
 from domain.agenda.booking_flow import BookingFlow, Turn
 from domain.agenda.choice import read_wish
 from domain.agenda.config import Agenda
-from domain.agenda.wording import when_text
+from domain.agenda.wording import day_text, when_text
 from domain.db import TenantDatabase
 from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.logging import get_logger
@@ -41,32 +41,71 @@ class ChangeFlow:
         self._db = db
 
     async def start(
-        self, agenda: Agenda, kind: str, phone: str, now: datetime, current: Any | None = None
+        self,
+        agenda: Agenda,
+        kind: str,
+        phone: str,
+        now: datetime,
+        current: Any | None = None,
+        text: str = "",
     ) -> Turn:
         """Ask to confirm a cancellation, or offer new times; about `current` (the appointment
-        a reminder was about) or else the contact's next appointment."""
-        if current is None:
-            async with self._db.reading() as conn:
-                current = await store.next_for_phone(conn, phone, now)
-        if current is None:
+        a reminder was about), else the one `text` names ("a do dia 15"), else the only one;
+        with several and none named, ask which."""
+        zone = ZoneInfo(agenda.timezone)
+        if current is not None:
+            return await self._begin(agenda, kind, phone, now, current.cal_uid, current.start_at)
+        async with self._db.reading() as conn:
+            rows = await store.upcoming_for_phone(conn, phone, now)
+        if not rows:
             return Turn(
                 "Não encontrei nenhum horário marcado para este número. Quer agendar um? "
                 'É só escrever "quero agendar".'
             )
+        choices = [(r.cal_uid, r.start_at.astimezone(zone)) for r in rows]
+        local_now = now.astimezone(zone)
+        found = which.named(text, choices, local_now)
+        if found is not None and len(found) == 1:
+            return await self._begin(agenda, kind, phone, now, *choices[found[0]])
+        if len(choices) == 1 and found is None:
+            return await self._begin(agenda, kind, phone, now, *choices[0])
+        note = ""
+        if found == []:  # a day with no appointment of theirs: say so, show the ones they have
+            wanted = read_wish(text, local_now).day
+            note = f"Não encontrei horário seu {'em ' + day_text(wanted) if wanted else 'assim'}. "
+            if len(choices) == 1:
+                note += f"Você tem um horário em {when_text(choices[0][1], zone)}."
+                return Turn(note + ' Se é esse, escreva "quero cancelar" ou "quero remarcar".')
+        await self._save(
+            agenda,
+            phone,
+            {
+                "kind": kind,
+                "step": "which",
+                "choices": [[uid, start.isoformat()] for uid, start in choices],
+                "options": [],
+            },
+        )
+        return Turn(note + which.numbered(choices, kind, zone))
+
+    async def _begin(
+        self, agenda: Agenda, kind: str, phone: str, now: datetime, uid: str, start: datetime
+    ) -> Turn:
+        """The appointment is known: ask to confirm its cancellation, or offer new times."""
         zone = ZoneInfo(agenda.timezone)
         state: dict[str, Any] = {
             "kind": kind,
-            "uid": current.cal_uid,
-            "start": current.start_at.isoformat(),
+            "uid": uid,
+            "start": start.isoformat(),
             "options": [],
         }
         if kind == "cancel":
             await self._save(agenda, phone, state)
             return Turn(
-                f"Você tem um horário em {when_text(current.start_at, zone)}. Confirma o "
+                f"Você tem um horário em {when_text(start, zone)}. Confirma o "
                 "cancelamento? Responda *sim* ou *não*."
             )
-        offered = await self._booking.offer(agenda, state, now, leave_out=current.start_at)
+        offered = await self._booking.offer(agenda, state, now, leave_out=start)
         assert isinstance(offered, Turn)  # no wish: always a list
         if offered.source == "agenda_error":
             return Turn(
@@ -75,7 +114,21 @@ class ChangeFlow:
             )
         if state["options"]:
             await self._save(agenda, phone, state)
-        return Turn(f"Seu horário atual é {when_text(current.start_at, zone)}. {offered.body}")
+        return Turn(f"Seu horário atual é {when_text(start, zone)}. {offered.body}")
+
+    async def _which(
+        self, agenda: Agenda, state: dict[str, Any], text: str, phone: str, now: datetime
+    ) -> Turn | None:
+        """The reply to "Qual deles?": the appointment picked by number or day, or None."""
+        zone = ZoneInfo(agenda.timezone)
+        choices = [(uid, datetime.fromisoformat(s).astimezone(zone)) for uid, s in state["choices"]]
+        picked = which.chosen(text, choices, now.astimezone(zone))
+        if picked is None:
+            if NO.match(fold(text)) and read_wish(text, now.astimezone(zone)).empty:
+                await self._forget(agenda, phone)
+                return Turn("Tudo certo, não mudei nada: seus horários continuam marcados.")
+            return None
+        return await self._begin(agenda, state["kind"], phone, now, *choices[picked])
 
     async def answer(
         self, agenda: Agenda, state: dict[str, Any], text: str, phone: str, now: datetime
@@ -83,9 +136,18 @@ class ChangeFlow:
         """The customer's reply; None when it cannot be placed (domain/agenda/escapes.py)."""
         zone = ZoneInfo(agenda.timezone)
         plain = fold(text)
+        if state.get("step") == "which":
+            return await self._which(agenda, state, text, phone, now)
         if "new" in state:  # reschedule: waiting for the yes/no on the chosen time
             return await self._confirm(agenda, state, text, plain, phone, now, zone)
         if state["kind"] == "cancel":
+            asked = read_wish(text, now.astimezone(zone)).day
+            if (
+                asked is not None
+                and asked != datetime.fromisoformat(state["start"]).astimezone(zone).date()
+            ):
+                # "não, quero cancelar a do dia 15": another appointment than the one asked.
+                return await self.start(agenda, "cancel", phone, now, text=text)
             if YES.match(plain) and "?" not in text:
                 await self.cancel(agenda, state["uid"])
                 await self._forget(agenda, phone)

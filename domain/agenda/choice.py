@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 import dateparser
 
+from domain.agenda.shorthand import expand
 from domain.secretary.nlu import fold
 
 PERIODS = {
@@ -61,6 +62,10 @@ _ASAP = re.compile(
 )
 _NEXT_WEEK = re.compile(r"\b(semana que vem|proxima semana|semana seguinte)\b")
 _THIS_WEEK = re.compile(r"\b(essa semana|esta semana|nesta semana|nessa semana)\b")
+_AHEAD = re.compile(
+    r"\b(?:daqui|em)\s+(?:a\s+)?(\d{1,2}|uma?|duas|dois|tres|quatro)\s+(dias?|semanas?)\b"
+)
+_COUNTS = {"um": 1, "uma": 1, "dois": 2, "duas": 2, "tres": 3, "quatro": 4}
 _WEEKDAY = re.compile(r"\b(segunda|terca|quarta|quinta|sexta|sabado|domingo)\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{2,4}))?\b")
 _DAY_OF = re.compile(r"\bdia\s+(\d{1,2})\b")
@@ -94,7 +99,7 @@ def read_choice(text: str, count: int, now: datetime) -> int | Wish | None:
 
 def read_wish(text: str, now: datetime) -> Wish:
     """What the customer asked for; `Wish()` when the text names no day, hour or period."""
-    plain = " ".join(re.sub(r"[^\w/:\-]", " ", fold(text)).split())
+    plain = " ".join(re.sub(r"[^\w/:\-]", " ", expand(fold(text))).split())
     at, after, before, period = _hours(plain)
     if period is None:
         early = _ASAP.sub(" ", plain).replace("amanha", "").replace("cedo", " manha ")
@@ -107,7 +112,16 @@ def read_wish(text: str, now: datetime) -> Wish:
         span = (monday, monday + timedelta(days=6))
     elif _THIS_WEEK.search(plain):
         span = (today, today + timedelta(days=6 - today.weekday()))
-    return Wish(_day(plain, today), at, period, after, before, span, bool(_ASAP.search(plain)))
+    day = _day(plain, today)
+    ahead = _AHEAD.search(plain)
+    if ahead and day is None and span is None:  # "daqui 2 semanas", "daqui a 3 dias"
+        count = _COUNTS.get(ahead.group(1)) or int(ahead.group(1))
+        if ahead.group(2).startswith("semana"):
+            monday = today + timedelta(days=7 * count - today.weekday())
+            span = (monday, monday + timedelta(days=6))
+        else:
+            day = today + timedelta(days=count)
+    return Wish(day, at, period, after, before, span, bool(_ASAP.search(plain)))
 
 
 def _hours(plain: str) -> tuple[time | None, time | None, time | None, str | None]:
@@ -145,10 +159,6 @@ def _day(plain: str, today: date) -> date | None:
         return today + timedelta(days=1)
     if re.search(r"\b(hoje|hj)\b", plain):
         return today
-    weekday = _WEEKDAY.search(plain)
-    if weekday:
-        ahead = (WEEKDAYS.index(weekday.group(1)) - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
     written = _DAY_MONTH.search(plain)
     if written and not re.match(r"\d{1,2}\s*/\s*\d{1,2}\s*h", plain[written.start() :]):
         return _dated(written, today)
@@ -166,7 +176,18 @@ def _day(plain: str, today: date) -> date | None:
     day_of = _DAY_OF.search(plain)
     if day_of:  # "dia 3": this month, or the next month that has that day
         return _day_of_month(int(day_of.group(1)), today)
+    # A weekday only when no date is written: "terça dia 15/12" is the 15th.
+    weekday = _WEEKDAY.search(plain)
+    if weekday:
+        ahead = (WEEKDAYS.index(weekday.group(1)) - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
     return None
+
+
+def weekday_named(text: str) -> str | None:
+    """The weekday the text names ("terca"), if any."""
+    found = _WEEKDAY.search(fold(text))
+    return found.group(1) if found else None
 
 
 def _dated(found: re.Match[str], today: date) -> date | None:

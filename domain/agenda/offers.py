@@ -73,7 +73,8 @@ def for_wish(wish: Wish, free: Sequence[datetime], zone: ZoneInfo, today: date) 
         if exact:
             return Offer("", [], exact[0])
         return _near(wish, fitting, local, today)
-    if wish.asap and fitting:
+    if wish.asap and fitting and wish.day is None and wish.span is None:
+        # "semana que vem, qualquer horário": that week's list, not its first time alone.
         return Offer("", [], fitting[0])
     if fitting:
         return Offer(f"Tenho estes horários livres {said}:".replace("  ", " "), by_day(fitting))
@@ -96,16 +97,23 @@ def _near(wish: Wish, fitting: list[datetime], local: list[datetime], today: dat
 
 
 def _nearest(wish: Wish, local: list[datetime], note: str) -> Offer:
-    """Nothing fits: the same day at other times, else the next days with free times."""
+    """Nothing fits: the same day at other times, else the open days nearest to the day
+    asked (the Saturday before a closed Sunday, the days after a closed 24/12)."""
     first = wish.day or (wish.span[0] if wish.span else None)
+    near = local
     if first is not None:
         same = [s for s in local if s.date() == first]
-        later = same or [s for s in local if s.date() > first] or local
-    else:
-        later = local
-    if not later:
+        near = same or _days_near(first, local)
+    if not near:
         return Offer(note, [])
-    return Offer(f"{note} Os mais próximos são:", by_day(later))
+    return Offer(f"{note} Os mais próximos são:", by_day(near))
+
+
+def _days_near(first: date, local: list[datetime]) -> list[datetime]:
+    """The free times on the DAYS_SHOWN days nearest to `first`; on a tie, the later day."""
+    days = sorted({s.date() for s in local}, key=lambda d: (abs((d - first).days), d < first))
+    kept = set(days[:DAYS_SHOWN])
+    return [s for s in local if s.date() in kept]
 
 
 def describe(wish: Wish, today: date) -> str:

@@ -146,9 +146,11 @@ class SchedulingRequests(_AgendaResponder):
             intent = "schedule"
         if intent == "schedule":
             chosen = None if wish.empty else wish
-            turn = await flows.booking.start(flows.agenda, ask.phone, ask.now, chosen)
+            turn = await flows.booking.start(
+                flows.agenda, ask.phone, ask.now, chosen, text=ask.text
+            )
         else:
-            turn = await flows.change.start(flows.agenda, intent, ask.phone, ask.now)
+            turn = await flows.change.start(flows.agenda, intent, ask.phone, ask.now, text=ask.text)
         return _composed(turn, ask)
 
 

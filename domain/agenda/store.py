@@ -159,6 +159,17 @@ async def next_for_phone(
     return (await conn.execute(query.order_by(_appointments.c.start_at).limit(1))).first()
 
 
+async def upcoming_for_phone(conn: AsyncConnection, phone: str, now: datetime) -> list[Any]:
+    """The contact's appointments still to happen, soonest first (the ones a cancel or a
+    reschedule may be about)."""
+    query = select(_appointments).where(
+        _appointments.c.phone == phone,
+        _appointments.c.start_at > now,
+        _appointments.c.status.in_(("pending", "scheduled", "confirmed")),
+    )
+    return list(await conn.execute(query.order_by(_appointments.c.start_at).limit(10)))
+
+
 async def missed_recently(conn: AsyncConnection, phone: str, since: datetime) -> Any | None:
     """The contact's latest no-show updated since `since` (the offer of a new time)."""
     query = (

@@ -56,6 +56,8 @@ def again_text(state: dict[str, Any], timezone: str) -> str:
     """The question again, once, when the customer's answer could not be placed."""
     zone = ZoneInfo(timezone)
     step = state.get("step")
+    if step == "which":
+        return "Não entendi qual horário. Responda com o número da lista ou o dia. " + WAYS_OUT
     if state.get("kind") == "cancel":
         return "Não entendi. Confirma o cancelamento? Responda *sim* ou *não*. " + WAYS_OUT
     if "new" in state or step == "confirm":
@@ -91,6 +93,8 @@ def left_text(kind: str, state: dict[str, Any], timezone: str) -> str:
         done = f"Tudo bem, não mudei nada: seu horário de {when} continua marcado."
         if kind == "cancel":
             done += ' Se quiser mesmo cancelar, escreva "quero cancelar" e responda *sim*.'
+    elif kind in ("reschedule", "cancel"):  # still asking which one
+        done = "Tudo bem, não mudei nada: seus horários continuam marcados."
     else:
         done = "Tudo bem, parei o agendamento: nenhum horário foi marcado."
     return (

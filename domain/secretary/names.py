@@ -6,6 +6,7 @@ WhatsApp name at all: it is never called by the operator's tool."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from domain.conversations.simulator import is_simulated
@@ -101,7 +102,7 @@ _PARTICLES = frozenset(("da", "de", "do", "das", "dos", "e"))
 def plausible(raw: str | None) -> str | None:
     """`raw` tidied when it reads as a person's name (one to six words of letters, none of
     them a word no name has); else None."""
-    words = (raw or "").strip().split()
+    words = _without_symbols(raw or "").split()
     if not 1 <= len(words) <= 6 or not any(len(w) > 1 for w in words):
         return None
     if not all(_LETTERS.match(w) for w in words):
@@ -112,6 +113,13 @@ def plausible(raw: str | None) -> str | None:
     if folded[0] in _PARTICLES or folded[-1] in _PARTICLES:
         return None
     return " ".join(w if not w.islower() and not w.isupper() else _title(w) for w in words)
+
+
+def _without_symbols(text: str) -> str:
+    """`text` without emoji and other symbols ("Joana 😊", "Fernanda 🌸" are names too)."""
+    joiners = "\u200d\ufe0e\ufe0f"  # glue inside emoji sequences
+    kept = (" " if unicodedata.category(ch)[0] in "SC" or ch in joiners else ch for ch in text)
+    return "".join(kept).strip()
 
 
 def _title(word: str) -> str:
@@ -134,7 +142,7 @@ def read_name(text: str) -> str | None:
     """The name in a customer's answer to "Qual o seu nome completo?", or None."""
     if "?" in text:
         return None
-    said = " ".join(re.sub(r"[.!,;:]", " ", text).split())
+    said = " ".join(re.sub(r"[.!,;:()\"]", " ", _without_symbols(text)).split())
     lead = _LEAD.match(fold(said))
     if lead:
         said = said[lead.end() :]

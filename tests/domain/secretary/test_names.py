@@ -50,3 +50,21 @@ def test_the_name_told_wins_and_the_simulator_has_none() -> None:
 )
 def test_reads_the_name_in_an_answer(said: str, name: str | None) -> None:
     assert read_name(said) == name
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("meu nome é joana pereira 😊", "Joana Pereira"),
+        ("Joana Pereira!! 🙏🏽", "Joana Pereira"),
+        ("ana-clara ❤️", "Ana-clara"),
+        ("😊", None),
+        ("123 😊", None),
+    ],
+)
+def test_a_name_told_with_emoji_or_punctuation_is_read(said: str, name: str | None) -> None:
+    assert read_name(said) == name
+
+
+def test_a_push_name_with_an_emoji_is_still_a_name() -> None:
+    assert plausible("Fernanda 🌸") == "Fernanda"
