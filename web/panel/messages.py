@@ -223,6 +223,7 @@ PROBLEMS = {
     "string_too_short": "não pode ficar vazio",
     "string_too_long": "passa de {max_length} caracteres",
     "string_pattern_mismatch": "não está no formato esperado",
+    "already_exists": "já é usado por outra empresa",  # which of slug and domain: its field
     "url_parsing": "não é um endereço válido (comece com https://)",
     "url_scheme": "não é um endereço válido (comece com https://)",
     "int_parsing": "precisa ser um número inteiro",
