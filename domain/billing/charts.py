@@ -13,7 +13,18 @@ SECOND = "#f0b429"
 # plotly.js draws dates and numbers in the locale named here: web/static/plotly-pt-br.js
 # registers it ("1 nov", "1.234", "0,5"). The axes' formats below are written for it.
 LOCALE = "pt-BR"
-CONFIG = {"locale": LOCALE, "responsive": True, "displaylogo": False}
+# No "Share chart" (it uploads the clinic's data to Plotly's cloud), no logo, and only the
+# buttons a clinic uses; the rest of the modebar is translated by plotly-pt-br.js.
+CONFIG = {
+    "locale": LOCALE,
+    "responsive": True,
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["sendChartToCloud", "lasso2d", "select2d"],
+}
+# Ticks finer than what their format shows read "0 0 0 1 1 1": each axis steps by at least
+# its format's smallest visible difference.
+MAX_TICKS = 8
 DAY = "%-d %b"
 
 
@@ -59,14 +70,16 @@ def usage_figure(series: list[tuple[date, Totals]], title: str) -> dict[str, Any
         ],
         "layout": _layout(
             title,
-            {"title": {"text": "mensagens"}, "tickformat": ",d"},
+            {"title": {"text": "mensagens"}, "tickformat": ",d"}
+            | _steps([t.messages for _, t in series], 1),
             {
                 "title": {"text": "tokens"},
                 "tickformat": ",d",
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
-            },
+            }
+            | _steps([t.tokens for _, t in series], 1),
         ),
     }
 
@@ -101,16 +114,28 @@ def cost_figure(series: list[tuple[date, Totals]], prices: Prices, title: str) -
         ],
         "layout": _layout(
             title,
-            {"title": {"text": "R$"}, "tickformat": ",.2f", "tickprefix": "R$ "},
+            {"title": {"text": "R$"}, "tickformat": ",.2f", "tickprefix": "R$ "}
+            | _steps(costs, 0.01),
             {
                 "title": {"text": "segundos"},
                 "tickformat": ",.1f",
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
-            },
+            }
+            | _steps([r for r in response if r is not None], 0.1),
         ),
     }
+
+
+def _steps(values: list[Any], step: float) -> dict[str, Any]:
+    """Tick settings so that no two ticks print alike: when the data spans fewer than
+    MAX_TICKS of `step` (the format's smallest visible difference), tick every `step`, over at
+    least one step (all zeros still show "0" and "1")."""
+    top = max((float(v) for v in values), default=0.0)
+    if top >= step * MAX_TICKS:
+        return {}  # plotly's own steps are then coarser than the format
+    return {"tick0": 0, "dtick": step, "range": [0, max(top, step) * 1.1]}
 
 
 def _layout(title: str, y: dict[str, Any], y2: dict[str, Any]) -> dict[str, Any]:

@@ -200,3 +200,27 @@ async def waiting_count(conn: AsyncConnection, cap: int = 1000) -> int:
     the panel's warning needs the size, not an exact census of a large table."""
     waiting = select(_messages.c.id).where(_messages.c.status == "outbox").limit(cap).subquery()
     return int(await conn.scalar(select(func.count()).select_from(waiting)) or 0)
+
+
+async def undelivered_count(conn: AsyncConnection, minutes: int = 60, cap: int = 1000) -> int:
+    """How many replies failed to reach a configured Whaticket lately: still retrying after
+    two failed attempts, or given up, with a failure in the last `minutes`. Without it the
+    panel would show a clinic "enviando" forever and nobody would check the address."""
+    failures = (
+        select(_delivery_logs.c.message_id)
+        .where(
+            _delivery_logs.c.status != "SENT",
+            _delivery_logs.c.created_at > func.now() - func.make_interval(0, 0, 0, 0, 0, minutes),
+        )
+        .group_by(_delivery_logs.c.message_id)
+        .having((func.count() >= 2) | func.bool_or(_delivery_logs.c.status == "FAILED_PERMANENT"))
+        .subquery()
+    )
+    stuck = (
+        select(_messages.c.id)
+        .join(failures, failures.c.message_id == _messages.c.id)
+        .where(_messages.c.direction == "outbound", _messages.c.status.in_(("pending", "failed")))
+        .limit(cap)
+        .subquery()
+    )
+    return int(await conn.scalar(select(func.count()).select_from(stuck)) or 0)

@@ -45,7 +45,8 @@ async def simulate_inbound(db: TenantDatabase, user_id: int, text: str, correlat
             phone=simulator_phone(user_id),
             body=text,
             kind="text",
-            push_name="Simulador",
+            # No stand-in name: it would overwrite the name the "customer" tells the bot.
+            push_name=None,
             payload={"simulator": True, "user_id": user_id, "text": text},
             correlation_id=correlation_id,
             wa_timestamp=None,

@@ -16,7 +16,8 @@ from domain.tenancy.company_settings import picker
 from domain.tenancy.directory import CompanyProfile
 
 CALCOM_CODES = {
-    "not_configured": "calendar_not_configured",
+    # The test needs only the key (the URL has a default, event types come later).
+    "not_configured": "calcom_key_missing",
     "auth": "calendar_auth",
     "not_found": "calcom_not_found",
 }

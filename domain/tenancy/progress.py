@@ -42,7 +42,12 @@ class ProvisioningProgress:
         try:
             done = await provision(engine, self._redis, self._ns, wanted, step)
         except DomainError as error:
-            refused = {"code": error.code, "message": error.message, "status": error.status}
+            refused = {
+                "code": error.code,
+                "message": error.message,
+                "status": error.status,
+                "field": error.field,  # which of slug and domain is taken, say
+            }
             await self._save(job, {"steps": steps, "done": True, "error": refused})
             return
         result = {"name": wanted.name, **_handover(done, base_url.rstrip("/"))}

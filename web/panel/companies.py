@@ -17,7 +17,7 @@ from domain.tenancy.progress import ProvisioningProgress
 from domain.tenancy.provisioning import ProvisionRequest
 from web.panel.access import form_error
 from web.panel.layout import is_htmx, render_panel
-from web.panel.messages import for_code
+from web.panel.messages import PROBLEMS, field_problem, for_code
 from web.panel.sessions import panel_login_required
 from web.services import Services, services
 from web.urls import public_base
@@ -98,7 +98,13 @@ async def progress(job: str) -> Any:
     if state is None:
         raise NotFound("no such provisioning (results are shown once)", code="provisioning_gone")
     if state.get("error"):
-        state["error"] = for_code(state["error"]["code"], state["error"]["status"])
+        refused = state["error"]
+        field = refused.get("field")
+        state["error"] = (
+            field_problem(field, refused["code"], None)
+            if field and refused["code"] in PROBLEMS
+            else for_code(refused["code"], refused["status"])
+        )
     return await render_template("panel/_provisioning.html", job=job, state=state, steps=STEPS)
 
 

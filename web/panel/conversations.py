@@ -10,6 +10,7 @@ from quart_schema import hide
 from domain.conversations import handoffs, outbox, service, store
 from domain.db import TenantDatabase, bind_tenant
 from domain.errors import NotFound
+from domain.operations.reasons import failure_reason
 from domain.secretary.config import whaticket_config
 from web.panel.access import actor, company, company_id, written_text
 from web.panel.layout import is_htmx, render_panel
@@ -98,6 +99,8 @@ async def _page(selected: int | None, part: str | None = None) -> Any:
         rows = await handoffs.conversations(tenant, status, 100, simulated=origin is not None)
         thread = await _thread(tenant, selected) if selected else None
         waiting = await outbox.waiting_count(tenant)
+        undelivered = await outbox.undelivered_count(tenant)
+    configured = await _whaticket_configured()
     context = {
         "conversations": rows,
         "selected": selected,
@@ -107,7 +110,10 @@ async def _page(selected: int | None, part: str | None = None) -> Any:
         "origin": origin,
         "reasons": REASONS,
         # Replies that wait because Whaticket is not configured: said, or nobody would know.
-        "outbox_waiting": waiting if waiting and not await _whaticket_configured() else 0,
+        "outbox_waiting": waiting if waiting and not configured else 0,
+        # ... and replies a configured Whaticket keeps refusing or cannot be reached for.
+        "undelivered": undelivered if configured else 0,
+        "failure_reason": failure_reason,
         "admin": g.principal.role in ("company_admin", "platform_admin"),
     }
     part = part or request.args.get("part")

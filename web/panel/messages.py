@@ -56,8 +56,7 @@ MESSAGES = {
         "Agenda automática não configurada: configure o Cal.com ou ative a agenda local."
     ),
     "calendar_not_configured": (
-        "Agenda automática não configurada: faltam a URL, a chave de API ou o tipo de evento "
-        "do Cal.com."
+        "Agenda automática não configurada: faltam a chave de API ou o tipo de evento do Cal.com."
     ),
     "calendar_auth": "Agenda automática não configurada: o Cal.com recusou a chave de API.",
     "slot_taken": "Este horário não está mais livre. Escolha outro.",
@@ -88,6 +87,9 @@ MESSAGES = {
         "Informe os tipos de evento do Cal.com pelos números, separados por vírgula."
     ),
     "url_parsing": "Informe um endereço válido, começando com https://.",
+    "calcom_key_missing": (
+        "Agenda automática não configurada: falta a chave de API do Cal.com (a URL é opcional)."
+    ),
     "calcom_not_found": "Não há uma API do Cal.com nesse endereço. Confira a URL da API.",
     "whaticket_not_configured": (
         "O Whaticket não está configurado: informe a URL e o token (ou e-mail e senha) e salve."
@@ -223,6 +225,7 @@ PROBLEMS = {
     "string_too_short": "não pode ficar vazio",
     "string_too_long": "passa de {max_length} caracteres",
     "string_pattern_mismatch": "não está no formato esperado",
+    "already_exists": "já é usado por outra empresa",  # which of slug and domain: its field
     "url_parsing": "não é um endereço válido (comece com https://)",
     "url_scheme": "não é um endereço válido (comece com https://)",
     "int_parsing": "precisa ser um número inteiro",

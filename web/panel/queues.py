@@ -11,12 +11,24 @@ from quart_schema import hide
 from domain.errors import NotFound
 from domain.operations.backlog import queue_backlog
 from domain.operations.dead_letters import replay
+from domain.operations.reasons import failure_reason
 from web.panel.layout import is_htmx, render_panel
 from web.panel.saq_dashboard import PREFIX
 from web.panel.sessions import panel_login_required
 from web.services import services
 
 bp = Blueprint("queues", __name__, url_prefix="/painel/filas")
+
+# SAQ's queue names ("sv:default") as a clinic reads them; the namespace is ours, not theirs.
+_QUEUES = {"default": "compartilhada (mensagens)", "scheduler": "de agendamentos (lembretes)"}
+
+
+def queue_label(name: str) -> str:
+    """ "sv:default" → "compartilhada (mensagens)", "sv:company-7" → "exclusiva da empresa #7"."""
+    short = name.rsplit(":", 1)[-1]
+    if short.startswith("company-"):
+        return f"exclusiva da empresa #{short.removeprefix('company-')}"
+    return _QUEUES.get(short, short)
 
 
 @bp.get("")
@@ -56,6 +68,10 @@ async def _page() -> Any:
         "dedicated": seen.dedicated,
         "workers": await svc.live_workers(),
         "saq_url": f"{PREFIX}/" if principal.is_platform_admin else None,
+        "failure_reason": failure_reason,
+        "queue_label": queue_label,
+        # The exception's own text helps whoever runs the platform, not a clinic.
+        "show_raw": principal.is_platform_admin,
     }
     if is_htmx():
         return await render_template("panel/_queues_content.html", **context)

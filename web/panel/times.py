@@ -25,6 +25,38 @@ def install(app: Quart, settings: Settings) -> None:
         return {"timezone": await acting_zone(settings.default_timezone)}
 
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["zone_name"] = zone_name
+
+
+# Brazil's zones by the names people use ("horário de Brasília"), not the tz database's.
+_ZONES = {
+    **dict.fromkeys(
+        (
+            "America/Sao_Paulo",
+            "America/Bahia",
+            "America/Fortaleza",
+            "America/Recife",
+            "America/Maceio",
+            "America/Belem",
+            "America/Araguaina",
+            "America/Santarem",
+            "Brazil/East",
+        ),
+        "horário de Brasília",
+    ),
+    **dict.fromkeys(("America/Manaus", "Brazil/West"), "horário do Amazonas"),
+    **dict.fromkeys(("America/Cuiaba", "America/Campo_Grande"), "horário de Mato Grosso"),
+    "America/Porto_Velho": "horário de Rondônia",
+    "America/Boa_Vista": "horário de Roraima",
+    **dict.fromkeys(("America/Rio_Branco", "America/Eirunepe", "Brazil/Acre"), "horário do Acre"),
+    **dict.fromkeys(("America/Noronha", "Brazil/DeNoronha"), "horário de Fernando de Noronha"),
+    "UTC": "horário UTC",
+}
+
+
+def zone_name(zone: str) -> str:
+    """ "America/Sao_Paulo" -> "horário de Brasília"; elsewhere the zone's city."""
+    return _ZONES.get(zone) or "horário de " + zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 async def acting_zone(default: str) -> str:

@@ -6,7 +6,9 @@
     if (!window.Plotly) return;
     root.querySelectorAll("[data-figure]").forEach(function (el) {
       var figure = JSON.parse(el.dataset.figure);
-      var config = Object.assign({ responsive: true, displaylogo: false }, figure.config || {});
+      // Never a "Share chart" button: it would upload the clinic's data to Plotly's cloud.
+      var config = Object.assign({ responsive: true }, figure.config || {},
+        { displaylogo: false, showSendToCloud: false });
       Plotly.react(el, figure.data, figure.layout, config);
     });
   }

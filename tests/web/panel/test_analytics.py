@@ -51,3 +51,27 @@ async def test_charts_draw_in_brazilian_portuguese(client: Any, cast: Cast) -> N
     usage = figures[0]
     assert usage["layout"]["yaxis2"]["tickformat"] == ",d"  # whole tokens: never "0,173"
     assert usage["data"][1]["hovertemplate"].endswith("%{y:,d} tokens<extra></extra>")
+
+
+async def test_charts_share_nothing_and_never_repeat_a_tick(client: Any, cast: Cast) -> None:
+    """No button uploads the clinic's data to Plotly's cloud, the modebar's English has
+    Portuguese, and small counts or amounts step by what their format can show ("0 1 2",
+    never "0 0 0 1 1 1" or "0,0 0,0")."""
+    await log_in(client, cast.member, cast.password)
+    page = await (await client.get("/painel/analytics")).get_data(as_text=True)
+    figures = [json.loads(html.unescape(raw)) for raw in re.findall(r"data-figure='([^']*)'", page)]
+    for figure in figures:
+        config = figure["config"]
+        assert config["displaylogo"] is False and config["showSendToCloud"] is False
+        assert "sendChartToCloud" in config["modeBarButtonsToRemove"]
+        layout = figure["layout"]  # a company without usage yet: every value is zero
+        for axis, step in ((layout["yaxis"], 1), (layout["yaxis2"], 1)):
+            if axis["tickformat"] == ",d":
+                assert axis["dtick"] == step and axis["range"][0] == 0
+        if layout["yaxis"]["tickformat"] == ",.2f":
+            assert layout["yaxis"]["dtick"] == 0.01 and layout["yaxis2"]["dtick"] == 0.1
+    script = await (await client.get("/static/charts.js")).get_data(as_text=True)
+    assert "showSendToCloud: false" in script
+    locale = await (await client.get("/static/plotly-pt-br.js")).get_data(as_text=True)
+    for english in ("Download plot as a PNG", "Toggle show closest data on hover", "Zoom in"):
+        assert f'"{english}":' in locale

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.conversations.models import Conversation
+from domain.conversations.models import Conversation, DeliveryLog
 from domain.operations.models import AuditLog
 from domain.settings import Settings
 from tasks.messages import process_inbound
 from tests.fakes.whaticket import FakeWhaticket
-from tests.support import reads
+from tests.support import factories, reads
 from tests.support.chat import a_conversation
 from tests.support.factories import Cast, configure, whaticket_at
 from tests.support.jobs import job_context
@@ -101,3 +101,54 @@ async def test_another_company_cannot_open_the_conversation(
     assert (await client.get("/painel/conversas/1")).status_code == 404
     page = await (await client.get("/painel/conversas")).get_data(as_text=True)
     assert "Nenhuma conversa ainda" in page
+
+
+async def test_replies_a_configured_whaticket_does_not_take_are_told_in_portuguese(
+    client: Any, engine: AsyncEngine, cast: Cast, whaticket: FakeWhaticket
+) -> None:
+    a = cast.a.company.id
+    await configure(engine, a, whaticket=whaticket_at(whaticket))
+    talk = await factories.conversation(engine, a, await factories.contact(engine, a))
+    unreachable = "Whaticket unreachable: ConnectError('[Errno -2] Name or service not known')"
+
+    async def reply(body: str, **columns: Any) -> int:
+        said = await factories.message(engine, a, talk, "oi")
+        return await factories.message(engine, a, talk, body, reply_to=said, **columns)
+
+    retrying = await reply("Olá!", status="pending", source="reminder")
+    given_up = await reply("Até logo", status="failed", error=unreachable)
+    sent = await reply("Tudo certo", status="sent")
+    for message_id, outcome in (
+        (retrying, "FAILED_TEMPORARY"),
+        (retrying, "FAILED_TEMPORARY"),
+        (given_up, "FAILED_PERMANENT"),
+        (sent, "FAILED_TEMPORARY"),  # failed once, then went out: nothing to warn about
+        (sent, "SENT"),
+    ):
+        await factories.add(
+            engine, DeliveryLog, tenant=a, message_id=message_id, attempt=1, status=outcome
+        )
+    await log_in(client, cast.member, cast.password)
+    page = await (await client.get(f"/painel/conversas/{talk}")).get_data(as_text=True)
+    assert "2 respostas não chegaram ao Whaticket: confira o endereço em" in page
+    # The source and the failure in Portuguese, not the code's words.
+    assert "lembrete" in page and "reminder" not in page
+    assert "Whaticket inacessível (endereço não encontrado)" in page and "Errno" not in page
+
+
+async def test_each_filter_says_what_it_lacks_and_a_simulation_shows_its_customer(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    a = cast.a.company.id
+    await log_in(client, cast.member, cast.password)
+    empty = await (await client.get("/painel/conversas?status=handoff")).get_data(as_text=True)
+    assert "Nenhuma conversa com uma pessoa da equipe agora" in empty
+    assert "Quando um cliente escrever" not in empty
+    empty = await (await client.get("/painel/conversas?status=open")).get_data(as_text=True)
+    assert "Nenhuma conversa com o robô agora" in empty
+    for phone, name in (("sim1", "Simulador"), ("sim2", "Joana Pereira")):
+        contact = await factories.contact(engine, a, phone=phone, name=name)
+        await factories.conversation(engine, a, contact)
+    listed = await (await client.get("/painel/conversas?origem=simulacao")).get_data(as_text=True)
+    assert "Cliente simulado" in listed and "Joana Pereira" in listed
+    assert "<strong>Simulador</strong>" not in listed

@@ -30,3 +30,20 @@ async def test_conversation_times_are_in_the_company_zone(
     client.app.extensions["services"].directory.forget()
     thread = await client.get(f"/painel/conversas/{conversation}?part=thread", headers=HTMX)
     assert "10/03 22:05" in await thread.get_data(as_text=True)
+
+
+async def test_the_week_grid_names_the_zone_as_people_say_it(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    a = cast.a.company.id
+    await factories.configure(engine, a, agenda={"local": True})
+    await log_in(client, cast.member, cast.password)
+    for zone, said in (
+        ("America/Sao_Paulo", "horário de Brasília"),
+        ("America/Manaus", "horário do Amazonas"),
+        ("Asia/Tokyo", "horário de Tokyo"),
+    ):
+        await factories.change_company(engine, a, timezone=zone)
+        client.app.extensions["services"].directory.forget()
+        page = await (await client.get("/painel/agenda/semana")).get_data(as_text=True)
+        assert said in page and zone not in page, zone

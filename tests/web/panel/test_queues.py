@@ -38,7 +38,10 @@ async def test_a_company_sees_and_replays_only_its_dead_letters(
     mine, theirs = await dead_letters(engine, cast)
     await log_in(client, cast.member, cast.password)
     page = await (await client.get("/painel/filas")).get_data(as_text=True)
-    assert "Filas" in page and "worker compartilhado" in page and "HookFailed: HTTP 503" in page
+    assert "Filas" in page and "worker compartilhado" in page
+    # The reason in Portuguese; the exception's own text only for the platform admin.
+    assert "O endereço de avisos da empresa não aceitou o aviso (HTTP 503)" in page
+    assert "HookFailed" not in page and "sv:" not in page
     assert (
         f"/painel/filas/reenviar/{mine}" in page and f"/painel/filas/reenviar/{theirs}" not in page
     )
@@ -67,6 +70,8 @@ async def test_the_platform_admin_gets_the_saq_dashboard_under_the_panel(
     await log_in(client, cast.admin, cast.password)
     page = await (await client.get("/painel/filas")).get_data(as_text=True)
     assert page.count("/painel/filas/reenviar/") == 2 and "Painel do SAQ" in page
+    assert "Detalhe técnico" in page and "HookFailed: HTTP 503" in page
+    assert "Workers ativos na fila compartilhada (mensagens)" in page
     dashboard = await client.get("/painel/filas/saq/")
     html = await dashboard.get_data(as_text=True)
     assert dashboard.status_code == 200 and "/painel/filas/saq" in html, html[:500]
@@ -84,3 +89,31 @@ async def test_the_platform_admin_gets_the_saq_dashboard_under_the_panel(
         "/painel/filas/saq/api/queues/x/jobs/y/retry", headers={"Sec-Fetch-Site": "cross-site"}
     )
     assert cross.status_code == 403
+
+
+async def test_an_unreachable_whaticket_is_told_in_portuguese(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    async with engine.begin() as conn:
+        for number, detail in enumerate(
+            (
+                "ConnectError('[Errno -2] Name or service not known')",
+                "ConnectError('[Errno 111] Connection refused')",
+            )
+        ):
+            await add_dead_letter(
+                conn,
+                company_id=cast.a.company.id,
+                queue="default",
+                function="deliver_message",
+                job_key=f"deliver:{number}",
+                kwargs={"company_id": cast.a.company.id, "message_id": number},
+                error=f"Traceback ...\nDeliveryFailed: Whaticket unreachable: {detail}",
+                attempts=6,
+            )
+    await log_in(client, cast.member, cast.password)
+    page = await (await client.get("/painel/filas")).get_data(as_text=True)
+    assert "Whaticket inacessível (endereço não encontrado)" in page
+    assert "Whaticket inacessível (conexão recusada)" in page
+    assert "enviar mensagem" in page
+    assert "DeliveryFailed" not in page and "Errno" not in page and "ConnectError" not in page
