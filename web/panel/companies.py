@@ -48,13 +48,12 @@ async def index() -> Any:
 async def create() -> Any:
     _require_admin()
     form = await request.form
-    plan: Any = form.get("plan_slug", "").strip().lower()
+    plan: Any = {"slug": form.get("plan_slug", "").strip().lower()}
+    if form.get("plan_name", "").strip():  # "Básico": a slug cannot carry the accent
+        plan["name"] = form.get("plan_name", "").strip()
     if form.get("monthly_messages"):
-        plan = {
-            "slug": plan,
-            "monthly_messages": form.get("monthly_messages"),
-            "overage": form.get("overage") or "block",
-        }
+        plan["monthly_messages"] = form.get("monthly_messages")
+        plan["overage"] = form.get("overage") or "block"
     try:
         wanted = ProvisionRequest.model_validate(
             {

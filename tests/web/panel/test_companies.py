@@ -19,6 +19,7 @@ NEW = {
     "slug": "sorriso",
     "domain": "sorriso.example.com",
     "plan_slug": "pro",
+    "plan_name": "Pró Clínicas",
     "monthly_messages": "500",
     "overage": "allow",
 }
@@ -49,6 +50,7 @@ async def test_the_platform_admin_provisions_a_company_step_by_step(
     assert again.status_code == 404  # shown once
     listed = await (await client.get("/painel/empresas")).get_data(as_text=True)
     assert "Clínica Sorriso" in listed and "0 de 500" in listed
+    assert "Pró Clínicas" in listed  # the plan's name as typed, accents and all
 
 
 async def test_taken_slug_and_bad_input_are_explained(client: Any, cast: Cast) -> None:
