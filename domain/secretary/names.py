@@ -6,6 +6,7 @@ WhatsApp name at all: it is never called by the operator's tool."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from domain.conversations.simulator import is_simulated
@@ -101,7 +102,7 @@ _PARTICLES = frozenset(("da", "de", "do", "das", "dos", "e"))
 def plausible(raw: str | None) -> str | None:
     """`raw` tidied when it reads as a person's name (one to six words of letters, none of
     them a word no name has); else None."""
-    words = (raw or "").strip().split()
+    words = _without_symbols(raw or "").split()
     if not 1 <= len(words) <= 6 or not any(len(w) > 1 for w in words):
         return None
     if not all(_LETTERS.match(w) for w in words):
@@ -112,6 +113,19 @@ def plausible(raw: str | None) -> str | None:
     if folded[0] in _PARTICLES or folded[-1] in _PARTICLES:
         return None
     return " ".join(w if not w.islower() and not w.isupper() else _title(w) for w in words)
+
+
+def _without_symbols(raw: str) -> str:
+    """ "Fernanda 🌸" -> "Fernanda": emoji and other symbols (with their joiners and variation
+    selectors) decorate a WhatsApp name or an answer; digits and punctuation still count."""
+    kept = (
+        ch
+        for ch in raw
+        if unicodedata.category(ch) not in ("So", "Sk", "Cf", "Cs", "Co")
+        and not 0xFE00 <= ord(ch) <= 0xFE0F
+        and not 0x1F3FB <= ord(ch) <= 0x1F3FF
+    )
+    return "".join(kept).strip()
 
 
 def _title(word: str) -> str:
