@@ -160,8 +160,9 @@ def offline_reply(
         if in_flow:  # no yes/no question of its own: the flow's question follows
             return _say(hello, f'{honest} Se quiser falar com a equipe, escreva "atendente".')
         return _say(hello, f"{honest} {HANDOFF_OFFER}")
-    if greeted:
-        return MENU
+    if greeted:  # greeted back when they greet, but never introduced again
+        again = f"Olá, {first}!" if first else "Olá!"
+        return f"{again} {MENU}" if GREETING.match(plain) else MENU
     who = company.secretary.get("name")
     opening = (
         f"{hello} Sou {who}, a secretária virtual da {company.name}."

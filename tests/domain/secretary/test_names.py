@@ -50,3 +50,9 @@ def test_the_name_told_wins_and_the_simulator_has_none() -> None:
 )
 def test_reads_the_name_in_an_answer(said: str, name: str | None) -> None:
     assert read_name(said) == name
+
+
+def test_emoji_around_a_name_are_decoration_not_a_reason_to_refuse_it() -> None:
+    assert plausible("Fernanda 🌸") == "Fernanda"
+    assert plausible("👩‍⚕️ Ana Lima") == "Ana Lima"
+    assert plausible("💙") is None and plausible("Cliente 123 🌸") is None
