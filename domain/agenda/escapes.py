@@ -5,14 +5,16 @@ a customer is never held by a flow that cannot place what they write.
   booked or changed, and the customer is told so with what they can do next;
 - a new request (to schedule, reschedule, cancel or talk to a person) other than the flow's
   own: the flow ends and the request is handled as if no flow were open;
-- a question the flow cannot read as an answer ("que horas vocês abrem?"): the flow ends and
-  the secretary answers it;
+- a question the flow cannot read as an answer ("que horas vocês abrem?", "aceitam Unimed?"):
+  the secretary answers it honestly and the flow is kept, its question asked again
+  (`resume_text`): only an explicit way out ends a flow;
 - a second message in a row the flow cannot place: the flow ends with a helpful reply.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from domain.secretary.nlu import fold
 
@@ -48,3 +50,27 @@ def is_question(text: str) -> bool:
 def new_request(intent: str, kind: str) -> bool:
     """A request other than the open flow's own `kind` (schedule | reschedule | cancel)."""
     return intent in NEW_REQUESTS.get(kind, ())
+
+
+_GOING_ON = {
+    "schedule": "Continuamos o agendamento?",
+    "reschedule": "Continuamos a remarcação?",
+    "cancel": "Continuamos o cancelamento?",
+}
+_STAY_OR_LEAVE = 'Se preferir parar, escreva "sair".'
+
+
+def resume_text(state: dict[str, Any]) -> str:
+    """After the secretary answered a question asked mid-flow: the flow's question again, short
+    (the options are still on screen just above)."""
+    kind = str(state.get("kind", "schedule"))
+    step = state.get("step")
+    if kind == "cancel":
+        ask = "Confirma o cancelamento? Responda *sim* ou *não*."
+    elif "new" in state or step == "confirm":
+        ask = "Responda *sim* para confirmar o horário ou *não* para escolher outro."
+    elif step == "name":
+        ask = "Para marcar, qual o seu nome completo?"
+    else:
+        ask = "Responda com o número de um dos horários acima, ou diga o dia e a hora que prefere."
+    return f"{_GOING_ON.get(kind, _GOING_ON['schedule'])} {ask} {_STAY_OR_LEAVE}"

@@ -22,8 +22,9 @@ from domain.agenda.flow_state import FlowState
 from domain.agenda.wording import again_text, left_text, stuck_text
 from domain.db import TenantDatabase
 from domain.integrations.calcom import CalcomClient
-from domain.secretary.chain import PASS_TO_SECRETARY, Ask, PassToSecretary
+from domain.secretary.chain import Ask, PassToSecretary
 from domain.secretary.nlu import fold
+from domain.secretary.offered import agrees, offered
 from domain.secretary.offline import MENU_SCHEDULE
 from domain.secretary.replies import Composed
 from domain.settings import Settings
@@ -94,8 +95,8 @@ class FlowInProgress(_AgendaResponder):
             await flows.booking.state.forget(company, phone)
             return None
         if escapes.is_question(ask.text):
-            await flows.booking.state.forget(company, phone)
-            return PASS_TO_SECRETARY  # the secretary answers the question itself
+            # The secretary answers it (honestly: "não sei" too) and the flow goes on.
+            return PassToSecretary(resume=escapes.resume_text(state))
         if int(state.get("misses") or 0) >= 1:
             await flows.booking.state.forget(company, phone)
             return _composed(Turn(stuck_text(kind)), ask)
@@ -124,7 +125,7 @@ class ReminderReplies(_AgendaResponder):
         if flows is None:
             return None
         answers = ReminderAnswers(flows.db, flows.booking, flows.change)
-        turn = await answers.answer(flows.agenda, ask.text, ask.phone, ask.now)
+        turn = await answers.answer(flows.agenda, ask.text, ask.phone, ask.now, ask.context.inbound)
         return _composed(turn, ask) if turn is not None else None
 
 
@@ -156,9 +157,11 @@ class SchedulingRequests(_AgendaResponder):
 
 def _asked_for_a_time(ask: Ask, wish: Wish) -> bool:
     """The customer answers the secretary's own question: a day or period after "Me diga o
-    dia e o período", or "1" after the menu."""
+    dia e o período", "1" after the menu, or yes to its offer to schedule."""
     said = [t for t in ask.context.history if t.role == "model"][-1:]
     last = fold(said[0].text) if said else ""
+    if said and offered(said[0].text) == "schedule" and agrees(ask.text):
+        return True  # "Quer aproveitar e agendar um horário?" "sim"
     if not wish.empty and not escapes.is_question(ask.text):
         # Or the customer was talking about booking: the calendar answers, never the model.
         recent = [t.intent for t in ask.context.history if t.role == "user"][-2:]

@@ -3,7 +3,9 @@
 Each responder looks at one inbound message (`Ask`) and either answers it (`Composed`),
 passes (`None`: not mine, the next one looks), or lets go of a conversation it was running
 (`PASS_TO_SECRETARY`: a customer who gave up on booking is answered by the secretary itself,
-the responders that run only for some conversations are skipped). The last responder (the
+the responders that run only for some conversations are skipped), or hands a question asked
+in the middle of a flow to the secretary and keeps the flow (`PassToSecretary(resume=...)`:
+the secretary's answer ends with the flow's own question again). The last responder (the
 model) always answers, so every message that reaches the chain gets one reply.
 
 A new capability (follow-up answers, waitlist offers) is one module with one responder and
@@ -13,7 +15,7 @@ one line in `domain/secretary/service.py`'s list.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final, Protocol
 
@@ -31,18 +33,26 @@ class Ask:
     text: str  # the message, sanitised (guardrails.sanitise)
     analysis: Analysis  # of `text`, made once per message
     now: datetime
+    # A flow under way that the customer interrupted with a question: its question again, said
+    # after the secretary's answer (the secretary then offers nothing of its own).
+    resume: str = ""
 
     @property
     def phone(self) -> str:
         return str(self.context.inbound.phone)
 
 
+@dataclass(frozen=True)
 class PassToSecretary:
+    resume: str = ""  # empty: the flow was let go; else said after the secretary's answer
+
     def __repr__(self) -> str:
-        return "PASS_TO_SECRETARY"
+        return f"PassToSecretary(resume={self.resume!r})" if self.resume else "PASS_TO_SECRETARY"
 
 
 PASS_TO_SECRETARY: Final = PassToSecretary()
+# Answers after which the flow is not taken up again: a person takes over, or a refusal.
+_NO_RESUME = ("handoff", "guardrail", "ratelimit")
 
 
 class Responder(Protocol):
@@ -62,8 +72,11 @@ async def run_chain(responders: Sequence[Responder], ask: Ask) -> Composed:
         if released and not responder.always:
             continue
         answer = await responder.respond(ask)
-        if answer is PASS_TO_SECRETARY:
+        if isinstance(answer, PassToSecretary):
             released = True
+            ask = replace(ask, resume=answer.resume)
         elif isinstance(answer, Composed):
+            if ask.resume and answer.source not in _NO_RESUME:
+                return replace(answer, body=f"{answer.body}\n\n{ask.resume}")
             return answer
     raise LookupError("no responder answered: the chain must end with one that always does")

@@ -2,7 +2,9 @@
 
 A contact's messages are counted per window in a Redis set of message ids (so a retried job
 does not count twice). Past the limit the messages are still stored and filed, never lost;
-the customer is told once per window, and the bot stays quiet for the rest of it.
+the customer is told once per window, and the bot stays quiet for the rest of it. The notice
+promises nothing it will not do: the messages held back are not answered later (they are
+there for the team in Conversas), so the customer is asked to write again in one message.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 FLOOD_NOTICE = (
-    "Recebi várias mensagens suas em sequência. Vou organizar tudo por aqui e já te respondo; "
-    "se preferir, envie tudo em uma única mensagem."
+    "Recebi várias mensagens suas em sequência e pausei as respostas automáticas por um "
+    "minuto. Depois disso, me envie em uma única mensagem o que ainda precisa, que eu respondo."
 )
 
 

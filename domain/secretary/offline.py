@@ -1,9 +1,12 @@
 """The offline responder: a genuinely useful answer when no LLM is configured or reachable.
 
-It greets by name, introduces itself by the name the company gave its secretary, answers
-opening hours and the address from what the company saved in Configurações (the business
-hours text, else its agenda's opening hours), recognises scheduling and a person, and
-otherwise offers its menu, whose numbers work as answers. Replies are `source=offline`.
+It greets by name and introduces itself (once: a conversation under way is not greeted
+again), by the name the company gave its secretary, answers opening hours and the address
+from what the company saved in Configurações (the business hours text, else its local
+calendar's opening hours), recognises scheduling and a person, answers a question it has no
+facts for honestly ("não tenho essa informação", and offers a person), takes a "sim" as yes
+to what it last offered, and otherwise offers its menu, whose numbers work as answers.
+Replies are `source=offline`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from typing import Any
 
 from domain.agenda.choice import read_wish
 from domain.agenda.opening_hours import DAYS, DEFAULT_HOURS
+from domain.secretary.names import first_name
 from domain.secretary.nlu import fold
+from domain.secretary.offered import HANDOFF_OFFER, SCHEDULE_OFFER, agrees, declines, offered
 
 SCHEDULE = re.compile(r"\b(agend|marc|consult|horari|remarc|desmarc|cancel)", re.I)
 HOURS = re.compile(
@@ -24,6 +29,17 @@ HOURS = re.compile(
 ADDRESS = re.compile(r"\b(endereco|onde fica|onde voces ficam|localiza|como chego|rua)\b", re.I)
 HUMAN = re.compile(r"\b(atendente|humano|pessoa|falar com alguem|suporte)", re.I)
 GREETING = re.compile(r"^(oi+|ola|bom dia|boa tarde|boa noite|e ai|opa)\b", re.I)
+# Words that open a question when the "?" is left out ("vcs aceitam unimed").
+QUESTION = re.compile(
+    r"^(o que|que horas|que dia|qual|quais|quando|onde|como|quanto|quanta|quantos|quantas|"
+    r"por ?que|pq|pra que|para que|voces|vcs|aceita|aceitam|tem|posso|precisa|fazem|atende)\b"
+)
+# "pq precisa do nome?": the one fact the flow itself needs explaining.
+UNKNOWN = re.compile(
+    r"\b(quanto|preco|valor|custa|cobra|aceita|convenio|plano|pagamento|pix|cartao|parcel|"
+    r"estacionamento|exame|tratamento|procedimento|faz|fazem)"
+)
+WHY_NAME = re.compile(r"\b(pq|por ?que|pra que|para que)\b.*\bnome\b")
 # The menu's first line, folded: a "1" after it is a request to schedule.
 MENU_SCHEDULE = "1. agendar, remarcar ou cancelar um horario"
 MENU = (
@@ -40,6 +56,8 @@ class Company:
 
     name: str
     settings: dict[str, Any]
+    # Books in its own local calendar (not Cal.com): those opening hours are the company's.
+    local_calendar: bool = False
 
     @property
     def secretary(self) -> dict[str, Any]:
@@ -51,7 +69,7 @@ class Company:
         if written:
             return str(written)
         agenda = self.settings.get("agenda") or {}
-        if not (agenda.get("hours") or agenda.get("local")):
+        if not (agenda.get("hours") or agenda.get("local") or self.local_calendar):
             return None
         return opening_hours_text(agenda.get("hours") or DEFAULT_HOURS)
 
@@ -79,40 +97,72 @@ def opening_hours_text(hours: dict[str, list[str]]) -> str:
 
 
 def offline_reply(
-    text: str, kind: str, name: str | None, company: Company, last_reply: str = ""
+    text: str,
+    kind: str,
+    name: str | None,
+    company: Company,
+    last_reply: str = "",
+    *,
+    greeted: bool = False,
+    in_flow: bool = False,
 ) -> str:
     """A short, helpful Portuguese answer for one customer message; `last_reply` is the
-    secretary's previous message (a number answers its menu)."""
-    first = (name or "").strip().split(" ")[0]
-    hello = f"Olá, {first}!" if first else "Olá!"
+    secretary's previous message (a number answers its menu, a "sim" its offer); `greeted`:
+    the conversation is under way, no greeting again; `in_flow`: a booking waits for the
+    customer, so the reply offers nothing of its own (the flow's question follows it)."""
+    first = first_name(name)
+    hello = "" if greeted else (f"Olá, {first}!" if first else "Olá!")
     plain = fold(text).strip()
     media = ("image", "video", "document", "audio", "sticker", "location", "contact")
     if not plain and kind in media:
-        return (
-            f"{hello} Recebi seu arquivo, mas por aqui só consigo ler mensagens de texto. "
-            "Pode me escrever o que precisa?"
+        return _say(
+            hello,
+            "Recebi seu arquivo, mas por aqui só consigo ler mensagens de texto. "
+            "Pode me escrever o que precisa?",
         )
     after_menu = MENU_SCHEDULE in fold(last_reply)
+    offer = offered(last_reply)
     if HUMAN.search(plain) or (after_menu and plain == "3"):
-        return (
-            f"{hello} Vou chamar uma pessoa da equipe da {company.name} para falar com você. "
-            "Assim que alguém estiver disponível, responderá por aqui."
+        return _say(
+            hello,
+            f"Vou chamar uma pessoa da equipe da {company.name} para falar com você. "
+            "Assim que alguém estiver disponível, responderá por aqui.",
         )
     if after_menu and plain == "2":
-        return _information(hello, company)
+        return _information(hello, company, in_flow=in_flow)
     if HOURS.search(plain) or ADDRESS.search(plain):
-        return _information(hello, company, ask_hours=bool(HOURS.search(plain)))
-    if SCHEDULE.search(plain) or (after_menu and plain == "1"):
-        return (
-            f"{hello} Posso ajudar com seu agendamento na {company.name}. Me diga o dia e o "
-            "período que prefere (manhã ou tarde) e eu verifico os horários disponíveis."
+        return _information(hello, company, bool(HOURS.search(plain)), in_flow)
+    if offer == "schedule" and agrees(text):
+        plain = "agendar"  # yes to "Quer aproveitar e agendar um horário?"
+    elif offer and declines(text):
+        return _say(hello, "Tudo bem! Se precisar de algo, é só escrever por aqui.")
+    if WHY_NAME.search(plain):
+        return _say(hello, "Peço o seu nome só para deixar o horário reservado para você.")
+    asks = "?" in text or QUESTION.match(plain) is not None
+    # Prices, insurance, anything the offline secretary has no fact for: "não sei", honestly.
+    no_facts = asks and (in_flow or UNKNOWN.search(plain) is not None)
+    if not no_facts and (SCHEDULE.search(plain) or (after_menu and plain == "1")):
+        return _say(
+            hello,
+            f"Posso ajudar com seu agendamento na {company.name}. Me diga o dia e o "
+            "período que prefere (manhã ou tarde) e eu verifico os horários disponíveis.",
         )
     if "me diga o dia" in fold(last_reply) and not read_wish(text, datetime.now(UTC)).empty:
         # No calendar to look in: the wish is noted for the team (never the menu again).
-        return (
-            f'{hello} Anotei sua preferência: "{text.strip()}". A equipe da {company.name} vai '
-            "confirmar o horário com você por aqui."
+        return _say(
+            hello,
+            f'Anotei sua preferência: "{text.strip()}". A equipe da {company.name} vai '
+            "confirmar o horário com você por aqui.",
         )
+    if asks:
+        # A question with no fact to answer it: honestly so, never the menu instead.
+        honest = "Essa informação eu não tenho por aqui."
+        if in_flow:  # no yes/no question of its own: the flow's question follows
+            return _say(hello, f'{honest} Se quiser falar com a equipe, escreva "atendente".')
+        return _say(hello, f"{honest} {HANDOFF_OFFER}")
+    if greeted:  # greeted back when they greet, but never introduced again
+        again = f"Olá, {first}!" if first else "Olá!"
+        return f"{again} {MENU}" if GREETING.match(plain) else MENU
     who = company.secretary.get("name")
     opening = (
         f"{hello} Sou {who}, a secretária virtual da {company.name}."
@@ -124,7 +174,13 @@ def offline_reply(
     return f"{opening} {MENU}"
 
 
-def _information(hello: str, company: Company, ask_hours: bool = True) -> str:
+def _say(hello: str, text: str) -> str:
+    return f"{hello} {text}" if hello else text
+
+
+def _information(
+    hello: str, company: Company, ask_hours: bool = True, in_flow: bool = False
+) -> str:
     hours, address = company.hours(), company.address()
     parts = []
     if hours and (ask_hours or not address):
@@ -133,4 +189,6 @@ def _information(hello: str, company: Company, ask_hours: bool = True) -> str:
         parts.append(f"Endereço: {address}.")
     if not parts:
         parts.append(f"A equipe da {company.name} confirma por aqui os horários de funcionamento.")
-    return f"{hello} {' '.join(parts)} Quer aproveitar e agendar um horário?"
+    if not in_flow:
+        parts.append(SCHEDULE_OFFER)
+    return _say(hello, " ".join(parts))

@@ -21,10 +21,16 @@ TONES = {
 
 
 def system_prompt(
-    company: str, about_contact: str, canary: str, secretary: dict[str, Any] | None = None
+    company: str,
+    about_contact: str,
+    canary: str,
+    secretary: dict[str, Any] | None = None,
+    *,
+    greeted: bool = False,
 ) -> str:
     """`about_contact` is the profile summary (profile.describe): name, topics, tone;
-    `secretary` the company's own settings (name, tone, business hours, address)."""
+    `secretary` the company's own settings (name, tone, business hours, address); `greeted`:
+    the conversation is under way (the customer was greeted already)."""
     own = secretary or {}
     name = f" Seu nome é {own['name']}." if own.get("name") else ""
     tone = f" {TONES[own['tone']]}" if own.get("tone") in TONES else ""
@@ -34,9 +40,15 @@ def system_prompt(
         else ""
     )
     address = f" Endereço da empresa: {own['address']}." if own.get("address") else ""
+    again = (
+        " Você já cumprimentou o cliente nesta conversa: não cumprimente nem se apresente de "
+        "novo, responda direto."
+        if greeted
+        else ""
+    )
     return (
         f"Você é a secretária virtual da {company}, atendendo clientes pelo WhatsApp em "
-        f"português do Brasil.{name}{tone}{hours}{address} {about_contact} "
+        f"português do Brasil.{name}{tone}{hours}{address} {about_contact}{again} "
         "Responda de forma breve (até 3 frases) e útil. "
         "Você pode ajudar com agendamentos, remarcações, cancelamentos, informações gerais e "
         "chamar uma pessoa da equipe quando o cliente pedir. Os horários livres vêm só da "

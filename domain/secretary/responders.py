@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from domain.agenda.config import calcom_config
 from domain.integrations.gemini import GeminiClient, GeminiConfig, LLMReply, LLMUnavailable
 from domain.observability.logging import get_logger
 from domain.observability.metrics import (
@@ -20,11 +21,13 @@ from domain.secretary.config import gemini_config
 from domain.secretary.guardrails import SAFE_INJECTION_REPLY, is_injection, leaks
 from domain.secretary.memory import Turn
 from domain.secretary.nlu import fold
+from domain.secretary.offered import agrees, offered
 from domain.secretary.offline import MENU_SCHEDULE, Company, offline_reply
 from domain.secretary.profile import describe
 from domain.secretary.prompt import canary_for, system_prompt
 from domain.secretary.replies import Composed, Context
 from domain.settings import Settings
+from domain.tenancy.directory import DEMO_SLUG, CompanyProfile
 
 log = get_logger(__name__)
 
@@ -55,8 +58,11 @@ class Escalation:
 
     async def respond(self, ask: Ask) -> Composed | None:
         going = escalation.before_reply(ask.analysis, ask.context.history)
-        if going is None and ask.text.strip() == "3" and MENU_SCHEDULE in fold(last_reply(ask)):
+        said = last_reply(ask)
+        if going is None and ask.text.strip() == "3" and MENU_SCHEDULE in fold(said):
             going = ("customer_request", "menu")  # "3. Falar com uma pessoa da equipe"
+        if going is None and offered(said) == "handoff" and agrees(ask.text):
+            going = ("customer_request", "offer_accepted")  # "Posso chamar alguém…?" "sim"
         return handoff_reply(ask, *going) if going else None
 
 
@@ -97,9 +103,16 @@ class ModelReply:
         if stuck:
             return handoff_reply(ask, *stuck)
         inbound = ask.context.inbound
-        company = Company(ask.company.name, dict(ask.company.settings or {}))
+        settings = dict(ask.company.settings or {})
+        company = Company(ask.company.name, settings, local_calendar(ask.company, self._settings))
         body = offline_reply(
-            ask.text, inbound.kind, ask.context.contact_name, company, last_reply(ask)
+            ask.text,
+            inbound.kind,
+            ask.context.contact_name,
+            company,
+            last_reply(ask),
+            greeted=greeted(ask),
+            in_flow=bool(ask.resume),
         )
         return Composed(body, source, analysis=ask.analysis)
 
@@ -112,6 +125,7 @@ class ModelReply:
             describe(ask.context.profile, ask.context.contact_name),
             canary,
             (ask.company.settings or {}).get("secretary"),
+            greeted=greeted(ask),
         )
         return Prompt(system, tuple(s for s in (api_key,) if s), canary)
 
@@ -134,6 +148,21 @@ def last_reply(ask: Ask) -> str:
     """The secretary's previous message to this customer ("" when none is remembered)."""
     ours = [turn.text for turn in ask.context.history if turn.role == "model"]
     return ours[-1] if ours else ""
+
+
+def greeted(ask: Ask) -> bool:
+    """The secretary already spoke in this conversation (the remembered turns, a day at most):
+    it does not greet nor introduce itself again."""
+    return any(turn.role == "model" for turn in ask.context.history)
+
+
+def local_calendar(company: CompanyProfile, settings: Settings) -> bool:
+    """The company books in the local calendar (domain/agenda/config.py), whose opening hours
+    the offline secretary can then tell."""
+    own = (company.settings or {}).get("agenda") or {}
+    if calcom_config(company, settings).configured:
+        return False
+    return bool(own.get("local", company.slug == DEMO_SLUG))
 
 
 def _turns(history: list[Turn]) -> list[tuple[str, str]]:

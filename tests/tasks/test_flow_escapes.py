@@ -1,6 +1,6 @@
-"""No traps (issue 14): in every state of every agenda flow, a question, "cancelar", "sair",
-"menu", "voltar", a new request or two answers the flow cannot place end it with a helpful
-reply (the question answered by the secretary), and its state is gone from Redis."""
+"""No traps (issue 14): in every state of every agenda flow, "cancelar", "sair", "menu",
+"voltar", a new request or two answers the flow cannot place end it with a helpful reply, and
+its state is gone from Redis. A question is answered honestly and the flow goes on."""
 
 from __future__ import annotations
 
@@ -72,7 +72,6 @@ STATES: dict[str, tuple[Reach, str, str]] = {
 LEFT = "Posso ajudar com:"
 ESCAPES: dict[str, tuple[list[str], str]] = {
     # escape: (what the customer writes, what the last reply must say)
-    "question": (["que horas vocês abrem?"], "Nosso horário de atendimento: seg a sex"),
     "cancelar": (["cancelar"], LEFT),
     "sair": (["sair"], LEFT),
     "menu": (["menu"], LEFT),
@@ -137,3 +136,35 @@ async def test_yes_and_no_are_understood_where_they_make_sense(
     await reach(clinic, chat)
     reply = await chat.say("não")
     assert "não marquei" in reply or "mantive o seu horário" in reply
+
+
+QUESTIONS = {
+    # what the customer asks mid-flow: what the honest answer says
+    "que horas vocês abrem?": "Nosso horário de atendimento: seg a sex",
+    "vcs aceitam unimed?": "Essa informação eu não tenho por aqui.",
+    "quanto custa?": "Essa informação eu não tenho por aqui.",
+    "pq precisa do nome?": "Peço o seu nome só para deixar o horário reservado",
+}
+GOING_ON = {
+    "schedule": "Continuamos o agendamento?",
+    "reschedule": "Continuamos a remarcação?",
+    "cancel": "Continuamos o cancelamento?",
+}
+
+
+@pytest.mark.parametrize("question", list(QUESTIONS))
+@pytest.mark.parametrize("state", list(STATES))
+async def test_a_question_is_answered_and_the_flow_goes_on(
+    client: Any, clinic: Clinic, state: str, question: str
+) -> None:
+    chat = clinic.chat(client)
+    chat.phone = MARIA
+    reach, said, kind = STATES[state]
+    flows = FlowState(clinic.ctx["redis"], clinic.settings.redis_namespace)
+    assert said in await reach(clinic, chat)
+    before = await flows.get(clinic.id, MARIA)
+    reply = await chat.say(question)
+    assert QUESTIONS[question] in reply, reply
+    assert GOING_ON[kind] in reply and "Posso ajudar com:" not in reply, reply
+    assert "Quer aproveitar e agendar" not in reply  # no offer of its own mid-flow
+    assert await flows.get(clinic.id, MARIA) == before  # kept as it was, not a miss

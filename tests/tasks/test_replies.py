@@ -112,3 +112,6 @@ async def test_a_flooding_contact_is_told_once_and_nothing_is_lost(
     rows = await reads.outbound(engine, acme.company.id)
     assert [r.source for r in rows] == ["offline"] * limit + ["ratelimit"]
     assert len(whaticket.sent) == limit + 1
+    # The held-back messages are never answered later: the notice must not promise that.
+    notice = rows[-1].body
+    assert "já te respondo" not in notice and "em uma única mensagem" in notice

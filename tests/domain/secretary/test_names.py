@@ -68,3 +68,9 @@ def test_a_name_told_with_emoji_or_punctuation_is_read(said: str, name: str | No
 
 def test_a_push_name_with_an_emoji_is_still_a_name() -> None:
     assert plausible("Fernanda 🌸") == "Fernanda"
+
+
+def test_emoji_around_a_name_are_decoration_not_a_reason_to_refuse_it() -> None:
+    assert plausible("Fernanda 🌸") == "Fernanda"
+    assert plausible("👩‍⚕️ Ana Lima") == "Ana Lima"
+    assert plausible("💙") is None and plausible("Cliente 123 🌸") is None

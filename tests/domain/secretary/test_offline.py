@@ -51,3 +51,21 @@ def test_a_wish_after_the_day_prompt_is_noted_not_answered_with_the_menu() -> No
     assert "Me diga o dia e o período" in prompt
     noted = offline_reply("amanhã de manhã", "text", None, SAVED, last_reply=prompt)
     assert "Anotei sua preferência" in noted and MENU not in noted
+
+
+def test_a_conversation_under_way_is_not_greeted_again() -> None:
+    reply = offline_reply("blz", "text", "Maria Souza", SAVED, last_reply="Até lá!", greeted=True)
+    assert reply == MENU
+    hours = offline_reply("que horas abre?", "text", "Maria", SAVED, greeted=True)
+    assert hours.startswith("Nosso horário de atendimento")
+
+
+def test_a_question_without_facts_gets_an_honest_answer_and_a_person_offered() -> None:
+    reply = offline_reply("vcs aceitam unimed?", "text", None, SAVED)
+    assert "Essa informação eu não tenho por aqui." in reply and MENU not in reply
+    assert reply.endswith("Posso chamar alguém da equipe para te responder?")
+
+
+def test_the_local_calendars_hours_without_a_hours_text() -> None:
+    demo = Company("Empresa Demo", {}, local_calendar=True)
+    assert "sáb, 08:00 às 12:00" in offline_reply("vcs atendem sabado?", "text", None, demo)
