@@ -47,6 +47,9 @@ def failure_reason(error: str | None) -> str:
         status = re.search(r"http (\d{3})", low)
         code = f" (HTTP {status.group(1)})" if status else ""
         return f"O endereço de avisos da empresa não aceitou o aviso{code}."
+    if low.startswith("unanswerable"):  # a poison message (domain/operations/faults.py)
+        handed = " O cliente foi passado para uma pessoa da equipe." if "handed" in low else ""
+        return "Mensagem com dados que não puderam ser gravados; não adianta reenviar." + handed
     if "timeout" in low or "timed out" in low:
         return "Um serviço externo não respondeu a tempo."
     return "Falha inesperada ao processar a tarefa."

@@ -69,7 +69,7 @@ async def test_a_poison_message_is_dead_lettered_at_once_and_its_customer_handed
     await factories.user(engine, "ops@acme.example.com", roles={acme: "company_admin"})
     await log_in(client, "ops@acme.example.com", factories.PASSWORD)
     page = await (await client.get("/painel/filas")).get_data(as_text=True)
-    assert "CheckViolationError" in page and "handed to a person" in page
+    assert "não puderam ser gravados" in page and "passado para uma pessoa da equipe" in page
 
 
 async def test_replaying_the_dead_letter_does_not_answer_twice(
