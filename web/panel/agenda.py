@@ -121,7 +121,8 @@ async def edit(appointment_id: int) -> Any:
     svc = services()
     try:
         # Inside: a refused field re-shows the form as typed, with the field's message.
-        name, phone, notes = _contact(form, profile)
+        # A Simulador booking keeps its "sim…" contact: it is no phone to retype.
+        name, phone, notes = _contact(form, profile, row.phone if row.simulated else None)
         start = _start(form.get("start", ""), zone)
         same = row.start_at.astimezone(zone).replace(second=0, microsecond=0)
         if start.replace(second=0) == same:
@@ -287,14 +288,16 @@ def _start(raw: str, zone: ZoneInfo) -> datetime:
     return start.replace(tzinfo=zone)
 
 
-def _contact(form: Any, profile: CompanyProfile) -> tuple[str, str, str | None]:
+def _contact(
+    form: Any, profile: CompanyProfile, simulated: str | None = None
+) -> tuple[str, str, str | None]:
     """Name, phone (E.164 digits, in the company's country unless it says otherwise) and
     notes of the form; a missing name or an impossible phone is a field error."""
     name = (form.get("name") or "").strip()
     if not name or len(name) > NAME_MAX:
         raise InvalidField("a name is required", field="name", code="appointment_name")
     country = ((profile.settings or {}).get("agenda") or {}).get("country")
-    phone = operator_phone(form.get("phone") or "", country)
+    phone = simulated or operator_phone(form.get("phone") or "", country)
     notes = (form.get("notes") or "").strip()
     if len(notes) > NOTES_MAX:
         raise InvalidField("notes too long", field="notes", code="appointment_notes")
@@ -333,7 +336,7 @@ async def _edit_page(
     zone = ZoneInfo(profile.timezone)
     values = {
         "name": row.name or "",
-        "phone": shown(row.phone),
+        "phone": "Simulador" if row.simulated else shown(row.phone),
         "notes": row.notes or "",
         "start": row.start_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
     }

@@ -309,6 +309,11 @@ async def test_a_simulator_booking_is_marked_and_never_reminded(
     assert "Lembrete enviado" not in await text(sent)
     assert "Simulador" in await text(sent)
     assert await reads.values(engine, Reminder.id, where=Reminder.company_id == company_id) == []
+    token = await csrf(client, f"/painel/agenda/{simulated}/editar")
+    form = {"name": "Joao S.", "phone": "Simulador", "start": field(start), "csrf_token": token}
+    edited = await client.post(f"/painel/agenda/{simulated}/editar", form=form)
+    assert edited.status_code == 303
+    assert await reads.values(engine, Appointment.phone, tenant=company_id) == ["sim2"]
     # Its time is still free for a real customer, without "Agendar mesmo assim".
     form = {"name": "Rita", "phone": "11 96666-5555", "start": field(start)}
     made = await text(await client.post("/painel/agenda", form=form, headers=headers))
