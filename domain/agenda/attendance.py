@@ -158,7 +158,11 @@ async def attendance(conn: AsyncConnection, first: datetime, last: datetime) -> 
             select(
                 func.count().filter(_appointments.c.status == "completed"),
                 func.count().filter(_appointments.c.status == "no_show"),
-            ).where(_appointments.c.start_at >= first, _appointments.c.start_at < last)
+            ).where(
+                _appointments.c.start_at >= first,
+                _appointments.c.start_at < last,
+                _appointments.c.simulated.is_(False),  # the Simulador's rehearsals
+            )
         )
     ).one()
     return Attendance(int(counted[0]), int(counted[1]))

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from domain.agenda.calendars import for_booking, is_simulated
 from domain.agenda.choice import Wish, best_match, read_choice, read_wish
 from domain.agenda.config import Agenda
 from domain.agenda.flow_state import FlowState
@@ -282,7 +283,8 @@ class BookingFlow:
                     "agenda_error",
                 )
         await self.state.forget(agenda.company_id, phone)
-        metrics.inc(APPOINTMENTS, source="chat")
+        if not is_simulated(phone):
+            metrics.inc(APPOINTMENTS, source="chat")
         log.info("agenda_booking_created", company_id=agenda.company_id, appointment=booked)
         link = f"\nLink: {booked['meeting_url']}" if booked.get("meeting_url") else ""
         whose = (
@@ -316,6 +318,8 @@ class BookingFlow:
                     select(Appointment.start_at, Appointment.end_at).where(
                         Appointment.start_at >= now - timedelta(days=1),
                         Appointment.status.in_(("pending", "scheduled", "confirmed")),
+                        # A Simulador rehearsal holds no real time.
+                        Appointment.simulated.is_(False),
                     )
                 )
                 return [(r.start_at, r.end_at) for r in rows]
@@ -327,7 +331,8 @@ class BookingFlow:
     ) -> dict[str, Any]:
         """Book `start` in the company's calendar and store the appointment; `key` (the
         message or request it comes from) keeps a retry from booking twice locally."""
-        booked = await agenda.calendar.book(start, phone, name, key)
+        simulated = is_simulated(phone)
+        booked = await for_booking(agenda.calendar, simulated).book(start, phone, name, key)
         values: dict[str, Any] = {
             "phone": phone,
             "name": name,
@@ -339,12 +344,19 @@ class BookingFlow:
             "end_at": booked.end,
             "meeting_url": booked.meeting_url,
             "event_type_id": booked.event_type_id,
+            "simulated": simulated,
         }
         async with self._db.transaction() as conn:
             appointment_id = await upsert_booking(conn, values)
-            await plan(
-                conn, agenda.reminders, appointment_id, start, values["end_at"], datetime.now(UTC)
-            )
+            if not simulated:  # nobody to remind: the Simulador's customer is the operator
+                await plan(
+                    conn,
+                    agenda.reminders,
+                    appointment_id,
+                    start,
+                    values["end_at"],
+                    datetime.now(UTC),
+                )
         return values
 
 

@@ -154,3 +154,44 @@ class CalcomCalendar:
 
 def _local(appointment: Any) -> bool:
     return str(appointment.cal_uid).startswith(LOCAL_PREFIX)
+
+
+@dataclass(frozen=True)
+class SimulatedCalendar:
+    """The Simulador's bookings: the company's real free times (the rehearsal looks real), but
+    a booking, a move or a cancellation exists only in our database, flagged `simulated`, so
+    it never reaches Cal.com nor takes a real customer's time."""
+
+    real: Calendar
+
+    async def free_slots(
+        self, first: date, last: date, now: datetime, busy: Busy
+    ) -> list[datetime]:
+        return await self.real.free_slots(first, last, now, busy)
+
+    async def book(self, start: datetime, phone: str, name: str | None, key: str) -> Booked:
+        # local-…: every Cal.com path (sync, reschedule, cancel) already leaves these alone.
+        length = self.real.hours.slot if isinstance(self.real, LocalCalendar) else DEFAULT_LENGTH
+        return Booked(f"{LOCAL_PREFIX}sim-{key}", None, start + length)
+
+    async def reschedule(
+        self, appointment: Any, new_start: datetime, reason: str = RESCHEDULED_BY_CHAT
+    ) -> Booked:
+        length = appointment.end_at - appointment.start_at
+        return Booked(
+            f"{appointment.cal_uid}-r{int(new_start.timestamp())}", None, new_start + length
+        )
+
+    async def cancel(self, appointment: Any, reason: str = CANCELLED_BY_CHAT) -> None:
+        return None
+
+
+def is_simulated(phone: str | None) -> bool:
+    """A Simulador contact: its phone is "sim<user id>" (domain/conversations/simulator.py),
+    never a number."""
+    return bool(phone) and not str(phone).isdigit() and str(phone).startswith("sim")
+
+
+def for_booking(calendar: Calendar, simulated: bool) -> Calendar:
+    """The calendar a booking (or a change of one) of this customer goes to."""
+    return SimulatedCalendar(calendar) if simulated else calendar

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from domain.agenda import reminders, store, which
 from domain.agenda.booking_flow import BookingFlow, Turn
+from domain.agenda.calendars import for_booking
 from domain.agenda.choice import read_wish
 from domain.agenda.config import Agenda
 from domain.agenda.wording import day_text, when_text
@@ -219,7 +220,7 @@ class ChangeFlow:
         async with self._db.reading() as conn:
             current = await store.by_uid(conn, uid)
         if current is not None:
-            await agenda.calendar.cancel(current)
+            await for_booking(agenda.calendar, current.simulated).cancel(current)
         async with self._db.transaction() as conn:
             if current is not None:  # reminders first: the dispatcher locks them first too
                 await reminders.drop_pending(
@@ -246,7 +247,7 @@ class ChangeFlow:
             old = await store.by_uid(conn, uid)
         if old is None:
             return False
-        booked = await agenda.calendar.reschedule(old, new)
+        booked = await for_booking(agenda.calendar, old.simulated).reschedule(old, new)
         new_uid, booking_id, end = booked.uid, booked.booking_id, booked.end
         now = datetime.now(UTC)
         async with self._db.transaction() as conn:
@@ -266,10 +267,12 @@ class ChangeFlow:
                     "status": "scheduled",
                     "source": "chat",
                     "rescheduled_from_uid": uid,
+                    "simulated": old.simulated,
                 },
             )
             old_id = await store.set_status(conn, uid, "rescheduled", rescheduled_to_uid=new_uid)
-            await reminders.plan(conn, agenda.reminders, new_id, new, end, now)
+            if not old.simulated:
+                await reminders.plan(conn, agenda.reminders, new_id, new, end, now)
             await record(
                 conn,
                 actor="cliente (WhatsApp)",

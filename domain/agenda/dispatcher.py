@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, literal_column, select, update
@@ -38,6 +38,8 @@ from domain.secretary.replies import first_status
 from domain.settings import Settings
 
 log = get_logger(__name__)
+# A no-show check this late says nothing to the customer any more.
+NO_SHOW_STALE = timedelta(hours=12)
 _reminders = cast(Table, Reminder.__table__)
 _appointments = cast(Table, Appointment.__table__)
 
@@ -56,13 +58,24 @@ def decide(reminder: Any, appointment: Any | None, now: datetime, latest_due: da
         return Outcome("drop", "gone")
     if appointment.start_at != reminder.starts_at:
         return Outcome("drop", "moved")
+    if appointment.simulated:  # the Simulador's: its "customer" is the operator rehearsing
+        return Outcome("drop", "simulated")
     if reminder.kind == NO_SHOW:
+        if appointment.created_at >= appointment.start_at:
+            # Recorded after it began (a past visit typed in, a booking learned of late):
+            # nobody can have missed it on our word.
+            return Outcome("drop", "booked_late")
+        # The check ran far too late (the scheduler was down): "we missed you" a day later
+        # would be wrong whatever happened; the status still says it, without a message.
+        stale = now - reminder.due_at > NO_SHOW_STALE
         if appointment.status == "no_show":  # Cal.com said so
+            if stale:
+                return Outcome("skip", "stale")
             return Outcome("send") if appointment.phone else Outcome("skip", "no_phone")
         if appointment.checked_in_at is not None or appointment.status == "confirmed":
             return Outcome("attended")
         if appointment.status in ("pending", "scheduled"):
-            return Outcome("no_show")
+            return Outcome("no_show", "stale" if stale else "")
         return Outcome("drop", appointment.status)
     if appointment.status not in ACTIVE:
         return Outcome("drop", appointment.status)
@@ -192,8 +205,8 @@ class Dispatcher:
                     settled["skipped", "changed"].append(r.id)  # checked in meanwhile
                     continue
                 done.no_shows += 1
-                if not appointment.phone:
-                    settled["skipped", "no_phone"].append(r.id)
+                if outcome.reason or not appointment.phone:
+                    settled["skipped", outcome.reason or "no_phone"].append(r.id)
                     continue
             if r.kind == NO_SHOW:
                 sends.append((r, appointment, no_show_text(appointment, company)))

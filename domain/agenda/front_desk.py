@@ -21,11 +21,12 @@ from domain.agenda.calendars import (
     LOCAL_PREFIX,
     RESCHEDULED_BY_CLINIC,
     LocalCalendar,
+    for_booking,
 )
 from domain.agenda.config import Agenda, agenda_for
 from domain.agenda.models import ACTIVE, Appointment
 from domain.db import TenantDatabase, bind_tenant
-from domain.errors import Conflict, DomainError, NotFound, ServiceUnavailable
+from domain.errors import Conflict, DomainError, InvalidField, NotFound, ServiceUnavailable
 from domain.integrations.calcom import CalcomClient
 from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.metrics import (
@@ -138,6 +139,13 @@ async def _check_time(
     return bool(clashes)
 
 
+def _not_past(start: datetime) -> None:
+    """A time already begun is refused: the customer could never come, and the no-show
+    check would tell them they missed it. (A visit that happened is not a booking.)"""
+    if start <= datetime.now(UTC):
+        raise InvalidField("start is in the past", field="start", code="appointment_past")
+
+
 def _length(agenda: Agenda) -> timedelta:
     calendar = agenda.calendar
     return calendar.hours.slot if isinstance(calendar, LocalCalendar) else DEFAULT_LENGTH
@@ -161,6 +169,7 @@ async def book(
     request's) names the booking. A time taken (SlotConflict) or closed (ClosedTime) is
     refused unless `override`; any other refusal is a DomainError. The appointment's id."""
     agenda = _agenda(company, settings, calcom)
+    _not_past(start)
     db = TenantDatabase(engine, company.id)
     overbooked = await _check_time(db, agenda, start, start + _length(agenda), override)
     try:
@@ -224,7 +233,9 @@ async def cancel(
     agenda = agenda_for(company, settings, calcom)
     if agenda is not None:
         try:
-            await agenda.calendar.cancel(row, reason or CANCELLED_BY_CLINIC)
+            await for_booking(agenda.calendar, row.simulated).cancel(
+                row, reason or CANCELLED_BY_CLINIC
+            )
         except CalcomError as error:
             raise calendar_refusal(error) from error
     elif not str(row.cal_uid or "").startswith(LOCAL_PREFIX):
@@ -284,10 +295,12 @@ async def edit(
             )
         return int(row.id)
     agenda = _agenda(company, settings, calcom)
+    _not_past(change.start)
     new_end = change.start + (row.end_at - row.start_at)
     overbooked = await _check_time(db, agenda, change.start, new_end, override, row.id)
+    calendar = for_booking(agenda.calendar, row.simulated)
     try:
-        booked = await agenda.calendar.reschedule(row, change.start, RESCHEDULED_BY_CLINIC)
+        booked = await calendar.reschedule(row, change.start, RESCHEDULED_BY_CLINIC)
         now = datetime.now(UTC)
         async with db.transaction() as conn:
             await reminders.drop_pending(conn, company.id, row.id, "moved", now)
@@ -311,9 +324,11 @@ async def edit(
                     "event_type_id": booked.event_type_id or row.event_type_id,
                     "rescheduled_from_uid": row.cal_uid,
                     "overbooked": overbooked,
+                    "simulated": row.simulated,
                 },
             )
-            await reminders.plan(conn, agenda.reminders, new_id, change.start, booked.end, now)
+            if not row.simulated:
+                await reminders.plan(conn, agenda.reminders, new_id, change.start, booked.end, now)
             await record(
                 conn,
                 actor=actor,

@@ -32,10 +32,11 @@ ACTIVE = ("pending", "scheduled", "confirmed")
 # No two active bookings of our own calendar overlap, whoever books (chat, panel, two requests
 # racing). Exempt: a booking the operator double-booked on purpose ("Agendar mesmo assim"), and
 # Cal.com's bookings (their uid is not local-…): Cal.com arbitrates its own calendar, and its
-# webhook must never be refused for a time it has already given away.
+# webhook must never be refused for a time it has already given away. And the Simulador's
+# bookings: a rehearsal never takes a real customer's time.
 NO_DOUBLE_BOOKING = (
     "status IN ('pending', 'scheduled', 'confirmed') AND NOT overbooked "
-    "AND (cal_uid IS NULL OR cal_uid LIKE 'local-%')"
+    "AND (cal_uid IS NULL OR cal_uid LIKE 'local-%') AND NOT simulated"
 )
 
 
@@ -64,6 +65,9 @@ class Appointment(TenantBase):
     notes: Mapped[str | None] = mapped_column(Text)  # the operator's, never sent to the customer
     # Booked over another appointment or outside the opening hours on the operator's word.
     overbooked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Booked in the panel's Simulador: never in Cal.com, never reminded, never counted, and it
+    # takes no real slot.
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # G5/G6: the customer confirmed (a reminder's answer), arrived (check-in by the operator),
     # and when the last reminder went out (a "1" or "sim" after it is an answer to it).
     confirmed_at: Mapped[datetime | None] = mapped_column()

@@ -91,15 +91,21 @@ async def plan(
     end_at: datetime,
     now: datetime,
 ) -> None:
-    """The reminders still ahead for the appointment at this start, and its no-show check."""
+    """The reminders still ahead for the appointment at this start, and its no-show check
+    (none for a start already past when booked: a visit recorded afterwards was not missed)."""
     rows = [
         _row(policy.company_id, appointment_id, kind_for(m), start_at, due)
         for m in policy.offsets
         if (due := start_at - timedelta(minutes=m)) > now and start_at - due >= MIN_LEAD
     ]
-    rows.append(
-        _row(policy.company_id, appointment_id, NO_SHOW, start_at, end_at + policy.no_show_grace)
-    )
+    if start_at > now:
+        rows.append(
+            _row(
+                policy.company_id, appointment_id, NO_SHOW, start_at, end_at + policy.no_show_grace
+            )
+        )
+    if not rows:
+        return
     await conn.execute(
         insert(_reminders)
         .values(rows)
@@ -141,6 +147,8 @@ async def no_show_now(
 
 async def manual(conn: AsyncConnection, company_id: int, appointment: Any, now: datetime) -> int:
     """ "Enviar lembrete agora": a reminder due at once; its id."""
+    if appointment.simulated:
+        raise Conflict("a simulated appointment gets no reminder", code="reminder_simulated")
     if appointment.status not in ACTIVE or appointment.start_at <= now:
         raise Conflict(
             "only a future, active appointment gets a reminder", code="reminder_inactive"

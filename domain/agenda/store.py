@@ -71,6 +71,7 @@ async def overlapping(
         _appointments.c.status.in_(ACTIVE),
         _appointments.c.start_at < end,
         _appointments.c.end_at > start,
+        _appointments.c.simulated.is_(False),  # a Simulador rehearsal holds no real time
     )
     if besides is not None:
         query = query.where(_appointments.c.id != besides)

@@ -52,7 +52,9 @@ async def test_an_operator_books_refuses_a_double_booking_reschedules_and_cancel
     await page.get_by_label("Nome do cliente").fill("João Lima")
     await page.get_by_label("Telefone (com DDD)").fill("(21) 97777-6666")
     await page.get_by_role("button", name="Marcar").click()
-    await expect(listing).to_contain_text("Já existe um agendamento às 09:00 (Maria Souza)")
+    # Refusals are the page's one message area (the toast), so none stays beside the next.
+    toast = page.locator("#panel-toast")
+    await expect(toast).to_contain_text("Já existe um agendamento às 09:00 (Maria Souza)")
     await expect(listing.locator("tr", has_text="João Lima")).to_have_count(0)
     await page.get_by_label("Agendar mesmo assim").check()
     await page.get_by_role("button", name="Marcar").click()

@@ -98,8 +98,9 @@ async def test_a_yes_to_the_no_show_offer_shows_free_times(client: Any, clinic: 
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
     # Booked earlier, missed.
     missed = await factories.appointment(
-        clinic.engine, clinic.id, start, cal_uid="local-x", phone=MARIA, name="Maria", source="chat"
-    )
+        clinic.engine, clinic.id, start, cal_uid="local-x", phone=MARIA, name="Maria", source="chat",
+        created_at=start - timedelta(days=1),
+    )  # fmt: skip
     await factories.reminder(
         clinic.engine,
         clinic.id,

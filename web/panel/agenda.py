@@ -25,6 +25,7 @@ from domain.db import TenantDatabase, bind_tenant
 from domain.errors import DomainError, InvalidField, NotFound
 from domain.tenancy.directory import CompanyProfile
 from web.deadline import within_read_timeout
+from web.errors import panel_error
 from web.panel.access import actor, company
 from web.panel.layout import is_htmx, render_panel
 from web.panel.messages import message_for
@@ -66,10 +67,11 @@ async def index() -> Any:
 async def create() -> Any:
     profile = await company()
     form = await request.form
-    start = _start(form.get("start", ""), ZoneInfo(profile.timezone))
-    name, phone, notes = _contact(form, profile)
     svc = services()
     try:
+        # Inside: a refused field is shown where and as every other refusal is.
+        start = _start(form.get("start", ""), ZoneInfo(profile.timezone))
+        name, phone, notes = _contact(form, profile)
         await front_desk.book(
             svc.engine,
             svc.calcom,
@@ -84,7 +86,14 @@ async def create() -> Any:
             override=form.get("override") == "on",
         )
     except DomainError as refused:
-        return await _page(error=_refusal(refused, profile))
+        if refused.status >= 500:
+            raise
+        if is_htmx():
+            # Every refusal as the one message area (the toast, replacing the last refusal
+            # and marking the field), never a banner that would stay beside the next one.
+            return await panel_error(refused.status, _refusal(refused, profile), refused.field)
+        page = await _page(error=_refusal(refused, profile))
+        return page, refused.status
     zone = ZoneInfo(profile.timezone)
     return await _page(notice=f"Marcado para {when_text(start, zone)} ({shown(phone)}).")
 
@@ -109,13 +118,16 @@ async def edit(appointment_id: int) -> Any:
     zone = ZoneInfo(profile.timezone)
     form = await request.form
     row = await _appointment(profile, appointment_id)
-    name, phone, notes = _contact(form, profile)
-    start = _start(form.get("start", ""), zone)
-    if start.replace(second=0) == row.start_at.astimezone(zone).replace(second=0, microsecond=0):
-        start = row.start_at  # the form has minutes only: the same time is no reschedule
-    change = front_desk.Change(name=name, phone=phone, notes=notes, start=start)
     svc = services()
     try:
+        # Inside: a refused field re-shows the form as typed, with the field's message.
+        # A Simulador booking keeps its "sim…" contact: it is no phone to retype.
+        name, phone, notes = _contact(form, profile, row.phone if row.simulated else None)
+        start = _start(form.get("start", ""), zone)
+        same = row.start_at.astimezone(zone).replace(second=0, microsecond=0)
+        if start.replace(second=0) == same:
+            start = row.start_at  # the form has minutes only: the same time is no reschedule
+        change = front_desk.Change(name=name, phone=phone, notes=notes, start=start)
         new_id = await front_desk.edit(
             svc.engine,
             svc.calcom,
@@ -129,7 +141,9 @@ async def edit(appointment_id: int) -> Any:
     except DomainError as refused:
         if refused.status >= 500 or refused.code == "not_found":
             raise
-        return await _edit_page(profile, row, error=_refusal(refused, profile), form=form)
+        return await _edit_page(
+            profile, row, error=_refusal(refused, profile), form=form, status=refused.status
+        )
     done = "editado" if new_id == appointment_id else "remarcado"
     return redirect(_back_to(start, zone, done), 303)
 
@@ -274,14 +288,16 @@ def _start(raw: str, zone: ZoneInfo) -> datetime:
     return start.replace(tzinfo=zone)
 
 
-def _contact(form: Any, profile: CompanyProfile) -> tuple[str, str, str | None]:
+def _contact(
+    form: Any, profile: CompanyProfile, simulated: str | None = None
+) -> tuple[str, str, str | None]:
     """Name, phone (E.164 digits, in the company's country unless it says otherwise) and
     notes of the form; a missing name or an impossible phone is a field error."""
     name = (form.get("name") or "").strip()
     if not name or len(name) > NAME_MAX:
         raise InvalidField("a name is required", field="name", code="appointment_name")
     country = ((profile.settings or {}).get("agenda") or {}).get("country")
-    phone = operator_phone(form.get("phone") or "", country)
+    phone = simulated or operator_phone(form.get("phone") or "", country)
     notes = (form.get("notes") or "").strip()
     if len(notes) > NOTES_MAX:
         raise InvalidField("notes too long", field="notes", code="appointment_notes")
@@ -311,12 +327,16 @@ async def _appointment(profile: CompanyProfile, appointment_id: int) -> Any:
 
 
 async def _edit_page(
-    profile: CompanyProfile, row: Any, error: str | None = None, form: Any = None
+    profile: CompanyProfile,
+    row: Any,
+    error: str | None = None,
+    form: Any = None,
+    status: int = 409,
 ) -> Any:
     zone = ZoneInfo(profile.timezone)
     values = {
         "name": row.name or "",
-        "phone": shown(row.phone),
+        "phone": "Simulador" if row.simulated else shown(row.phone),
         "notes": row.notes or "",
         "start": row.start_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
     }
@@ -332,7 +352,7 @@ async def _edit_page(
         labels=STATUS_LABELS,
         error=error,
     )
-    return (page, 409) if error else page
+    return (page, status) if error else page
 
 
 def _back_to(moment: datetime, zone: ZoneInfo, done: str) -> str:

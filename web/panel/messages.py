@@ -38,6 +38,9 @@ MESSAGES = {
         "país, o número com + e o código do país."
     ),
     "appointment_notes": "As observações podem ter até 2.000 caracteres.",
+    "appointment_past": (
+        "Data e hora: este horário já passou. Escolha uma data e hora futuras para o agendamento."
+    ),
     "appointment_not_active": "Este agendamento já foi cancelado, remarcado ou encerrado.",
     "slot_double_booked": (
         "Já existe um agendamento nesse horário. Para marcar mesmo assim, marque “Agendar "
@@ -69,6 +72,9 @@ MESSAGES = {
     "reminder_inactive": "Só agendamentos futuros e ativos recebem lembrete.",
     "reminder_too_recent": "Um lembrete foi enviado há instantes para este agendamento.",
     "reminder_too_close": "O lembrete não pôde ser enviado (horário muito próximo).",
+    "reminder_simulated": (
+        "Este agendamento foi feito no Simulador: é só um teste e não recebe lembretes."
+    ),
     # Empresas
     "already_exists": "Já existe uma empresa com este identificador ou domínio.",
     "provisioning_gone": "O resultado desta criação já foi mostrado e não fica guardado.",

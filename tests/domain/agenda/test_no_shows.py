@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
 
+from domain.agenda import reminders
 from domain.agenda.models import Appointment
 from domain.db import bind_tenant
 from domain.operations.models import AuditLog
@@ -53,3 +54,26 @@ async def test_a_check_in_wins_over_the_no_show_check(clinic: Clinic) -> None:
         assert not await attendance.missed(tenant, row.id)
     done = await clinic.dispatch(start + timedelta(hours=2))
     assert done.no_shows == 0 and not [m for m in await clinic.sent()]
+
+
+async def test_no_offer_for_an_appointment_recorded_after_its_start(clinic: Clinic) -> None:
+    """Typed in after it began (or learned of late from Cal.com): nobody missed it on our
+    word, so no "Sentimos sua falta…", whatever asks for the check."""
+    start = (datetime.now(UTC) - timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+    await clinic.book(start)
+    assert [r.kind for r in await clinic.reminders()] == []  # no check planned
+    (row,) = await clinic.rows(Appointment)
+    async with clinic.engine.begin() as conn:  # as Cal.com's no-show or an old plan would
+        await reminders.no_show_now(conn, clinic.id, row.id, start, datetime.now(UTC))
+    done = await clinic.dispatch(datetime.now(UTC))
+    assert done.no_shows == 0 and await clinic.sent() == []
+    assert [(r.status, r.reason) for r in await clinic.reminders()] == [("dropped", "booked_late")]
+
+
+async def test_a_no_show_check_run_a_day_late_sends_nothing(clinic: Clinic) -> None:
+    start = on_the_hour()
+    await clinic.book(start)
+    done = await clinic.dispatch(start + timedelta(days=1))
+    assert done.no_shows == 1 and await clinic.sent() == []
+    (row,) = await clinic.rows(Appointment)
+    assert row.status == "no_show"

@@ -14,12 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.agenda.change_flow import ChangeFlow
 from domain.agenda.models import Appointment, Reminder
+from domain.agenda.reminders import plan
 from domain.operations.models import AuditLog
 from domain.settings import Settings
 from tests.support import reads
 from tests.support.agenda import PHONE, Clinic
 from tests.support.clock import on_the_hour
 from tests.support.factories import MakeCompany, change_company, configure, whaticket_at
+
+DAY = timedelta(days=1)
 
 
 async def test_a_booking_plans_24h_and_1h_reminders_and_each_is_sent_once(clinic: Clinic) -> None:
@@ -76,8 +79,9 @@ async def test_a_late_scheduler_sends_only_the_latest_reminder(clinic: Clinic) -
     late = on_the_hour(days=4)
     await clinic.book(late, phone="5511900000002", key="message-2")
     done = await clinic.dispatch(late - timedelta(minutes=2))
-    # (the first appointment, a day over by then, became a no-show: its offer is the "sent")
-    assert done.counts == {"skipped": 2, "sent": 1} and done.no_shows == 1
+    # (the first appointment, days over by then, became a no-show, but an offer that late
+    # would be wrong: its check is skipped as stale, no message)
+    assert done.counts == {"skipped": 3} and done.no_shows == 1
     assert done.sent_kinds == {}
 
 
@@ -251,19 +255,30 @@ async def test_two_clicks_on_send_now_send_one_reminder(clinic: Clinic) -> None:
     assert sorted(m is None for m in made) == [False, True]
 
 
-async def test_a_simulator_customer_gets_its_reminder_in_the_panel_never_sent(
+async def test_a_simulator_booking_gets_no_reminder_and_takes_no_real_slot(
     make_company: MakeCompany, engine: AsyncEngine, settings: Settings, whaticket: Any
 ) -> None:
-    """Someone who booked from the panel's simulator has a "sim…" phone: even with Whaticket
-    configured, the reminder is written as simulated and never queued for delivery."""
+    """Someone who booked from the panel's Simulador has a "sim…" phone: the appointment is
+    flagged simulated, gets no reminder nor no-show check (also for rows planned before), and
+    a real customer can still book the same time."""
     acme = (await make_company("acme")).company.id
     await configure(engine, acme, agenda={"local": True}, whaticket=whaticket_at(whaticket))
     clinic = Clinic(engine, settings, acme)
-    start = on_the_hour()
+    agenda = await clinic.agenda()
+    now = datetime.now(UTC)
+    start = next(s for s in await clinic.flow.free_slots(agenda, now) if s > now + 2 * DAY)
     await clinic.book(start, phone="sim7")
-    later = start + timedelta(minutes=30)  # the next slot: one time is booked only once
-    await clinic.book(later, phone=PHONE, key="message-2")
-    done = await clinic.dispatch(later - timedelta(hours=24))
-    assert done.sent_kinds == {"24h": 2} and len(done.messages) == 1
-    sent = {m.phone: m.status for m in await clinic.sent()}
-    assert sent == {"sim7": "simulated", PHONE: "pending"}
+    assert await clinic.reminders() == []
+    assert start in await clinic.flow.free_slots(agenda, now)
+    await clinic.book(start, phone=PHONE, key="message-2")  # the same time: not taken
+    booked = {a.phone: a.simulated for a in await clinic.rows(Appointment)}
+    assert booked == {"sim7": True, PHONE: False}
+    simulated = next(a for a in await clinic.rows(Appointment) if a.simulated)
+    async with engine.begin() as conn:  # a row planned before the flag existed
+        await plan(conn, agenda.reminders, simulated.id, start, simulated.end_at, start - DAY)
+    done = await clinic.dispatch(start - timedelta(hours=24))
+    assert done.sent_kinds == {"24h": 1} and len(done.messages) == 1
+    assert [m.phone for m in await clinic.sent()] == [PHONE]
+    after = await clinic.dispatch(start + timedelta(hours=2))
+    assert after.no_shows == 1  # the real one only
+    assert [m.phone for m in await clinic.sent()] == [PHONE, PHONE]

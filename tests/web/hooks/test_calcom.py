@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.agenda.models import Appointment
-from tests.support import reads
+from tests.support import factories, reads
 from tests.support.calcom import (
     CAL,
     WEBHOOK_SECRET,
@@ -75,7 +75,7 @@ async def test_a_meeting_that_ended_is_only_done_when_confirmed_or_checked_in(
 ) -> None:
     """MEETING_ENDED says the time is over, not that the customer came (G6): an unconfirmed
     appointment stays for the no-show check, which then offers a new time once."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from domain.agenda.dispatcher import Dispatcher
     from domain.settings import Settings
@@ -95,11 +95,19 @@ async def test_a_meeting_that_ended_is_only_done_when_confirmed_or_checked_in(
     assert (await response.get_json())["outcome"] == "ended"
     [row] = await reads.rows(engine, Appointment, tenant=a)
     assert row.status == "scheduled"
+    # The fixture's booking is in the past: as if we had learned of it in time (one learned
+    # of after its start gets no check) and the check ran when due (a stale one sends nothing).
+    booked_in_time = Appointment.id == row.id
+    await factories.change(
+        engine, Appointment, booked_in_time, tenant=a, created_at=row.start_at - timedelta(days=1)
+    )
+    due = row.end_at + timedelta(minutes=15)
+    await factories.reminder(engine, a, row.id, "no_show", starts_at=row.start_at, due_at=due)
     dispatcher = Dispatcher(CompanyDirectory(engine), Settings())
 
     async def dispatch() -> Any:
         async with engine.begin() as conn:
-            return await dispatcher.run(conn, datetime.now(UTC) + timedelta(days=3650), 100)
+            return await dispatcher.run(conn, due + timedelta(minutes=1), 100)
 
     done = await dispatch()
     assert done.no_shows == 1

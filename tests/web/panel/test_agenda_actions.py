@@ -39,7 +39,8 @@ async def test_a_typed_phone_is_saved_in_e164_and_an_impossible_one_refused(
     assert "+55 11 98888-7777" in booked
     assert await reads.values(engine, Appointment.phone, tenant=company_id) == ["5511988887777"]
 
-    wrong = await client.post("/painel/agenda", form={**form, "phone": "11 1234"}, headers=headers)
+    htmx = {**headers, **HTMX}
+    wrong = await client.post("/painel/agenda", form={**form, "phone": "11 1234"}, headers=htmx)
     body = await text(wrong)
     assert wrong.status_code == 422 and "Telefone inválido" in body and 'data-field="phone"' in body
     nameless = await client.post("/painel/agenda", form={**form, "name": " "}, headers=headers)
@@ -212,3 +213,108 @@ async def test_the_week_as_a_calendar_grid(client: Any, engine: AsyncEngine, cas
     assert 'aria-current="date"' not in nxt and "Zuleica Prado" not in nxt
     bad = await client.get("/painel/agenda/semana?de=ontem")
     assert bad.status_code == 422
+
+
+async def test_a_time_already_begun_is_refused_on_data_e_hora(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    """Booked in the past, the customer would be told at once that they missed it."""
+    company_id = cast.a.company.id
+    await configure(engine, company_id, agenda={"local": True})
+    headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
+    past = datetime.now(SP) - timedelta(hours=2)
+    form = {"name": "Rita", "phone": "11 96666-5555", "start": field(past)}
+    for override in ({}, {"override": "on"}):
+        refused = await client.post("/painel/agenda", form={**form, **override}, headers=headers)
+        body = await text(refused)
+        assert refused.status_code == 422 and "Data e hora: este horário já passou" in body
+        assert 'data-field="start"' in body
+    token = await csrf(client, "/painel/agenda")  # without htmx: the agenda page says it
+    plain = await client.post("/painel/agenda", form={**form, "csrf_token": token})
+    body = await text(plain)
+    assert plain.status_code == 422 and "este horário já passou" in body and 'id="ap-start"' in body
+    assert await reads.values(engine, Appointment.id, tenant=company_id) == []
+    assert await reads.values(engine, Reminder.id, where=Reminder.company_id == company_id) == []
+
+    start = workday_at(10, after=2)
+    booked = await client.post(
+        "/painel/agenda", form={**form, "start": field(start)}, headers=headers
+    )
+    assert "Marcado para" in await text(booked)
+    [first] = await reads.values(engine, Appointment.id, tenant=company_id)
+    token = await csrf(client, f"/painel/agenda/{first}/editar")
+    moved = await client.post(f"/painel/agenda/{first}/editar", form={**form, "csrf_token": token})
+    assert moved.status_code == 422 and "este horário já passou" in await text(moved)
+
+
+async def test_a_refused_edit_keeps_the_form_as_typed_in_the_panel(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    company_id = cast.a.company.id
+    await configure(engine, company_id, agenda={"local": True})
+    headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
+    start = workday_at(10, after=2)
+    form = {"name": "Ana", "phone": "11 98888-7777", "start": field(start)}
+    await client.post("/painel/agenda", form=form, headers=headers)
+    [first] = await reads.values(engine, Appointment.id, tenant=company_id)
+    token = await csrf(client, f"/painel/agenda/{first}/editar")
+    typed = {
+        **form,
+        "name": "Ana Lima",
+        "phone": "11 1234",
+        "notes": "alergia",
+        "csrf_token": token,
+    }
+    refused = await client.post(f"/painel/agenda/{first}/editar", form=typed)
+    page = await text(refused)
+    assert refused.status_code == 422 and "Telefone inválido" in page
+    assert 'value="Ana Lima"' in page and 'value="11 1234"' in page and "alergia" in page
+    assert 'id="panel-toast"' in page and "Dados inválidos" not in page  # the panel's layout
+    assert await reads.values(engine, Appointment.name, tenant=company_id) == ["Ana"]
+
+
+async def test_a_refusal_in_novo_agendamento_replaces_the_last_one(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    """Every refusal of the form is the one message area's (the toast): a closed day, then a
+    bad phone, never the first left on screen beside the second."""
+    await configure(engine, cast.a.company.id, agenda={"local": True})
+    headers = {**await logged_in(client, cast.member, cast.password, "/painel/agenda"), **HTMX}
+    monday = workday_at(10)
+    sunday = monday + timedelta(days=6 - monday.weekday())
+    form = {"name": "Ana", "phone": "11 98888-7777", "start": field(sunday)}
+    closed = await client.post("/painel/agenda", form=form, headers=headers)
+    body = await text(closed)
+    assert closed.status_code == 409 and "data-panel-error" in body
+    assert "Horário fechado: domingo é dia fechado" in body and 'id="agenda-list"' not in body
+    wrong = await client.post("/painel/agenda", form={**form, "phone": "1"}, headers=headers)
+    assert wrong.status_code == 422 and "data-panel-error" in await text(wrong)
+
+
+async def test_a_simulator_booking_is_marked_and_never_reminded(
+    client: Any, engine: AsyncEngine, cast: Cast
+) -> None:
+    company_id = cast.a.company.id
+    await configure(engine, company_id, agenda={"local": True})
+    headers = await logged_in(client, cast.member, cast.password, "/painel/agenda")
+    start = workday_at(10, after=2)
+    simulated = await factories.appointment(
+        engine, company_id, start, cal_uid="local-sim-1", phone="sim2", name="Joao da Silva",
+        source="chat", simulated=True,
+    )  # fmt: skip
+    period = f"from={start.astimezone(SP).date()}&to={start.astimezone(SP).date()}"
+    page = await text(await client.get(f"/painel/agenda?{period}"))
+    assert "simulação" in page and "+sim2" not in page and "Enviar lembrete agora" not in page
+    sent = await client.post(f"/painel/agenda/{simulated}/lembrete", headers=headers)
+    assert "Lembrete enviado" not in await text(sent)
+    assert "Simulador" in await text(sent)
+    assert await reads.values(engine, Reminder.id, where=Reminder.company_id == company_id) == []
+    token = await csrf(client, f"/painel/agenda/{simulated}/editar")
+    form = {"name": "Joao S.", "phone": "Simulador", "start": field(start), "csrf_token": token}
+    edited = await client.post(f"/painel/agenda/{simulated}/editar", form=form)
+    assert edited.status_code == 303
+    assert await reads.values(engine, Appointment.phone, tenant=company_id) == ["sim2"]
+    # Its time is still free for a real customer, without "Agendar mesmo assim".
+    form = {"name": "Rita", "phone": "11 96666-5555", "start": field(start)}
+    made = await text(await client.post("/painel/agenda", form=form, headers=headers))
+    assert "Marcado para" in made
