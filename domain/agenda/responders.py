@@ -162,9 +162,12 @@ def _asked_for_a_time(ask: Ask, wish: Wish) -> bool:
     last = fold(said[0].text) if said else ""
     if said and offered(said[0].text) == "schedule" and agrees(ask.text):
         return True  # "Quer aproveitar e agendar um horário?" "sim"
-    if not wish.empty and not escapes.is_question(ask.text):
-        # Or the customer was talking about booking: the calendar answers, never the model.
+    if not wish.empty:
+        # Or the customer was talking about booking, or was just invited to ("Se quiser marcar
+        # outro, é só me avisar"): "e dia 24/12?" or "domingo pode?" are asked of the
+        # calendar, which answers, never the model.
         recent = [t.intent for t in ask.context.history if t.role == "user"][-2:]
-        booking = any(intent in ("schedule", "reschedule") for intent in recent)
-        return booking or "me diga o dia" in last or "agendar" in last
+        booking = any(intent in ("schedule", "reschedule", "cancel") for intent in recent)
+        invited = any(word in last for word in ("me diga o dia", "agendar", "marcar"))
+        return booking or invited
     return ask.text.strip() == "1" and MENU_SCHEDULE in last

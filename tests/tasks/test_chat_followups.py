@@ -5,6 +5,7 @@ opening hours and greets by a WhatsApp name with an emoji."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,3 +87,18 @@ async def test_yes_to_calling_a_person_hands_the_conversation_over(
     await chat.say("s")
     [conversation] = await clinic.rows(Conversation)
     assert conversation.status == "handoff"
+
+
+async def test_a_day_asked_right_after_a_cancellation_is_asked_of_the_calendar(
+    client: Any, clinic: Clinic
+) -> None:
+    """Re-walk 5: after "Se quiser marcar outro, é só me avisar", "e sexta?" got "Essa
+    informação eu não tenho" and then a handoff; it is a day asked of the calendar."""
+    chat = clinic.chat(client)
+    chat.phone = MARIA
+    await clinic.book(on_the_hour(), phone=MARIA)
+    assert "Confirma o cancelamento?" in await chat.say("quero cancelar")
+    done = await chat.say("sim")
+    assert "marcar" in done
+    times = await chat.say("e sexta de tarde?")
+    assert "não tenho por aqui" not in times and re.search(r"\d\dh|\d\d:\d\d", times), times
