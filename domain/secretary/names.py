@@ -96,6 +96,12 @@ _LETTERS = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 _LEAD = re.compile(
     r"^(?:(?:o\s+)?meu\s+nome\s+(?:e|eh)\s+|me\s+chamo\s+|sou\s+(?:o\s+|a\s+)?|e\s+)"
 )
+# "pro meu filho, ele se chama Pedro Lima", "o nome dela é Ana": the name after these words,
+# wherever they are in the answer.
+_NAMED = re.compile(
+    r"\b(?:meu\s+nome\s+(?:e|eh)|me\s+chamo|(?:ele|ela)\s+(?:se\s+)?chama"
+    r"|nome\s+(?:dele|dela)\s+(?:e|eh))\s+"
+)
 _PARTICLES = frozenset(("da", "de", "do", "das", "dos", "e"))
 
 
@@ -143,7 +149,8 @@ def read_name(text: str) -> str | None:
     if "?" in text:
         return None
     said = " ".join(re.sub(r"[.!,;:()\"]", " ", _without_symbols(text)).split())
-    lead = _LEAD.match(fold(said))
+    named = [*_NAMED.finditer(fold(said))]
+    lead = named[-1] if named else _LEAD.match(fold(said))
     if lead:
         said = said[lead.end() :]
     return plausible(said)

@@ -43,6 +43,8 @@ def test_the_name_told_wins_and_the_simulator_has_none() -> None:
         ("meu nome é Ana Lima", "Ana Lima"),
         ("me chamo ana", "Ana"),
         ("sou a Carla Dias.", "Carla Dias"),
+        ("e pro meu filho, ele chama Pedro Lima", "Pedro Lima"),  # re-walk 6
+        ("é pra minha mãe, o nome dela é Rosa Maria", "Rosa Maria"),
         ("qual o endereço?", None),
         ("sim", None),
         ("123", None),
