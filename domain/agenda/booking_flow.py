@@ -57,6 +57,11 @@ FOR_OTHER = re.compile(
     r"net|sobrinh|irma|namorad|bebe|crianca|entead|sogr|tio|tia|primo|prima|amig)"
     r"|\bnao e para mim\b|\bpara outra pessoa\b"
 )
+# "tanto faz", "qualquer um", "o primeiro": any of the times offered will do.
+ANY = re.compile(
+    r"^\s*(?:tanto faz|qualquer (?:um|uma|horario|hora|dia)|pode ser qualquer|o primeiro|"
+    r"o mais cedo|o que tiver|o que for melhor)\b"
+)
 ASK_PATIENT = "Para marcar, qual o nome completo de quem vai ser atendido?"
 # "quero outro", "sim, mas à tarde": not a yes to the time asked.
 BUT = re.compile(r"\b(outr[oa]s?|nao|mas|prefiro)\b")
@@ -164,6 +169,8 @@ class BookingFlow:
         if isinstance(choice, int):
             return Picked(options[choice], confirmed=True)
         if choice is None:
+            if ANY.match(plain) and options:  # "tanto faz": the earliest time offered
+                return Picked(min(options), confirmed=False)
             if MORE.search(plain):
                 return await self.offer(
                     agenda, state, now, after=_last_shown(state, zone, local_now.date())

@@ -211,3 +211,15 @@ async def test_a_yes_with_a_but_is_not_a_yes(
     other = await chat.say("quero outro, segunda às 11h")
     assert other.startswith("Posso marcar segunda,") and "às 11:00" in other
     assert await reads.rows(engine, Appointment, tenant=acme) == []
+
+
+@pytest.mark.parametrize("words", ["tanto faz", "qualquer um", "o primeiro pfv"])
+async def test_any_time_will_do_proposes_the_earliest_offered(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings, words: str
+) -> None:
+    """Re-walk N1: "tanto faz" at the list got "Não encontrei esse horário"."""
+    _, chat = await open_every_day(make_company, engine, settings, client)
+    offered = await chat.say("quero agendar")
+    asked = await chat.say(words)
+    [first] = times(offered, datetime.now(SP).date())[:1]
+    assert asked.startswith("Posso marcar") and f"{first:%d/%m} às {first:%H:%M}" in asked, asked
