@@ -29,7 +29,7 @@ from domain.agenda.offers import by_day, for_wish
 from domain.agenda.reminders import plan
 from domain.agenda.shorthand import expand
 from domain.agenda.store import booked_at, upsert_booking
-from domain.agenda.wording import ASK_NAME, PICK_HELP, listing, when_text
+from domain.agenda.wording import ASK_NAME, PICK_AGAIN, PICK_HELP, listing, when_text
 from domain.conversations import contacts
 from domain.db import TenantDatabase
 from domain.integrations.calcom_payloads import CalcomError
@@ -154,7 +154,11 @@ class BookingFlow:
                 else "No momento não há horários livres nos próximos dias. "
                 "A equipe vai falar com você para encontrar uma data."
             )
-        return Turn(f"{note}\n{listing(options, zone)}\n{PICK_HELP}")
+        # The whole how-to once per flow; after that a reminder (the walk found every list
+        # repeating the same two lines).
+        how = PICK_AGAIN if state.get("helped") else PICK_HELP
+        state["helped"] = True
+        return Turn(f"{note}\n{listing(options, zone)}\n{how}")
 
     async def pick(
         self, agenda: Agenda, state: dict[str, Any], text: str, now: datetime

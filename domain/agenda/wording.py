@@ -34,6 +34,7 @@ PICK_HELP = (
     'Responda com o número, ou diga o dia e a hora que prefere (por exemplo, "amanhã às 10h", '
     '"quinta às 15h" ou "sexta à tarde"). Para outros dias, escreva "ver mais".'
 )
+PICK_AGAIN = 'Responda com o número, diga outro dia e hora, ou escreva "ver mais".'
 ASK_NAME = "Para marcar, qual o seu nome completo?"
 # The ways out of a flow, said whenever the customer seems stuck.
 WAYS_OUT = 'Se preferir, escreva "menu" para ver as opções ou "atendente" para falar com a equipe.'

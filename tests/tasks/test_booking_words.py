@@ -223,3 +223,14 @@ async def test_any_time_will_do_proposes_the_earliest_offered(
     asked = await chat.say(words)
     [first] = times(offered, datetime.now(SP).date())[:1]
     assert asked.startswith("Posso marcar") and f"{first:%d/%m} às {first:%H:%M}" in asked, asked
+
+
+async def test_the_how_to_is_said_once_per_flow(
+    client: Any, make_company: MakeCompany, engine: AsyncEngine, settings: Settings
+) -> None:
+    """Walk 16: every list repeated the same two lines of instructions."""
+    _, chat = await open_every_day(make_company, engine, settings, client)
+    first = await chat.say("quero agendar")
+    assert "por exemplo" in first
+    later = await chat.say("ver mais")
+    assert "por exemplo" not in later and '"ver mais"' in later and "número" in later
