@@ -57,7 +57,8 @@ async def deliver(
             await outbox.set_outbound_status(conn, message_id, "outbox")
         return "outbox"
     parts = split_reply(row.body) or [row.body]
-    if row.parts_sent >= len(parts):  # every part went out; only the status was left
+    # A retry after a deploy that cuts the same text into fewer parts: nothing left to send.
+    if row.parts_sent >= len(parts):
         async with db.transaction() as conn:
             await outbox.set_outbound_status(conn, message_id, "sent")
     for part in range(row.parts_sent + 1, len(parts) + 1):
