@@ -90,6 +90,9 @@ class Message(TenantBase):
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     source: Mapped[str | None] = mapped_column(String(16))
     sent_at: Mapped[datetime | None] = mapped_column()
+    # Outbound only: how many parts of a long reply (conversations/parts.py) went out; a
+    # retried delivery resumes after them, so no part reaches the customer twice.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # LLM usage of an outbound reply (P4: tokens recorded per message).
     tokens_in: Mapped[int | None] = mapped_column(Integer)
     tokens_out: Mapped[int | None] = mapped_column(Integer)
@@ -138,6 +141,8 @@ class DeliveryLog(TenantBase):
         ForeignKey("messages.id", ondelete="CASCADE"), index=True
     )
     attempt: Mapped[int] = mapped_column(Integer)
+    # Which part of the message (1 for the first, or the only one); NULL before parts.
+    part: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)

@@ -172,21 +172,34 @@ async def set_outbound_status(
     await conn.execute(update(_messages).where(_messages.c.id == message_id).values(**values))
 
 
+async def record_part_sent(conn: AsyncConnection, message_id: int, part: int, last: bool) -> None:
+    """Part `part` (from 1) of a message went out: a retry resumes after it, and the message
+    is sent once its last part is."""
+    await conn.execute(
+        update(_messages).where(_messages.c.id == message_id).values(parts_sent=part)
+    )
+    if last:
+        await set_outbound_status(conn, message_id, "sent")
+
+
 async def add_delivery_log(
     conn: AsyncConnection,
     *,
     message_id: int,
     attempt: int,
+    part: int,
     status: str,
     http_status: int | None,
     error: str | None,
     latency_ms: int | None,
 ) -> None:
-    """One row per delivery attempt, for the panel's thread and the delivery metrics."""
+    """One row per part sent and per failed attempt (naming the part it failed on), for the
+    panel's thread and the delivery metrics."""
     await conn.execute(
         insert(_delivery_logs).values(
             message_id=message_id,
             attempt=attempt,
+            part=part,
             status=status,
             http_status=http_status,
             error=(error or None) and error[:2000],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import Table, case, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -71,11 +71,15 @@ async def recent_turns(
 
 async def thread(conn: AsyncConnection, conversation_id: int, limit: int = 200) -> list[Any]:
     """A conversation's last `limit` messages, oldest first, with their delivery attempts."""
-    attempts = (
+    # Every attempt ends in one failure row or in the message being sent; counting the SENT
+    # rows instead would show a long reply's parts as so many tries.
+    failures = (
         select(func.count())
-        .where(_delivery_logs.c.message_id == _messages.c.id)
+        .where(_delivery_logs.c.message_id == _messages.c.id, _delivery_logs.c.status != "SENT")
         .scalar_subquery()
-        .label("delivery_attempts")
+    )
+    attempts = (failures + case((_messages.c.status == "sent", 1), else_=0)).label(
+        "delivery_attempts"
     )
     query = (
         select(

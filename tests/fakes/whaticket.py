@@ -23,8 +23,9 @@ class FakeWhaticket:
     jwt_lifetime: int = 900  # COMM: 15 minutes
     sent: list[dict[str, Any]] = field(default_factory=list)
     logins: int = 0
-    # Scripted answers for the next sends: (status, json body); consumed in order.
-    script: list[tuple[int, Any]] = field(default_factory=list)
+    # Scripted answers for the next sends: (status, json body), or None for a send that goes
+    # through as usual (to fail a later one); consumed in order.
+    script: list[tuple[int, Any] | None] = field(default_factory=list)
     revoked: set[str] = field(default_factory=set)
 
     def app(self) -> Quart:
@@ -68,8 +69,9 @@ class FakeWhaticket:
                 return {
                     "error": "Invalid token. We'll try to assign a new one on next request"
                 }, 403
-            if self.script:
-                status, body = self.script.pop(0)
+            scripted = self.script.pop(0) if self.script else None
+            if scripted is not None:
+                status, body = scripted
                 return body, status
             payload = await request.get_json()
             self.sent.append(payload)
