@@ -23,7 +23,7 @@ from domain.agenda.config import Agenda
 from domain.agenda.wording import when_text
 from domain.conversations import store as conversations
 from domain.db import TenantDatabase
-from domain.secretary.nlu import fold
+from domain.secretary.chat_text import fold
 
 # A confirmation is the whole message, made only of these (in any order): "Sim, estarei lá!"
 # confirms, "Ok, pode cancelar" or "1 dúvida: posso levar meu filho?" does not.

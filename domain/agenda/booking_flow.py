@@ -35,8 +35,8 @@ from domain.db import TenantDatabase
 from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.logging import get_logger
 from domain.observability.metrics import APPOINTMENTS, metrics
+from domain.secretary.chat_text import fold
 from domain.secretary.names import first_name, read_name
-from domain.secretary.nlu import fold
 
 log = get_logger(__name__)
 # Days of free times asked of the calendar at least: enough for "semana que vem" and "ver mais".

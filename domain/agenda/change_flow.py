@@ -24,7 +24,7 @@ from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.logging import get_logger
 from domain.observability.metrics import APPOINTMENTS_CANCELLED, RESCHEDULES, metrics
 from domain.operations.audit import record
-from domain.secretary.nlu import fold
+from domain.secretary.chat_text import fold
 
 log = get_logger(__name__)
 YES = re.compile(

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 import dateparser
 
 from domain.agenda.shorthand import expand
-from domain.secretary.nlu import fold
+from domain.secretary.chat_text import fold
 
 PERIODS = {
     "manha": (time(6), time(12)),

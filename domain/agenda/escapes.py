@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from domain.secretary.nlu import fold
+from domain.secretary.chat_text import fold
 
 _EXIT = re.compile(
     r"^\s*(?:(?:nao\s+)?(?:cancela|cancelar|sair|sai|menu|voltar|volta|parar|para|pare|"

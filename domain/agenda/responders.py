@@ -23,7 +23,8 @@ from domain.agenda.wording import again_text, left_text, stuck_text
 from domain.db import TenantDatabase
 from domain.integrations.calcom import CalcomClient
 from domain.secretary.chain import Ask, PassToSecretary
-from domain.secretary.nlu import fold
+from domain.secretary.chat_text import fold
+from domain.secretary.nlu import QUESTIONS
 from domain.secretary.offered import agrees, offered
 from domain.secretary.offline import MENU_SCHEDULE
 from domain.secretary.replies import Composed
@@ -132,9 +133,10 @@ class ReminderReplies(_AgendaResponder):
 class SchedulingRequests(_AgendaResponder):
     """A new request to schedule, reschedule or cancel, by what the message is about; a day
     or period written right after the secretary asked for one ("amanhã de manhã") or a "1"
-    to its menu is a request to schedule too."""
+    to its menu is a request to schedule too. A question asked with the request ("quanto
+    custa? e tem horário sexta?") is answered first, the free times after it."""
 
-    async def respond(self, ask: Ask) -> Composed | None:
+    async def respond(self, ask: Ask) -> Composed | PassToSecretary | None:
         intent = ask.analysis.intent
         flows = self._flows(ask)
         if flows is None:
@@ -152,6 +154,8 @@ class SchedulingRequests(_AgendaResponder):
             )
         else:
             turn = await flows.change.start(flows.agenda, intent, ask.phone, ask.now, text=ask.text)
+        if ask.analysis.second in QUESTIONS and turn.source == "agenda":
+            return PassToSecretary(resume=turn.body)
         return _composed(turn, ask)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from domain.secretary.nlu import ABBREVIATIONS
+from domain.secretary.chat_text import ABBREVIATIONS
 
 # On top of the secretary's own list: the words of days, hours and times.
 WORDS = {

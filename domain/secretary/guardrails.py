@@ -2,8 +2,9 @@
 
 - Input is sanitised: Unicode normalised (NFKC), control and zero-width characters removed
   (they hide instructions from people but not from models), whitespace tidied, length capped.
-- Prompt-injection attempts in Portuguese and English are detected; the pipeline answers them
-  with a safe reply and counts them in secretaria_llm_prompt_injection_blocked_total.
+- Prompt-injection attempts (domain/secretary/injection.py: Portuguese, English, Spanish, and
+  disguised) in the message or the sender's name are answered with a safe reply and counted in
+  secretaria_llm_prompt_injection_blocked_total.
 - Output is checked before it is sent: no sentence of the system prompt, no canary planted in
   it, no configured secret; WhatsApp-unfriendly markdown is reduced to what WhatsApp shows.
 """
@@ -14,32 +15,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from domain.secretary.nlu import fold
+from domain.secretary.chat_text import fold
+from domain.secretary.injection import is_injection
+
+__all__ = ["SAFE_INJECTION_REPLY", "is_injection", "leaks", "sanitise", "whatsapp_text"]
 
 MAX_INPUT_CHARS = 2000
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-
-INJECTION_PATTERNS = (
-    # English
-    r"\bignore (all |any |the )?(previous|prior|above|earlier|your) (instructions|rules|prompts?)",
-    r"\b(disregard|forget) (all |the |your )?(previous |prior )?(instructions|rules)",
-    r"\b(system|developer) (prompt|message|instructions)\b",
-    r"\b(reveal|show|print|repeat|tell me) (me )?(your|the) (instructions|prompt|rules)",
-    r"\byou are now\b|\bact as (a |an )?(?!customer)",
-    r"\b(jailbreak|do anything now|developer mode)\b",
-    # Portuguese (accents folded before matching)
-    r"\bignore (todas )?(as |suas )?(instrucoes|regras|orientacoes)( anteriores)?",
-    r"\b(esqueca|desconsidere) (todas )?(as |suas )?(instrucoes|regras)",
-    r"\b(prompt|instrucoes) (do sistema|de sistema|iniciais|originais)\b",
-    r"\b(revele|mostre|repita|diga|me passa) (quais sao )?(o seu |seu |o |as |suas )?"
-    r"(prompt|instrucoes|regras internas)",
-    r"\ba partir de agora (voce|vc) (e|sera|vai ser)\b",
-    r"\b(finja|aja como se|atue como) (que )?(voce|vc)? ?(e|fosse|nao tivesse)",
-    r"\bmodo (desenvolvedor|dev|sem restricoes)\b",
-    # Markup that only an attacker writes to a secretary
-    r"</?\s*(system|assistant|instructions?)\s*>|#{2,}\s*(system|instruction)",
-)
-_INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.I)
 
 SAFE_INJECTION_REPLY = (
     "Posso ajudar com agendamentos, informações sobre o atendimento ou chamar uma pessoa da "
@@ -54,10 +36,6 @@ def sanitise(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text[:limit]
-
-
-def is_injection(text: str) -> bool:
-    return _INJECTION.search(fold(sanitise(text))) is not None
 
 
 def leaks(reply: str, system_prompt: str, secrets: Iterable[str] = (), canary: str = "") -> bool:

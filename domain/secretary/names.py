@@ -10,7 +10,7 @@ import unicodedata
 from typing import Any
 
 from domain.conversations.simulator import is_simulated
-from domain.secretary.nlu import fold
+from domain.secretary.chat_text import fold
 
 # Words that are never a person's name, alone or inside one.
 NOT_NAMES = frozenset(

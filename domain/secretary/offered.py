@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from domain.secretary.nlu import fold, normalise
+from domain.secretary.chat_text import fold, normalise
 
 # The offers, as the secretary words them (domain/secretary/offline.py), folded.
 SCHEDULE_OFFER = "Quer aproveitar e agendar um horário?"

@@ -18,8 +18,8 @@ from typing import Any
 
 from domain.agenda.choice import read_wish
 from domain.agenda.opening_hours import DAYS, DEFAULT_HOURS
+from domain.secretary.chat_text import fold
 from domain.secretary.names import first_name
-from domain.secretary.nlu import fold
 from domain.secretary.offered import HANDOFF_OFFER, SCHEDULE_OFFER, agrees, declines, offered
 
 SCHEDULE = re.compile(r"\b(agend|marc|consult|horari|remarc|desmarc|cancel)", re.I)

@@ -10,7 +10,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from domain.secretary.nlu import Analysis, fold, normalise
+from domain.secretary.chat_text import fold, normalise
+from domain.secretary.nlu import Analysis
 
 # Intents worth remembering as a topic (greetings and small talk are not topics).
 TOPICS = {

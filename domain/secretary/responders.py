@@ -15,13 +15,14 @@ from domain.observability.metrics import (
     LLM_LATENCY,
     metrics,
 )
-from domain.secretary import escalation
+from domain.secretary import clarify, escalation
 from domain.secretary.chain import Ask
+from domain.secretary.chat_text import fold
 from domain.secretary.config import gemini_config
-from domain.secretary.guardrails import SAFE_INJECTION_REPLY, is_injection, leaks
+from domain.secretary.guardrails import SAFE_INJECTION_REPLY, leaks
+from domain.secretary.injection import injection_category
 from domain.secretary.memory import Turn
-from domain.secretary.nlu import fold
-from domain.secretary.offered import agrees, offered
+from domain.secretary.offered import agrees, declines, offered
 from domain.secretary.offline import MENU_SCHEDULE, Company, offline_reply
 from domain.secretary.profile import describe
 from domain.secretary.prompt import canary_for, system_prompt
@@ -31,6 +32,12 @@ from domain.tenancy.directory import DEMO_SLUG, CompanyProfile
 
 log = get_logger(__name__)
 
+# CVV (Centro de Valorização da Vida) answers anyone in Brazil, free, day and night.
+CARE_REPLY = (
+    "Sinto muito que você esteja passando por isso. Você não está sozinho(a): o CVV atende 24 "
+    "horas, de graça, pelo telefone 188 ou pelo chat em cvv.org.br."
+)
+
 
 def handoff_reply(ask: Ask, reason: str, trigger: str) -> Composed:
     """The one message a customer gets when the conversation goes to a person."""
@@ -39,16 +46,59 @@ def handoff_reply(ask: Ask, reason: str, trigger: str) -> Composed:
 
 
 class InjectionGuard:
-    """A prompt-injection attempt gets the safe reply; nothing after it sees the message."""
+    """A prompt-injection attempt, in the message or in the sender's WhatsApp name, gets the safe
+    reply; nothing after it sees the message. A person in distress gets care and a person."""
 
     always = True
 
     async def respond(self, ask: Ask) -> Composed | None:
-        if not is_injection(ask.text):
+        field = "text"
+        category = injection_category(ask.text)
+        if category is None:
+            field, category = "name", injection_category(ask.context.contact_name or "")
+        if category is None:
             return None
+        if category == "self_harm":
+            log.warning("self_harm_message", message_id=ask.context.inbound.id)
+            person = handoff_reply(ask, "customer_request", "wellbeing")
+            also = (
+                f"Também vou chamar uma pessoa da equipe da {ask.company.name}, que responderá "
+                "por aqui assim que estiver disponível."
+            )
+            return replace(person, body=f"{CARE_REPLY} {also}")
         metrics.inc(INJECTION_BLOCKED)
-        log.warning("prompt_injection_blocked", message_id=ask.context.inbound.id)
+        log.warning(
+            "prompt_injection_blocked",
+            message_id=ask.context.inbound.id,
+            category=category,
+            field=field,
+        )
         return Composed(SAFE_INJECTION_REPLY, "guardrail", analysis=ask.analysis)
+
+
+class Clarify:
+    """An unsure reading that could start an action gets a short question with the likely
+    options, never a guess (domain/secretary/clarify.py). Not when the message answers the
+    secretary's own question (a menu number, a yes to an offer, a day), nor twice in a row."""
+
+    always = False
+
+    async def respond(self, ask: Ask) -> Composed | None:
+        said = last_reply(ask)
+        folded = fold(said)
+        answering = (
+            clarify.asked(said) is not None
+            or offered(said) is not None
+            or MENU_SCHEDULE in folded
+            or "me diga o dia" in folded
+            or agrees(ask.text)
+            or declines(ask.text)
+            or ask.text.strip().isdigit()
+        )
+        if answering or escalation.before_reply(ask.analysis, ask.context.history):
+            return None
+        body = clarify.question(ask.analysis)
+        return Composed(body, "clarify", analysis=ask.analysis) if body else None
 
 
 class Escalation:

@@ -34,6 +34,7 @@ from domain.observability.metrics import (
     USAGE_TOKENS,
     metrics,
 )
+from domain.secretary import clarify
 from domain.secretary.chain import Ask, Responder, run_chain
 from domain.secretary.config import whaticket_config
 from domain.secretary.flood import FLOOD_NOTICE, flood_check
@@ -49,7 +50,13 @@ from domain.secretary.replies import (
     load_history,
     save_reply,
 )
-from domain.secretary.responders import Escalation, InjectionGuard, ModelReply, handoff_reply
+from domain.secretary.responders import (
+    Clarify,
+    Escalation,
+    InjectionGuard,
+    ModelReply,
+    handoff_reply,
+)
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory, CompanyProfile
 
@@ -85,6 +92,7 @@ def default_responders(
         InjectionGuard(),
         FlowInProgress(agenda),
         ReminderReplies(agenda),
+        Clarify(),
         SchedulingRequests(agenda),
         Escalation(),
         ModelReply(gemini, settings),
@@ -174,6 +182,10 @@ class Secretary:
             async with db.reading() as conn:
                 history = await load_history(conn, inbound, self._settings.memory_turns)
         text = sanitise(inbound.body or "")
+        ours = [turn.text for turn in history if turn.role == "model"]
+        picked = clarify.chosen(ours[-1], text) if ours else None
+        if picked:  # "2" to "Só para eu entender direito…": as if said in words
+            text = clarify.AS_SAID[picked]
         # Read once: every responder and the gates use the same analysis.
         analysis = analyse(text)
         log.info(
