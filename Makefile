@@ -51,12 +51,13 @@ dlq: install
 	$(BIN)/python -m scripts.dead_letters $(ARGS)
 
 # Webhook ingest, the whole pipeline with a 500 ms fake Gemini, then 10,000 reminders due in
-# the same minute (bench/*.py say what each measures):
+# the same minute, and the CPU to read one message (bench/*.py say what each measures):
 # make bench BENCH_ARGS="--requests 5000" PIPELINE_ARGS="--workers 2" REMINDERS_ARGS="--workers 2"
 bench: install
 	$(BIN)/python -m bench.webhook $(BENCH_ARGS)
 	$(BIN)/python -m bench.pipeline $(PIPELINE_ARGS)
 	$(BIN)/python -m bench.reminders $(REMINDERS_ARGS)
+	$(BIN)/python -m bench.nlu $(NLU_ARGS)
 
 # Usage report under reports/: make report COMPANY_ID=1 FORMAT=pdf [PERIOD=week]
 report: install

@@ -18,12 +18,13 @@ bp = Blueprint("nlu", __name__, url_prefix="/api/nlu")
 @authenticated("operator")
 @validate_request(AnalyzeRequest)
 async def analyze(data: AnalyzeRequest) -> Response:
-    """Intent, sentiment and prompt-injection check of a text, as the pipeline sees it."""
+    """Intent, sentiment and prompt-injection check of a text (and of the sender's name, when
+    given), as the pipeline sees them."""
     text = sanitise(data.text)
     analysis = analyse(text)
     return jsonify(
         intent=analysis.intent,
         confidence=analysis.confidence,
         sentiment=analysis.sentiment,
-        injection=is_injection(text),
+        injection=is_injection(text) or is_injection(sanitise(data.name or "", 256)),
     )

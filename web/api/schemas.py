@@ -85,6 +85,8 @@ class AnalyzeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=MAX_INPUT_CHARS * 4)
+    # The sender's WhatsApp name, checked for injection like the text (it reaches the prompt).
+    name: str | None = Field(default=None, max_length=256)
 
 
 class TokenResponse(BaseModel):
