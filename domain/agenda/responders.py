@@ -147,6 +147,10 @@ class SchedulingRequests(_AgendaResponder):
             if not _asked_for_a_time(ask, wish):
                 return None
             intent = "schedule"
+        elif intent != "schedule" and ask.analysis.confidence < SURE and _invited(ask, wish):
+            # "quinta de manhã" right after "Me diga o dia e o período": a day for the booking
+            # the secretary asked about, though alone it reads a little like moving one.
+            intent = "schedule"
         if intent == "schedule":
             chosen = None if wish.empty else wish
             turn = await flows.booking.start(
@@ -157,6 +161,17 @@ class SchedulingRequests(_AgendaResponder):
         if ask.analysis.second in QUESTIONS and turn.source == "agenda":
             return PassToSecretary(resume=turn.body)
         return _composed(turn, ask)
+
+
+# Below this a change or cancel read from a bare day is not trusted over the conversation.
+SURE = 0.8
+
+
+def _invited(ask: Ask, wish: Wish) -> bool:
+    """A day or time written right after the secretary asked for one to book."""
+    said = [t for t in ask.context.history if t.role == "model"][-1:]
+    last = fold(said[0].text) if said else ""
+    return not wish.empty and any(w in last for w in ("me diga o dia", "agendar", "marcar"))
 
 
 def _asked_for_a_time(ask: Ask, wish: Wish) -> bool:

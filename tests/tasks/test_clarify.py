@@ -70,3 +70,13 @@ async def test_a_question_with_a_booking_request_is_answered_first(chat: Chat) -
     said, _, times = answer.partition("Tenho estes horários livres")
     assert times, answer  # the free times come…
     assert "não tenho" in said.lower()  # …after the honest answer about the price
+
+
+async def test_a_bare_day_after_the_secretary_invites_a_booking_is_booked(chat: Chat) -> None:
+    assert "Tenho estes horários livres" in await chat.say("quero agendar")
+    assert "Agendar" in await chat.say("sair")  # the menu: no flow open now
+    # Alone, "quinta de manhã" reads a little like moving a booking; after the invitation it
+    # is a day for a new one.
+    answer = await chat.say("quinta de manhã")
+    assert "Não encontrei nenhum horário marcado" not in answer
+    assert "Quinta" in answer or "quinta" in answer
