@@ -86,7 +86,7 @@ class FlowInProgress(_AgendaResponder):
         if escapes.wants_out(ask.text):
             await flows.booking.state.forget(company, phone)
             return _composed(Turn(left_text(kind, state, flows.agenda.timezone)), ask)
-        if escapes.new_request(ask.analysis.intent, kind):
+        if escapes.new_request(ask.analysis.intent, kind) and ask.analysis.confidence >= SURE:
             await flows.booking.state.forget(company, phone)
             return None  # handled as if no flow were open: the next responders take it
         turn = await self._answer(flows, state, ask)

@@ -54,8 +54,9 @@ class InjectionGuard:
     async def respond(self, ask: Ask) -> Composed | None:
         field = "text"
         category = injection_category(ask.text)
-        if category is None:
-            field, category = "name", injection_category(ask.context.contact_name or "")
+        if category is None:  # the WhatsApp name as sent, not only the one kept as plausible
+            names = (getattr(ask.context.inbound, "push_name", None), ask.context.contact_name)
+            field, category = "name", injection_category(" | ".join(n for n in names if n))
         if category is None:
             return None
         if category == "self_harm":
@@ -79,7 +80,8 @@ class InjectionGuard:
 class Clarify:
     """An unsure reading that could start an action gets a short question with the likely
     options, never a guess (domain/secretary/clarify.py). Not when the message answers the
-    secretary's own question (a menu number, a yes to an offer, a day), nor twice in a row."""
+    secretary's own question (it ended on "?", a menu number, a yes to an offer, a day), nor
+    twice in a row."""
 
     always = False
 
@@ -94,6 +96,8 @@ class Clarify:
             or agrees(ask.text)
             or declines(ask.text)
             or ask.text.strip().isdigit()
+            or said.rstrip().endswith("?")  # an answer to the secretary's own question
+            or any(word in folded for word in ("agend", "marc", "horari"))  # booking under way
         )
         if answering or escalation.before_reply(ask.analysis, ask.context.history):
             return None

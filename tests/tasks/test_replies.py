@@ -51,25 +51,25 @@ async def test_asking_for_a_person_hands_off_once_and_the_bot_then_stays_quiet(
 ) -> None:
     acme = cast.a
     await configure(engine, acme.company.id, whaticket=whaticket_at(whaticket))
-    await accept(client, "inbound_buttons_reply.json")  # "Quero falar com suporte"
-    await eventually(lambda: _bodies(whaticket, 1))
-    await post_webhook(client, text_body("h1", "quero falar com um atendente"))
-    [_first, told] = await eventually(lambda: _bodies(whaticket, 2))
+    await accept(client, "inbound_buttons_reply.json")  # "Quero falar com suporte": a person
+    [told] = await eventually(lambda: _bodies(whaticket, 1))
     assert "pessoa da equipe" in told
     [talk] = await reads.rows(engine, Conversation, tenant=acme.company.id)
     assert (talk.status, talk.handoff_reason) == ("handoff", "customer_request")
 
-    await accept(client, "inbound_extended_text.json")  # while a person is in charge
+    # While a person is in charge:
+    await post_webhook(client, text_body("h1", "quero falar com um atendente"))
+    await accept(client, "inbound_extended_text.json")
     await accept(client, "inbound_list_reply.json")
 
     await eventually(lambda: filed(engine, acme.company.id, 4))
-    assert len(whaticket.sent) == 2  # told once, then silence
+    assert len(whaticket.sent) == 1  # told once, then silence
 
     operator = await bearer(client, cast.member, cast.password)
     released = await client.post("/api/conversations/1/release", headers=operator)
     assert released.status_code == 200
     await accept(client, "inbound_template_button_reply.json")
-    await eventually(lambda: _bodies(whaticket, 3))
+    await eventually(lambda: _bodies(whaticket, 2))
 
 
 async def test_prompt_injection_gets_a_safe_answer_and_is_counted(
