@@ -13,6 +13,7 @@ input at every call, which made one message cost ~20 ms of CPU instead of ~2.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,31 @@ class Scores:
     intents: tuple[tuple[str, float], ...]  # every intent, most likely first
     sentiment: str
     sentiment_confidence: float
+
+
+class _Vectors:
+    """A fitted TfidfVectorizer (sublinear tf, l2 norm) as a dictionary and an array: the same
+    numbers as its transform (a test holds them equal), without scikit-learn's per-call input
+    checks and sparse-matrix assembly, which cost ~0.5 ms per message of the ~0.55 here."""
+
+    def __init__(self, fitted: TfidfVectorizer) -> None:
+        self.analyse = fitted.build_analyzer()
+        self.vocabulary: dict[str, int] = fitted.vocabulary_
+        self.idf = fitted.idf_
+        self.width = len(self.idf)
+
+    def row(self, text: str, offset: int) -> tuple[list[int], list[float]]:
+        counts: dict[int, int] = {}
+        for term in self.analyse(text):
+            index = self.vocabulary.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return [], []
+        indices = sorted(counts)
+        weights = np.array([1.0 + math.log(counts[i]) for i in indices]) * self.idf[indices]
+        weights /= np.sqrt(weights @ weights)
+        return [offset + i for i in indices], weights.tolist()
 
 
 class _Linear:
@@ -77,16 +103,29 @@ class Classifier:
             preprocessor=normalise,
             token_pattern=r"(?u)\b\w+\b|[^\w\s]",  # emojis and "?" are words too
         ).fit(texts)
-        features = self.features(texts)
+        features = sparse.hstack(
+            [self._chars.transform(texts), self._words.transform(texts)], format="csr"
+        )
+        self._vectors = (_Vectors(self._chars), _Vectors(self._words))
         self.intent_model = _calibrated(features, [e.intent for e in training])
         self.sentiment_model = _calibrated(features, [e.sentiment for e in training])
         self._intent = _Linear(self.intent_model)
         self._sentiment = _Linear(self.sentiment_model)
 
     def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.hstack(
-            [self._chars.transform(texts), self._words.transform(texts)], format="csr"
-        )
+        """The TF-IDF rows of `texts`: character n-grams, then word n-grams."""
+        chars, words = self._vectors
+        indices: list[int] = []
+        data: list[float] = []
+        indptr = [0]
+        for text in texts:
+            for vectors, offset in ((chars, 0), (words, chars.width)):
+                columns, weights = vectors.row(text, offset)
+                indices += columns
+                data += weights
+            indptr.append(len(indices))
+        shape = (len(texts), chars.width + words.width)
+        return sparse.csr_matrix((data, indices, indptr), shape=shape)
 
     def scores(self, texts: Sequence[str]) -> list[Scores]:
         """One Scores per text, in one pass (a message and its clauses together)."""

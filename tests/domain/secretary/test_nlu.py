@@ -103,6 +103,15 @@ def test_training_is_reproducible_and_the_fast_path_is_scikit_learns() -> None:
     assert np.allclose(ours, expected, atol=1e-9)
 
 
+def test_the_fast_features_are_scikit_learns() -> None:
+    from scipy import sparse
+
+    model = classifier()
+    texts = [e.text for e in examples("heldout")[:80]] + ["", "???", "😀😀", "a" * 3000]
+    expected = sparse.hstack([model._chars.transform(texts), model._words.transform(texts)])
+    assert np.allclose(model.features(texts).toarray(), expected.toarray(), atol=1e-12)
+
+
 def test_confidence_is_a_probability_and_options_come_most_likely_first() -> None:
     sure = analyse("quero remarcar minha consulta de quinta pra sexta")
     assert sure.intent == "reschedule" and sure.confidence >= 0.5
