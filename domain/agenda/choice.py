@@ -97,9 +97,13 @@ def read_choice(text: str, count: int, now: datetime) -> int | Wish | None:
     return None if wish.empty else wish
 
 
+_GREETING = re.compile(r"\b(bom dia|boa tarde|boa noite)\b")
+
+
 def read_wish(text: str, now: datetime) -> Wish:
     """What the customer asked for; `Wish()` when the text names no day, hour or period."""
     plain = " ".join(re.sub(r"[^\w/:\-]", " ", expand(fold(text))).split())
+    plain = _GREETING.sub(" ", plain)  # "boa tarde! queria segunda de manhã": no afternoon
     at, after, before, period = _hours(plain)
     if period is None:
         early = _ASAP.sub(" ", plain).replace("amanha", "").replace("cedo", " manha ")

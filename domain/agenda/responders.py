@@ -24,6 +24,7 @@ from domain.db import TenantDatabase
 from domain.integrations.calcom import CalcomClient
 from domain.secretary.chain import Ask, PassToSecretary
 from domain.secretary.chat_text import fold
+from domain.secretary.names import read_name
 from domain.secretary.nlu import QUESTIONS
 from domain.secretary.offered import agrees, offered
 from domain.secretary.offline import MENU_SCHEDULE
@@ -86,7 +87,12 @@ class FlowInProgress(_AgendaResponder):
         if escapes.wants_out(ask.text):
             await flows.booking.state.forget(company, phone)
             return _composed(Turn(left_text(kind, state, flows.agenda.timezone)), ask)
-        if escapes.new_request(ask.analysis.intent, kind) and ask.analysis.confidence >= SURE:
+        naming = state.get("step") == "name" and read_name(ask.text) is not None
+        if (
+            escapes.new_request(ask.analysis.intent, kind)
+            and ask.analysis.confidence >= SURE
+            and not naming  # "Pedro Cancela Souza" is a name, not a cancellation
+        ):
             await flows.booking.state.forget(company, phone)
             return None  # handled as if no flow were open: the next responders take it
         turn = await self._answer(flows, state, ask)

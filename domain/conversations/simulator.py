@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain import queues
+from domain.agenda.flow_state import FlowState
 from domain.conversations import messages
 from domain.conversations.models import Contact, Conversation, Message
 from domain.db import TenantDatabase
+from domain.secretary.flood import forget_flood
 from domain.secretary.memory import Memory
 from domain.settings import Settings
 
@@ -126,9 +128,14 @@ async def send_as_customer(
 
 
 async def start_over(db: TenantDatabase, redis: Redis, settings: Settings, user_id: int) -> None:
-    """A new simulated conversation: the current one closed (committed) and its short-term
-    memory gone, so the secretary greets the operator as a new customer."""
+    """A new simulated conversation: the current one closed (committed), its short-term memory,
+    open booking and anti-flood count gone, so the secretary greets the operator as a new
+    customer."""
     async with db.transaction() as conn:
         await restart(conn, user_id)
+    phone = simulator_phone(user_id)
     memory = Memory(redis, settings.redis_namespace, settings.memory_turns, 60)
-    await memory.forget(db.company_id, simulator_phone(user_id))
+    await memory.forget(db.company_id, phone)
+    # Nor a booking left half-way, nor the anti-flood count of the old conversation.
+    await FlowState(redis, settings.redis_namespace).forget(db.company_id, phone)
+    await forget_flood(redis, settings.redis_namespace, db.company_id, phone)

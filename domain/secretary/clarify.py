@@ -34,8 +34,8 @@ AS_SAID = {
     "reschedule": "quero remarcar meu horário",
     "cancel": "quero cancelar meu horário",
     "handoff": "quero falar com uma pessoa da equipe",
-    "sales": "quero saber os preços e as formas de pagamento",
-    "support": "tenho uma dúvida",
+    "sales": "quanto custa e quais as formas de pagamento?",
+    "support": "tenho uma dúvida sobre o atendimento, pode me ajudar?",
     "confirm": "confirmo meu horário",
 }
 OPENING = "Só para eu entender direito, você quer:"

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.asyncio import Redis
+
 FLOOD_NOTICE = (
     "Recebi várias mensagens suas em sequência e pausei as respostas automáticas por um "
     "minuto. Depois disso, me envie em uma única mensagem o que ainda precisa, que eu respondo."
 )
+
+
+async def forget_flood(redis: Redis, namespace: str, company_id: int, phone: str) -> None:
+    """The contact's count starts again (the panel's Simulador, "Nova conversa")."""
+    key = f"{namespace}:flood:{company_id}:{phone}"
+    await redis.delete(key, f"{key}:told")
 
 
 async def flood_check(

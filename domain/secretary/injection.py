@@ -68,7 +68,8 @@ _OVERRIDE_VERB = (
     r"forget|disregard|override|bypass|skip|drop|olvid\w*|omit\w*|salt\w*)"
 )
 _PERSONA = (
-    r"(administrador\w*|admin|root|hacker|desenvolvedor\w*|developer|programador\w*|dono|"
+    r"(administrador\w*|admin|root|hacker|desenvolvedor\w*|developer|programador\w*|donos?|donas?|"
+    r"chefe|diretor\w*|"
     r"proprietari\w*|gerente|sistema|system|outra (ia|pessoa|assistente)|ia sem|ai without|"
     r"sem (filtros?|restric\w*|limites?|censura|regras)|without (filters|restrictions|rules|"
     r"limits)|"
@@ -197,6 +198,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r".{0,60}\b(voce|vc|ignore|ignor\w*|nov[oa]s?|instruc\w*|regras?|a partir|agora|respond\w*|"
         r"modo|admin\w*|override|desativ\w*|liber\w*|priorid\w*|cancel\w*|export\w*|revel\w*|"
         r"esquec\w*|desconsider\w*|obedec\w*|sem restric\w*|todas? as)\b",
+        r"\b(system|assistant|developer|admin)\s*:\s*(reveal|ignore|you|show|print|override|new|"
+        r"act|forget|disregard|repeat|output|voce|revele|mostre|ignore|esqueca|novo|nova|modo)\b",
         r"<\s*/?\s*\w*(system|sys_|admin|assistant|instruc|prompt|command|comando|user_message|"
         r"developer|context)\w*\s*/?\s*>",
         r"\b(system|sistema|admin) (override|update|message|notice|alert|command|prompt|mode)\b",
@@ -290,6 +293,14 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(regras|reglas|rules|instruc\w*|instructions|instrucciones|diretrizes|directrices|"
         r"orientac\w*) (que|that|which) (te|lhe|you|le) (deram|dieron|gave|passaram|were given|"
         r"fueron dadas|foram dadas|dio|deu|dio|passou)\b",
+        r"\b(prompt|instruc\w*|regras|diretrizes|rules|instructions|reglas)\b.{0,12}\b(q|que|that|"
+        r"which)\b.{0,4}\b(te|lhe|you|le)\b.{0,4}\b(deram|passaram|deu|passou|gave|given|dieron|"
+        r"dio|"
+        r"programaram|configuraram|ensinaram)\b",
+        r"\b(quais sao|qual e|quais|what are|cuales son|me (diz|diga|fala|conta|mostra)|"
+        r"tell me)\b.{0,12}"
+        r"\b(suas|your|tus|sus|teus|tuas)\s+(instruc\w*|instructions|instrucciones|diretrizes|"
+        r"directrices|guidelines)\b(?!\s+(de|para|pra|do|da|sobre|for|about)\b)",
         r"\b(com o que|with what|with which|con que) (palavras|words|frase)\b.{0,20}\b(comec\w*|"
         r"inicia\w*|start\w*|begin\w*|empiez\w*)",
         r"\b(primeira|first|primera) (frase|linha|mensagem|palavra|sentence|line|message|words?)\b"
@@ -449,12 +460,28 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(clonar|clone) (cartao|cartoes|whatsapp|card|chip)\b",
     ),
 }
+# Attacks spelled letter by letter with no gap between words ("i g n o r e a l l p r e v i o u s
+# i n s t r u c t i o n s"): joined, the words run together, so these are looked for without
+# word boundaries, and only in text that was spelled out that way.
+COMPACT = (
+    r"(ignor\w{0,3}|esquec\w{0,3}|desconsider\w{0,3}|disregard|forget|olvid\w{0,3}|override)"
+    r"(all|the|as|todas|todasas|suas|your|las|tus|sus|previous|prior|anteriores|above|de|the){0,3}"
+    r"(instruc|instruct|regras|rules|reglas|prompt|diretrizes|guidelines)",
+    r"(system|sistema)(prompt)|(reveal|show|print|mostre|revele|repita|repeat)(me)?(your|seu|suas|"
+    r"o|the)?"
+    r"(prompt|instruc|instructions|regras|rules)",
+    r"modo(debug|desenvolvedor|dev|admin|dan|deus)|(debug|developer|god)mode|jailbreak|"
+    r"doanythingnow|youarenow|apartirdeagoravoce",
+)
+_COMPACT = re.compile("|".join(f"(?:{p})" for p in COMPACT))
 _COMPILED = {
     category: re.compile("|".join(f"(?:{p})" for p in patterns), re.S)
     for category, patterns in PATTERNS.items()
 }
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _JOINED = re.compile(r"(?<![\w])(?:[^\W_][.\-_*/|]){1,}[^\W_](?![\w])")
+# Eight or more single letters in a row, whatever separates them: a word spelled out.
+_SPELLED = re.compile(r"(?<![\w])(?:[^\W_][\s.\-_*/|,]{1,4}){7,}[^\W_](?![\w])")
 _SPACED = re.compile(r"(?<![\w])(?:[^\W_] ){1,}[^\W_](?![\w])")
 
 
@@ -541,7 +568,14 @@ def injection_category(text: str) -> str | None:
         for category, pattern in _COMPILED.items():
             if pattern.search(view):
                 return category
-    return None
+    return "obfuscated" if _spelled_out_attack(text[:4000]) else None
+
+
+def _spelled_out_attack(text: str) -> bool:
+    plain = _plain(text)
+    runs = [re.sub(r"\W", "", run.group()) for run in _SPELLED.finditer(plain)]
+    runs += [_unleet(run) for run in runs]
+    return any(_COMPACT.search(run) for run in runs)
 
 
 def is_injection(text: str) -> bool:

@@ -61,7 +61,31 @@ def analyse(text: str) -> Analysis:
     intent, confidence = whole.intents[0]
     options = tuple(label for label, p in whole.intents[:3] if p >= 0.1) or (intent,)
     sentiment = feelings.blend(whole.sentiment, text)
+    split = _by_clause(parts)
+    if split is not None and confidence < SECOND_CONFIDENCE:
+        # Unsure as a whole, sure clause by clause: two requests, not one unclear one.
+        (intent, confidence), second = split
+        return Analysis(intent, round(confidence, 2), sentiment, (intent,), second)
     return Analysis(intent, round(confidence, 2), sentiment, options, _second(intent, parts))
+
+
+def _by_clause(clauses: list[Scores]) -> tuple[tuple[str, float], str | None] | None:
+    """An action and a question each sure in its own clause ("quanto custa? queria marcar pra
+    sexta"): the action first, the question second. A cancellation and a new booking ("cancela
+    a de quinta e marca pra sexta"): a reschedule."""
+    sure = [c.intents[0] for c in clauses if c.intents[0][1] >= SECOND_CONFIDENCE]
+    leaning = [c.intents[0] for c in clauses if c.intents[0][1] >= 0.5]
+    actions = sorted(
+        ((p, label) for label, p in leaning if label in ("schedule", "reschedule", "cancel")),
+        reverse=True,
+    )
+    labels = {label for _, label in actions}
+    if {"cancel", "schedule"} <= labels:
+        return ("reschedule", max(p for p, _ in actions)), None
+    questions = sorted(((p, label) for label, p in sure if label in QUESTIONS), reverse=True)
+    if actions and questions:
+        return (actions[0][1], actions[0][0]), questions[0][1]
+    return None
 
 
 def _second(main: str, clauses: list[Scores]) -> str | None:

@@ -105,6 +105,7 @@ def offline_reply(
     *,
     greeted: bool = False,
     in_flow: bool = False,
+    question: bool = False,
 ) -> str:
     """A short, helpful Portuguese answer for one customer message; `last_reply` is the
     secretary's previous message (a number answers its menu, a "sim" its offer); `greeted`:
@@ -138,7 +139,8 @@ def offline_reply(
         return _say(hello, "Tudo bem! Se precisar de algo, é só escrever por aqui.")
     if WHY_NAME.search(plain):
         return _say(hello, "Peço o seu nome só para deixar o horário reservado para você.")
-    asks = "?" in text or QUESTION.match(plain) is not None
+    # `question`: the message also asks something (a price with a booking, nlu's `second`).
+    asks = question or "?" in text or QUESTION.match(plain) is not None
     # Prices, insurance, anything the offline secretary has no fact for: "não sei", honestly.
     no_facts = asks and (in_flow or UNKNOWN.search(plain) is not None)
     if not no_facts and (SCHEDULE.search(plain) or (after_menu and plain == "1")):

@@ -22,6 +22,7 @@ from domain.secretary.config import gemini_config
 from domain.secretary.guardrails import SAFE_INJECTION_REPLY, leaks
 from domain.secretary.injection import injection_category
 from domain.secretary.memory import Turn
+from domain.secretary.nlu import QUESTIONS
 from domain.secretary.offered import agrees, declines, offered
 from domain.secretary.offline import MENU_SCHEDULE, Company, offline_reply
 from domain.secretary.profile import describe
@@ -99,7 +100,8 @@ class Clarify:
             or said.rstrip().endswith("?")  # an answer to the secretary's own question
             or any(word in folded for word in ("agend", "marc", "horari"))  # booking under way
         )
-        if answering or escalation.before_reply(ask.analysis, ask.context.history):
+        two_requests = ask.analysis.second is not None  # not unclear: both are answered
+        if answering or two_requests or escalation.before_reply(ask.analysis, ask.context.history):
             return None
         body = clarify.question(ask.analysis)
         return Composed(body, "clarify", analysis=ask.analysis) if body else None
@@ -167,6 +169,7 @@ class ModelReply:
             last_reply(ask),
             greeted=greeted(ask),
             in_flow=bool(ask.resume),
+            question=bool(ask.resume) and ask.analysis.second in QUESTIONS,
         )
         return Composed(body, source, analysis=ask.analysis)
 

@@ -80,3 +80,21 @@ async def test_a_bare_day_after_the_secretary_invites_a_booking_is_booked(chat: 
     answer = await chat.say("quinta de manhã")
     assert "Não encontrei nenhum horário marcado" not in answer
     assert "Quinta" in answer or "quinta" in answer
+
+
+async def test_a_surname_that_is_a_command_word_is_still_a_name(chat: Chat) -> None:
+    chat.name = None  # no WhatsApp name: the secretary asks for it
+    offer = await chat.say("quero agendar")
+    assert "Tenho estes horários livres" in offer
+    assert "nome" in await chat.say("1")
+    booked = await chat.say("Pedro Cancela Souza")
+    assert booked.startswith("Pronto, Pedro!"), booked
+
+
+async def test_a_price_question_with_a_day_to_book_gets_both(chat: Chat) -> None:
+    answer = await chat.say(
+        "Boa tarde! Gostaria de saber o preço da avaliação e já agendar para segunda de manhã, se possível."
+    )
+    assert OPENING not in answer
+    said, _, times = answer.partition("Tenho estes horários livres")
+    assert times and "não tenho" in said.lower(), answer

@@ -126,6 +126,8 @@ def test_confidence_is_a_probability_and_options_come_most_likely_first() -> Non
         ("quanto custa a consulta? queria marcar pra sexta", "schedule", "sales"),
         ("quero marcar, vocês aceitam unimed?", "schedule", "support"),
         ("não quero cancelar, só mudar o dia", "reschedule", None),
+        ("cancela a de quinta 8h e marca pra sexta de manha pfv", "reschedule", None),
+        ("quero remarcar pra sexta e tbm queria saber o valor da consulta", "reschedule", "sales"),
         ("oi bom dia, quero marcar uma limpeza", "schedule", None),
     ],
 )

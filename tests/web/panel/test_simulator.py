@@ -89,3 +89,24 @@ async def _replies(engine: AsyncEngine, company_id: int, text: str) -> bool:
     return asked is not None and any(
         r.reply_to_id == asked for r in await reads.outbound(engine, company_id)
     )
+
+
+async def test_a_new_conversation_leaves_no_booking_open_and_no_flood_count(
+    client: Any, engine: AsyncEngine, settings: Settings, redis: Redis, cast: Cast
+) -> None:
+    from domain.agenda.flow_state import FlowState
+    from domain.conversations.simulator import simulator_phone
+    from domain.tenancy.models import User
+
+    a = cast.a.company.id
+    await log_in(client, cast.member, cast.password)
+    headers = await htmx_headers(client, "/painel/simulador")
+    member = await reads.value(engine, User.id, where=User.email == cast.member)
+    phone = simulator_phone(member)
+    flows = FlowState(redis, settings.redis_namespace)
+    await flows.save(a, phone, {"kind": "schedule", "step": "pick", "options": []})
+    flood = f"{settings.redis_namespace}:flood:{a}:{phone}"
+    await redis.sadd(flood, 1, 2, 3)
+    await client.post("/painel/simulador/reiniciar", headers=headers)
+    assert await flows.get(a, phone) is None
+    assert not await redis.exists(flood)
