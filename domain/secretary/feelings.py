@@ -2,8 +2,9 @@
 
 In leave-one-writer-out cross-validation the model alone read sentiment right 85.2 % of the
 time; taking the lexicon's verdict when the model says "neutral" and the lexicon hears a
-feeling ("não gostei", "péssimo", "😡", "adorei") made it 86.7 %: the lexicon knows words the
-corpus has too few examples of. Where both have an opinion, the model's wins.
+feeling ("não gostei", "péssimo", "😡", "adorei") made it 86.7 %, and taking its complaint over
+the model's praise 86.8 %: the lexicon knows words the corpus has too few examples of.
+Otherwise, where both have an opinion, the model's wins.
 """
 
 from __future__ import annotations
@@ -82,7 +83,9 @@ def lexicon_sentiment(text: str) -> str:
 
 
 def blend(model: str, text: str) -> str:
-    """The model's sentiment, unless it heard none and the lexicon did."""
-    if model != "neutral":
-        return model
-    return lexicon_sentiment(text)
+    """The model's sentiment, unless it heard none and the lexicon did, or it heard praise
+    where the lexicon hears a complaint ("vcs são péssimos" is never positive)."""
+    heard = lexicon_sentiment(text)
+    if model == "neutral" or (model == "positive" and heard == "negative"):
+        return heard
+    return model
