@@ -116,7 +116,7 @@ async def _accept(
 ) -> tuple[Response, int]:
     g.company_id = company.id
     outcome = await accept_message(
-        svc.engine,
+        svc.ingest_pool,
         company.id,
         body,
         timestamp=timestamp,
