@@ -24,6 +24,7 @@ from domain.security.targets import TargetPolicy
 from domain.security.transport import guarded_client
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
+from domain.webhooks.group_commit import GroupCommit
 from domain.webhooks.store import open_pool
 
 
@@ -45,7 +46,8 @@ class Services:
     http: httpx.AsyncClient  # outgoing calls made while answering a request (Mercado Pago)
     calcom: CalcomClient  # bookings made from the panel; remembers probed API versions
     standing: Standing  # access tokens' users, re-checked every few seconds
-    ingest_pool: asyncpg.Pool  # the webhook's insert, without SQLAlchemy (domain/webhooks/store)
+    ingest_pool: asyncpg.Pool  # the webhook's inserts, without SQLAlchemy (domain/webhooks/)
+    inbound: GroupCommit  # ... grouped when they arrive together
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -86,6 +88,7 @@ class Services:
             calcom,
             Standing(engine, settings.auth_recheck_seconds),
             ingest_pool,
+            GroupCommit(ingest_pool),
         )
 
     async def close(self) -> None:

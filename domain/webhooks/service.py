@@ -7,12 +7,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.webhooks.bounds import decode_json, storable
 from domain.webhooks.payloads import Ignored, parse_webhook
-from domain.webhooks.store import Inbound, insert_message
+from domain.webhooks.store import Inbound, MessageStore, insert_message
 
 # (company_id, message_id, correlation_id) -> enqueued? False means "the sweeper will".
 Enqueue = Callable[[int, int, str], Awaitable[bool]]
@@ -34,7 +33,7 @@ def decode_body(body: bytes) -> Any:
 
 
 async def accept_message(
-    database: asyncpg.Pool | AsyncEngine,
+    database: MessageStore | AsyncEngine,
     company_id: int,
     body: bytes,
     *,
@@ -44,7 +43,8 @@ async def accept_message(
 ) -> Outcome:
     """Store then enqueue. The row is committed before anything is queued, so once this
     returns "accepted" the message survives any crash; if the queue is unreachable the
-    sweeper enqueues it later. `database`: the web's asyncpg pool, or an engine."""
+    sweeper enqueues it later. `database`: the web's store (group_commit.GroupCommit) or an
+    engine."""
     payload = decode_body(body)
     message = parse_webhook(payload)
     if isinstance(message, Ignored):

@@ -1,18 +1,19 @@
 """Storing an accepted webhook's message: one statement that inserts and deduplicates.
 
-The web process stores through its asyncpg pool with a prepared statement: on the webhook,
-the hot path (issue 16), SQLAlchemy's execution layer (pool checkout and reset, the greenlet
-hop, compiled-cache lookups, result objects) cost more CPU than the statement itself. Callers
-that only hold an engine (jobs, tests, the simulator's kind of code) go through SQLAlchemy
-Core with the same statement. Either way the insert runs outside any transaction block, so it
-is committed (durable) when it returns.
+The web process stores through its own asyncpg pool with prepared statements (and groups the
+messages that arrive together: group_commit.py): on the webhook, the hot path (issue 16),
+SQLAlchemy's execution layer (pool checkout and reset, the greenlet hop, compiled-cache
+lookups, result objects) cost more CPU than the statement itself. Callers that only hold an
+engine (tests, the secretary's) go through SQLAlchemy Core with the same statement. Either
+way the insert runs outside any transaction block, so it is committed (durable) when it
+returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import orjson
@@ -45,17 +46,28 @@ class Inbound:
     wa_timestamp: int | None
 
 
+class MessageStore(Protocol):
+    async def insert(self, company_id: int, row: Inbound) -> int | None:
+        """Store the message (committed on return); None when its external id was already
+        stored."""
+
+
 async def insert_message(
-    database: asyncpg.Pool | AsyncEngine, company_id: int, row: Inbound
+    database: MessageStore | AsyncEngine, company_id: int, row: Inbound
 ) -> int | None:
     """Store the message (committed on return); None when its external id was already stored."""
     if isinstance(database, AsyncEngine):
         return await _insert_with_engine(database, company_id, row)
+    return await database.insert(company_id, row)
+
+
+async def insert_one(pool: asyncpg.Pool, company_id: int, row: Inbound) -> int | None:
+    """One message, one prepared statement."""
     when = datetime.fromtimestamp(row.wa_timestamp, UTC) if row.wa_timestamp else None
     # The statement text names the schema, so asyncpg prepares it once per company and
     # connection and reuses it (its statement cache), with no planning per request.
     statement = _INSERT.format(schema=tenant_schema(company_id))
-    async with database.acquire() as conn:
+    async with pool.acquire() as conn:
         message_id = await conn.fetchval(
             statement,
             row.external_id,
