@@ -26,6 +26,7 @@ from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
 from domain.webhooks.group_commit import GroupCommit
 from domain.webhooks.store import open_pool
+from web.job_batches import BatchedQueue
 
 
 def web_redis(url: str) -> Redis:
@@ -65,12 +66,13 @@ class Services:
         flusher = MetricsFlusher(redis, ns, settings.metrics_flush_seconds)
         flusher.start()
 
-        async def open_queue(name: str) -> RedisQueue:
+        async def open_queue(name: str) -> BatchedQueue:
             dedicated = RedisQueue(redis, name=name)
             await dedicated.connect()
-            return dedicated
+            return BatchedQueue(dedicated)
 
-        router = queues.QueueRouter(redis, ns, queue, open_queue)
+        # Jobs queued while answering requests go in pipelines (web/job_batches.py).
+        router = queues.QueueRouter(redis, ns, BatchedQueue(queue), open_queue)
         directory = CompanyDirectory(engine)
         http = guarded_client(TargetPolicy(settings.private_targets_allowed), timeout=10.0)
         calcom = CalcomClient(http)
