@@ -37,6 +37,7 @@ async def verify(database_url: str, company_id: int, ids: list[str], timeout: fl
     conn = await asyncpg.connect(dsn)
     try:
         started = time.perf_counter()
+        at_end_of_load = None
         query = (
             f"SELECT count(*) FILTER (WHERE true), "
             f"count(*) FILTER (WHERE status = 'processed') "
@@ -44,11 +45,14 @@ async def verify(database_url: str, company_id: int, ids: list[str], timeout: fl
         )
         while True:
             stored, processed = await conn.fetchrow(query, ids)
+            if at_end_of_load is None:
+                at_end_of_load = processed
             if processed == len(ids) or time.perf_counter() - started >= timeout:
                 return {
                     "accepted": len(ids),
                     "stored": stored,
                     "processed": processed,
+                    "processed_during_load": at_end_of_load,
                     "drain_seconds": round(time.perf_counter() - started, 2),
                 }
             await asyncio.sleep(0.25)
@@ -141,7 +145,8 @@ def report(
     print(f"CPU cores busy during the load: {cores}")
     print(
         f"check: accepted {check['accepted']}, stored {check['stored']}, processed "
-        f"{check['processed']} (drained {check['drain_seconds']} s after the load), lost {lost}"
+        f"{check['processed']} ({check['processed_during_load']} by the end of the load, "
+        f"drained {check['drain_seconds']} s after it), lost {lost}"
     )
     return lost == 0 and check["stored"] == check["accepted"] and results.errors == 0
 
