@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     # Web
     host: str = "127.0.0.1"
     port: int = 8080
-    web_workers: int = Field(default=1, ge=1, le=64)
+    # Web server processes: one per core by default, so the webhook uses the whole host (one
+    # Python process is one core at most); the worker runs niced beside them (worker_nice).
+    web_workers: int = Field(default_factory=lambda: available_cores(), ge=1, le=64)
     # Where outside systems (Whaticket, Cal.com, people) reach us, e.g. https://painel.clinica.com.br;
     # unset: each URL the product shows is built from the request's own scheme and host.
     public_base_url: str | None = None
@@ -220,6 +222,14 @@ class Settings(BaseSettings):
         if not self.database_url:
             raise RuntimeError("DATABASE_URL is not set (embedded servers start only via scripts)")
         return to_asyncpg_url(self.database_url)
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, e.g. a container's cpuset)."""
+    try:
+        return max(1, min(64, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(64, os.cpu_count() or 1))
 
 
 def to_asyncpg_url(url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 from quart import current_app
 from redis.asyncio import Redis
@@ -23,6 +24,9 @@ from domain.security.targets import TargetPolicy
 from domain.security.transport import guarded_client
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyDirectory
+from domain.webhooks.group_commit import GroupCommit
+from domain.webhooks.store import open_pool
+from web.job_batches import BatchedQueue
 
 
 def web_redis(url: str) -> Redis:
@@ -43,6 +47,8 @@ class Services:
     http: httpx.AsyncClient  # outgoing calls made while answering a request (Mercado Pago)
     calcom: CalcomClient  # bookings made from the panel; remembers probed API versions
     standing: Standing  # access tokens' users, re-checked every few seconds
+    ingest_pool: asyncpg.Pool  # the webhook's inserts, without SQLAlchemy (domain/webhooks/)
+    inbound: GroupCommit  # ... grouped when they arrive together
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -60,15 +66,17 @@ class Services:
         flusher = MetricsFlusher(redis, ns, settings.metrics_flush_seconds)
         flusher.start()
 
-        async def open_queue(name: str) -> RedisQueue:
+        async def open_queue(name: str) -> BatchedQueue:
             dedicated = RedisQueue(redis, name=name)
             await dedicated.connect()
-            return dedicated
+            return BatchedQueue(dedicated)
 
-        router = queues.QueueRouter(redis, ns, queue, open_queue)
+        # Jobs queued while answering requests go in pipelines (web/job_batches.py).
+        router = queues.QueueRouter(redis, ns, BatchedQueue(queue), open_queue)
         directory = CompanyDirectory(engine)
         http = guarded_client(TargetPolicy(settings.private_targets_allowed), timeout=10.0)
         calcom = CalcomClient(http)
+        ingest_pool = await open_pool(settings.async_database_url, settings.db_pool_size)
         return cls(
             settings,
             engine,
@@ -81,12 +89,15 @@ class Services:
             http,
             calcom,
             Standing(engine, settings.auth_recheck_seconds),
+            ingest_pool,
+            GroupCommit(ingest_pool),
         )
 
     async def close(self) -> None:
         await self.flusher.stop()
         await self.http.aclose()
         await self.redis.aclose()
+        await self.ingest_pool.close()
         await self.engine.dispose()
 
     async def enqueue_inbound(self, company_id: int, message_id: int, cid: str) -> bool:

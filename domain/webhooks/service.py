@@ -5,15 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.conversations import messages
-from domain.db import tenant_engine
 from domain.webhooks.bounds import decode_json, storable
 from domain.webhooks.payloads import Ignored, parse_webhook
+from domain.webhooks.store import Inbound, MessageStore, insert_message
 
 # (company_id, message_id, correlation_id) -> enqueued? False means "the sweeper will".
 Enqueue = Callable[[int, int, str], Awaitable[bool]]
@@ -35,7 +33,7 @@ def decode_body(body: bytes) -> Any:
 
 
 async def accept_message(
-    engine: AsyncEngine,
+    database: MessageStore | AsyncEngine,
     company_id: int,
     body: bytes,
     *,
@@ -45,35 +43,28 @@ async def accept_message(
 ) -> Outcome:
     """Store then enqueue. The row is committed before anything is queued, so once this
     returns "accepted" the message survives any crash; if the queue is unreachable the
-    sweeper enqueues it later."""
+    sweeper enqueues it later. `database`: the web's store (group_commit.GroupCommit) or an
+    engine."""
     payload = decode_body(body)
     message = parse_webhook(payload)
     if isinstance(message, Ignored):
         return Outcome("ignored", message.reason)
     external_id = message.external_id or _derived_id(timestamp, body)
-    async with _ingest_engine(engine, company_id).connect() as conn:
-        message_id = await messages.insert_inbound(
-            conn,
-            external_id=external_id,
-            phone=message.phone,
-            body=message.text,
-            kind=message.kind,
-            push_name=message.push_name,
-            payload=payload,
-            correlation_id=correlation_id,
-            wa_timestamp=message.wa_timestamp,
-        )
+    row = Inbound(
+        external_id=external_id,
+        phone=message.phone,
+        body=message.text,
+        kind=message.kind,
+        push_name=message.push_name,
+        payload=payload,
+        correlation_id=correlation_id,
+        wa_timestamp=message.wa_timestamp,
+    )
+    message_id = await insert_message(database, company_id, row)
     if message_id is None:
         return Outcome("duplicate", "duplicate")
     enqueued = await enqueue(company_id, message_id, correlation_id)
     return Outcome("accepted", message_id=message_id, enqueued=enqueued)
-
-
-@lru_cache(maxsize=4096)
-def _ingest_engine(engine: AsyncEngine, company_id: int) -> AsyncEngine:
-    """The company's schema in autocommit: the insert is one round trip and durable when it
-    returns. Cached per company: the webhook is the hot path."""
-    return tenant_engine(engine, company_id).execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _derived_id(timestamp: str | None, body: bytes) -> str | None:

@@ -116,7 +116,7 @@ async def _accept(
 ) -> tuple[Response, int]:
     g.company_id = company.id
     outcome = await accept_message(
-        svc.engine,
+        svc.inbound,
         company.id,
         body,
         timestamp=timestamp,
