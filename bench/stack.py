@@ -167,6 +167,9 @@ def cpu_seconds(stack: Stack) -> dict[str, float]:
                 continue
             for process in (top, *top.children(recursive=True)):
                 with contextlib.suppress(psutil.NoSuchProcess):
+                    # children_*: the CPU of its children that already exited, such as the
+                    # PostgreSQL backends of pooled connections closed after a burst.
                     times = process.cpu_times()
-                    totals[role] = totals.get(role, 0.0) + times.user + times.system
+                    own, reaped = times.user + times.system, times.children_user
+                    totals[role] = totals.get(role, 0.0) + own + reaped + times.children_system
     return totals
