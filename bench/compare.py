@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import datetime
 import json
+import math
 import os
 import sys
 import time
@@ -63,7 +64,7 @@ def wait_quiet(max_load: float, timeout: float) -> float:
         time.sleep(30)
     if load >= max_load > 0:
         print(f"[compare] still {load:.2f} after {timeout:.0f} s: measuring anyway", flush=True)
-    return round(load, 2)
+    return math.floor(load * 100) / 100  # rounded down: 0.998 must still read as below 1.0
 
 
 def seed_figures(args: argparse.Namespace, folder: Path, load: Load, loadavg: float) -> Figures:
