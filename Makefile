@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PLOTLY := web/static/plotly.min.js
 
-.PHONY: install run dev worker test lint migrate upgrade dlq bench report up down clean
+.PHONY: install run dev worker test lint migrate upgrade dlq bench bench-compare report up down clean
 
 install: $(STAMP) $(PLOTLY)
 
@@ -58,6 +58,13 @@ bench: install
 	$(BIN)/python -m bench.pipeline $(PIPELINE_ARGS)
 	$(BIN)/python -m bench.reminders $(REMINDERS_ARGS)
 	$(BIN)/python -m bench.nlu $(NLU_ARGS)
+
+# Ingest of the seed's Flask + RQ stack (../shared/bench/seed_stack, or SEED_STACK_DIR) and of
+# this project as `make run` starts it, under the same wrk load, one after the other; one table
+# with the ratios. Installs wrk and the seed's venv when missing (bench/compare.py says how):
+# make bench-compare COMPARE_ARGS="--seed-worker-class default"
+bench-compare: install
+	$(BIN)/python -m bench.compare $(COMPARE_ARGS)
 
 # Usage report under reports/: make report COMPANY_ID=1 FORMAT=pdf [PERIOD=week]
 report: install

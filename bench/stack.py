@@ -37,9 +37,15 @@ class Stack:
 
 @contextlib.contextmanager
 def spawned_stack(
-    name: str, web_workers: int, env: dict[str, str] | None = None, workers: int = 1
+    name: str,
+    web_workers: int | None,
+    env: dict[str, str] | None = None,
+    workers: int = 1,
+    quiet: bool = True,
 ) -> Iterator[Stack]:
-    """The real product on a free port with its own data dir; `workers` SAQ message workers."""
+    """The real product on a free port with its own data dir; `workers` SAQ message workers.
+    `web_workers` None keeps `make run`'s default; `quiet` turns the access log off and logs
+    only warnings (False keeps `make run`'s logging, written to the stack's log file)."""
     port = free_port()
     data_dir = ROOT / "var" / name
     # A fresh database each run: figures must not drift with what earlier runs left behind.
@@ -50,9 +56,8 @@ def spawned_stack(
         "PORT": str(port),
         "DATA_DIR": str(data_dir),
         "SHARED_SECRET": SECRET,
-        "WEB_WORKERS": str(web_workers),
-        "ACCESS_LOG": "false",
-        "LOG_LEVEL": "WARNING",
+        **({"WEB_WORKERS": str(web_workers)} if web_workers is not None else {}),
+        **({"ACCESS_LOG": "false", "LOG_LEVEL": "WARNING"} if quiet else {}),
         **(env or {}),
     }
     child_env.pop("DATABASE_URL", None)
@@ -162,6 +167,9 @@ def cpu_seconds(stack: Stack) -> dict[str, float]:
                 continue
             for process in (top, *top.children(recursive=True)):
                 with contextlib.suppress(psutil.NoSuchProcess):
+                    # children_*: the CPU of its children that already exited, such as the
+                    # PostgreSQL backends of pooled connections closed after a burst.
                     times = process.cpu_times()
-                    totals[role] = totals.get(role, 0.0) + times.user + times.system
+                    own, reaped = times.user + times.system, times.children_user
+                    totals[role] = totals.get(role, 0.0) + own + reaped + times.children_system
     return totals
