@@ -28,6 +28,7 @@ from domain.observability.logging import configure_logging, get_logger
 from domain.observability.metrics import TASK_LATENCY, TASKS_TOTAL, MetricsFlusher, metrics
 from domain.operations.faults import describe
 from domain.operations.store import add_dead_letter
+from domain.secretary.classifier import classifier
 from domain.secretary.service import Secretary
 from domain.security.targets import TargetPolicy
 from domain.security.transport import guarded_client
@@ -182,6 +183,8 @@ def _startup(
             worker.queue.redis, config.redis_namespace, config.metrics_flush_seconds
         )
         ctx["flusher"].start()
+        # The NLU is trained here, off the loop, not on the first customer's message (~1 s).
+        await asyncio.to_thread(classifier)
         log.info("worker_started", queue=worker.queue.name, concurrency=worker.concurrency)
 
     return startup
