@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -102,6 +102,8 @@ class JobSpec:
 PROCESS_INBOUND = JobSpec(function="process_inbound", timeout=120, retries=6)
 # Sending one outbound message: 1 try + 5 retries (P6).
 DELIVER = JobSpec(function="deliver_message", timeout=60, retries=6)
+# P6: the waits between those tries: 5 s -> 15 s -> 45 s -> 90 s -> 90 s.
+RETRY_LADDER = (5, 15, 45, 90, 90)
 # POSTing one plan alert to the company's alert URL.
 USAGE_ALERT = JobSpec(function="send_usage_alert", timeout=30, retries=6)
 
@@ -120,11 +122,18 @@ def deliver_job_key(namespace: str, company_id: int, message_id: int) -> str:
 
 
 async def enqueue_message_job(
-    queue: Any, spec: JobSpec, key: str, company_id: int, message_id: int, correlation_id: str
+    queue: Any,
+    spec: JobSpec,
+    key: str,
+    company_id: int,
+    message_id: int,
+    correlation_id: str,
+    **more: Any,
 ) -> bool | None:
     """Enqueue a job about one stored message on a SAQ-like queue (duck-typed: `domain/`
     does not import SAQ). True: queued now; None: already queued (same key, unfinished);
-    False: the queue is unreachable and the sweeper will enqueue it later."""
+    False: the queue is unreachable and the sweeper will enqueue it later. `more`: the
+    job's other arguments."""
     try:
         job = await queue.enqueue(
             spec.function,
@@ -135,6 +144,7 @@ async def enqueue_message_job(
             company_id=company_id,
             message_id=message_id,
             correlation_id=correlation_id,
+            **more,
         )
     except (RedisError, OSError) as exc:
         _log.warning("enqueue_deferred", job=spec.function, message_id=message_id, error=str(exc))
@@ -152,10 +162,22 @@ async def enqueue_inbound(
 
 
 async def enqueue_delivery(
-    queue: Any, namespace: str, company_id: int, message_id: int, correlation_id: str
+    queue: Any,
+    namespace: str,
+    company_id: int,
+    message_id: int,
+    correlation_id: str,
+    tried: int = 0,
 ) -> bool | None:
+    """The delivery job of one outbound message. `tried`: attempts already made elsewhere
+    (the reply job makes the first): the job makes the rest of the P6 ladder, the first of
+    them when the ladder's next wait is over."""
     key = deliver_job_key(namespace, company_id, message_id)
-    return await enqueue_message_job(queue, DELIVER, key, company_id, message_id, correlation_id)
+    spec = replace(DELIVER, retries=DELIVER.retries - tried)
+    more = {"tried": tried, "scheduled": round(time.time() + RETRY_LADDER[tried - 1])}
+    return await enqueue_message_job(
+        queue, spec, key, company_id, message_id, correlation_id, **(more if tried else {})
+    )
 
 
 async def enqueue_usage_alert(queue: Any, namespace: str, company_id: int, alert_id: int) -> bool:

@@ -42,9 +42,6 @@ from tasks.sweeper import sweep_unqueued
 
 log = get_logger(__name__)
 
-# P6: 1 try + 5 retries, waiting 5 s -> 15 s -> 45 s -> 90 s -> 90 s between them.
-RETRY_LADDER = (5, 15, 45, 90, 90)
-
 # What to do, per function, when a job lands in the dead-letter queue.
 # It runs in the transaction that writes the dead letter: both happen or neither does.
 ON_DEAD: dict[str, Callable[[AsyncConnection, dict[str, Any], str], Awaitable[None]]] = {
@@ -216,10 +213,15 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
         # New jobs go to the shared queue at once; ours are swept there if we do not return.
         with contextlib.suppress(RedisError, OSError):
             await ctx["redis"].delete(ctx["dedicated_key"])
-    await ctx["flusher"].stop()
-    await ctx["http"].aclose()
-    await ctx["engine"].dispose()
-    await ctx["lease"].release()
+    # A worker stopped while it was still starting has only some of these.
+    if "flusher" in ctx:
+        await ctx["flusher"].stop()
+    if "http" in ctx:
+        await ctx["http"].aclose()
+    if "engine" in ctx:
+        await ctx["engine"].dispose()
+    if "lease" in ctx:
+        await ctx["lease"].release()
 
 
 async def _before_process(ctx: dict[str, Any]) -> None:
@@ -233,7 +235,10 @@ async def _before_process(ctx: dict[str, Any]) -> None:
         job=job.function,
         attempt=job.attempts,
     )
-    job.retry_delay = RETRY_LADDER[min(job.attempts, len(RETRY_LADDER)) - 1]
+    # A delivery job may continue a ladder the reply job began (its `tried` attempts).
+    done = job.attempts + int(kwargs.get("tried") or 0)
+    ladder = queues.RETRY_LADDER
+    job.retry_delay = ladder[min(done, len(ladder)) - 1]
     ctx["started"] = time.perf_counter()
 
 

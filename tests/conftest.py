@@ -230,7 +230,9 @@ def client(app: Any) -> Any:
 @pytest.fixture
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Scale time: retries follow immediately (the real ladder has its own test)."""
-    monkeypatch.setattr(worker_settings, "RETRY_LADDER", (0, 0, 0, 0, 0))
+    from domain import queues
+
+    monkeypatch.setattr(queues, "RETRY_LADDER", (0, 0, 0, 0, 0))
 
 
 @pytest_asyncio.fixture

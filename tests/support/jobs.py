@@ -16,6 +16,8 @@ from domain.settings import Settings
 
 # One Redis client per URL for every job context of the session (closed by `close_clients`).
 _clients: dict[str, Redis] = {}
+# One HTTP client for the Whaticket clients of every job context (closed there too).
+_http: list[Any] = []
 
 
 def job_context(
@@ -28,7 +30,10 @@ def job_context(
 
     from domain import queues
     from domain.integrations.gemini import GeminiClient
+    from domain.integrations.whaticket import WhaticketClient
     from domain.secretary.service import Secretary
+    from domain.security.targets import TargetPolicy
+    from domain.security.transport import guarded_client
     from domain.tenancy.directory import CompanyDirectory
 
     url = settings.redis_url or ""
@@ -36,6 +41,8 @@ def job_context(
     if queue is None:
         queue = RedisQueue(redis, name=queues.queue_name(settings.redis_namespace, queues.SHARED))
     companies, gemini = CompanyDirectory(engine), GeminiClient()
+    if not _http:  # the fakes listen on 127.0.0.1: private targets allowed, as in tests
+        _http.append(guarded_client(TargetPolicy(True), settings.whaticket_timeout_seconds))
     secretary = Secretary(
         engine=engine,
         redis=redis,
@@ -50,6 +57,7 @@ def job_context(
         "companies": companies,
         "inbound_queue": queue,
         "redis": redis,
+        "whaticket": WhaticketClient(_http[0], redis, settings.redis_namespace),
         "gemini": gemini,
         "calcom": calcom,
         "secretary": secretary,
@@ -61,6 +69,9 @@ async def close_clients() -> None:
     for client in _clients.values():
         await client.aclose()
     _clients.clear()
+    for http in _http:
+        await http.aclose()
+    _http.clear()
 
 
 @contextlib.asynccontextmanager

@@ -1,11 +1,13 @@
-"""Replies delivered through (a fake) Whaticket by the delivery job, with P6 retries: temporary
-failures retried on the 5-15-45-90-90 s ladder and logged, permanent ones and exhausted retries
-in the dead letters, and never the same reply sent twice."""
+"""Replies delivered through (a fake) Whaticket: the first attempt by the reply job itself, the
+P6 retries by the delivery job (temporary failures retried on the 5-15-45-90-90 s ladder and
+logged, permanent ones and exhausted retries in the dead letters), never the same reply sent
+twice."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from saq.job import Job
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -44,6 +46,53 @@ async def test_customer_gets_an_answer_through_whaticket(
     [reply] = await eventually(lambda: delivered(engine, acme.company.id))
     assert reply.source == "offline" and reply.reply_to_id == 1
     assert await delivery_logs(engine, acme.company.id) == [(1, "SENT")]
+
+
+async def _one_message(
+    client: Any, company: Any, engine: AsyncEngine, settings: Settings
+) -> tuple[int, Any, dict[str, Any]]:
+    """A customer's message accepted: (company id, the worker's queue, a job context)."""
+    await accept(client)
+    queue = worker_settings.settings(settings)["queue"]
+    return company.company.id, queue, job_context(engine, settings, queue)
+
+
+async def test_a_reply_sent_at_once_needs_no_delivery_job(
+    client: Any, acme_on_whaticket: Any, engine: AsyncEngine, settings: Settings, whaticket: Any
+) -> None:
+    from domain.queues import deliver_job_key
+    from tasks.messages import process_inbound
+
+    acme, queue, ctx = await _one_message(client, acme_on_whaticket, engine, settings)
+    await process_inbound(ctx, company_id=acme, message_id=1)
+    assert len(whaticket.sent) == 1
+    [reply] = await reads.outbound(engine, acme)
+    assert reply.status == "sent"
+    assert await queue.job(deliver_job_key(settings.redis_namespace, acme, reply.id)) is None
+    assert await delivery_logs(engine, acme) == [(1, "SENT")]
+
+
+async def test_an_attempt_under_way_keeps_any_other_from_sending_the_same_reply(
+    client: Any, acme_on_whaticket: Any, engine: AsyncEngine, settings: Settings, whaticket: Any
+) -> None:
+    from tasks.messages import DeliveryBusy, deliver_message, process_inbound
+
+    acme, _, ctx = await _one_message(client, acme_on_whaticket, engine, settings)
+    # What an attempt holds while it sends (here: a delivery job the sweeper queued).
+    mark = f"{settings.redis_namespace}:sending:{acme}:2"
+    await ctx["redis"].set(mark, "1", ex=60)
+    await process_inbound(ctx, company_id=acme, message_id=1)
+    [reply] = await reads.outbound(engine, acme)
+    assert reply.id == 2 and reply.status == "pending" and whaticket.sent == []
+    job = Job(function="deliver_message", retries=6, attempts=1)
+    with pytest.raises(DeliveryBusy):
+        await deliver_message({**ctx, "job": job}, company_id=acme, message_id=2)
+    assert job.retries == 7  # waiting does not use up a try
+    await ctx["redis"].delete(mark)
+    assert (await deliver_message({**ctx, "job": job}, company_id=acme, message_id=2)) == {
+        "outcome": "sent"
+    }
+    assert len(whaticket.sent) == 1
 
 
 async def _has_sent(fake: FakeWhaticket) -> bool:
@@ -190,8 +239,10 @@ async def test_a_real_failed_send_is_rescheduled_five_seconds_later(
     job = await worker.queue.job(
         deliver_job_key(settings.redis_namespace, acme.company.id, reply.id)
     )
-    assert job is not None and job.attempts == 1
-    # SAQ keeps a retry in its `incomplete` set, scored with the time it becomes due.
+    # The reply job made the first attempt; the delivery job makes the retries, the first due
+    # 5 s after the failure. SAQ keeps a scheduled job in its `incomplete` set, scored with
+    # the time it becomes due.
+    assert job is not None and job.attempts == 0 and job.kwargs["tried"] == 1
     due = await worker.queue.redis.zscore(worker.queue.namespace("incomplete"), job.id)
     assert abs(due - (failed_at + 5)) < 1.0
 

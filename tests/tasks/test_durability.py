@@ -145,7 +145,9 @@ async def test_a_reply_whose_delivery_job_was_lost_is_still_delivered(
             assert (await post_message(test_app.test_client())).status_code == 202
         queue = worker_settings.make_queue(config, queues.SHARED)
         ctx = job_context(engine, config, queue)
-        # Filed and answered; the delivery job is queued, then Redis loses everything.
+        # Filed and answered; the first send fails, so the delivery job is queued for the
+        # retry; then Redis loses everything.
+        whaticket.script.append((500, {"error": "Internal server error"}))
         await process_inbound(ctx, company_id=acme.company.id, message_id=1, correlation_id="c")
         await queue.redis.aclose()
         private_redis.stop()
