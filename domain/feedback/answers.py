@@ -155,6 +155,7 @@ FILLER = set(
         "e",
         "um",
         "uma",
+        "ou",
     ]
 )
 _NUMBER = re.compile(r"(?<![\d,.])(\d{1,2})(?:[.,]\d)?(?![\d])")
@@ -297,9 +298,10 @@ def _sentiment(score: int, kind: str, raw: str) -> str:
 
 
 def _comment(raw: str, words: list[str]) -> str | None:
-    """The answer itself, kept when it says more than a score ("5 😍" is just a score)."""
+    """The answer itself, kept when it says more than a score: "5 😍" or "não gostei" is just
+    a score (a low one is then asked what went wrong), "demorou demais, esperei 1 hora" more."""
     meaningful = [w for w in words if w not in FILLER and w not in NUMBER_WORDS]
-    return raw if len(meaningful) >= 2 else None
+    return raw if len(meaningful) >= 3 else None
 
 
 _THANKS_ONLY = re.compile(

@@ -74,7 +74,9 @@ class FollowupAnswers:
             return None
         complaint = is_complaint(answer, kind)
         inbound = ask.context.inbound
-        event_id = await store.record_score(conn, followup, answer, inbound.id, complaint, ask.now)
+        event_id = await store.record_score(
+            conn, followup, answer, inbound.id, inbound.contact_id, complaint, ask.now
+        )
         if event_id is None:
             return None  # answered already (a retried job): the secretary takes it
         await _audit(conn, "feedback.answered", event_id, kind, answer)

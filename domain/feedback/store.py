@@ -57,6 +57,7 @@ async def record_score(
     followup: Any,
     answer: Answer,
     message_id: int | None,
+    contact_id: int | None,
     complaint: bool,
     now: datetime,
 ) -> int | None:
@@ -71,7 +72,7 @@ async def record_score(
             sentiment=answer.sentiment,
             comment=answer.comment,
             appointment_id=followup.appointment_id,
-            contact_id=followup.contact_id,
+            contact_id=contact_id or followup.contact_id,
             professional=professional_of(followup),
             event_type_id=followup.event_type_id,
             message_id=message_id,

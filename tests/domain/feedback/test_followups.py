@@ -5,31 +5,20 @@ once even with several schedulers. The clock is injected: the dispatcher is give
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.agenda.models import Appointment
 from domain.conversations.models import Message
-from domain.feedback.followups import FollowupDispatcher
 from domain.feedback.models import Followup
-from domain.tenancy.directory import CompanyDirectory
 from tests.support import reads
 from tests.support.agenda import PHONE, Clinic
 from tests.support.clock import workday_at
 from tests.support.factories import configure
+from tests.support.feedback import attended, dispatch_followups
 
 SP = ZoneInfo("America/Sao_Paulo")
-
-
-async def dispatch(clinic: Clinic, now: datetime, limit: int = 200) -> Any:
-    """One scheduler batch, committed, as tasks/feedback.py runs it (a fresh directory: a
-    setting changed by the test counts at once)."""
-    directory = CompanyDirectory(clinic.engine)
-    async with clinic.engine.begin() as conn:
-        done = await FollowupDispatcher(directory, clinic.settings).run(conn, now, limit)
-    done.count()
-    return done
 
 
 async def followups(clinic: Clinic) -> list[Any]:
@@ -41,32 +30,24 @@ async def sent(clinic: Clinic) -> list[Any]:
     return await clinic.rows(Message, where=Message.source == "followup", order_by=Message.id)
 
 
-async def attended(clinic: Clinic, start: datetime, phone: str = PHONE, key: str = "m1") -> int:
-    """An appointment booked and checked in: its id."""
-    uid = await clinic.book(start, phone=phone, key=key)
-    [row] = await clinic.rows(Appointment, where=Appointment.cal_uid == uid)
-    await clinic.change_appointment(row.id, status="completed", checked_in_at=start)
-    return int(row.id)
-
-
 async def test_the_follow_up_goes_out_an_hour_after_the_end_once(clinic: Clinic) -> None:
     start = workday_at(10)  # 30-minute slot: ends 10:30, follow-up at 11:30
-    await attended(clinic, start)
+    await attended(clinic, start, PHONE)
     [planned] = await followups(clinic)
     assert planned.status == "pending" and planned.due_at == start + timedelta(minutes=30)
     # At the end: it waits for the company's delay.
-    early = await dispatch(clinic, start + timedelta(minutes=30))
+    early = await dispatch_followups(clinic, start + timedelta(minutes=30))
     assert early.counts == {"waiting": 1} and await sent(clinic) == []
-    assert (await dispatch(clinic, start + timedelta(minutes=89))).claimed == 0
-    done = await dispatch(clinic, start + timedelta(minutes=90))
+    assert (await dispatch_followups(clinic, start + timedelta(minutes=89))).claimed == 0
+    done = await dispatch_followups(clinic, start + timedelta(minutes=90))
     assert done.counts == {"sent": 1} and done.kinds == {"csat": 1}
     [message] = await sent(clinic)
     assert message.phone == PHONE and message.status == "outbox"
     assert message.body.startswith("Olá, Maria! Como foi seu atendimento na ")
     assert "1 😞" in message.body and "5 😍" in message.body
     # Again, and later: nothing new.
-    assert (await dispatch(clinic, start + timedelta(minutes=90))).claimed == 0
-    assert (await dispatch(clinic, start + timedelta(days=2))).claimed == 0
+    assert (await dispatch_followups(clinic, start + timedelta(minutes=90))).claimed == 0
+    assert (await dispatch_followups(clinic, start + timedelta(days=2))).claimed == 0
     [row] = await followups(clinic)
     assert (row.status, row.kind, row.stage, row.message_id) == (
         "sent",
@@ -81,7 +62,7 @@ async def test_a_confirmed_appointment_that_ended_gets_one_too(clinic: Clinic) -
     uid = await clinic.book(start)
     [row] = await clinic.rows(Appointment, where=Appointment.cal_uid == uid)
     await clinic.change_appointment(row.id, status="confirmed", confirmed_at=start)
-    assert (await dispatch(clinic, start + timedelta(minutes=95))).counts == {"sent": 1}
+    assert (await dispatch_followups(clinic, start + timedelta(minutes=95))).counts == {"sent": 1}
 
 
 async def test_no_follow_up_for_a_no_show_or_a_cancellation(clinic: Clinic) -> None:
@@ -93,7 +74,7 @@ async def test_no_follow_up_for_a_no_show_or_a_cancellation(clinic: Clinic) -> N
         [row] = await clinic.rows(Appointment, where=Appointment.cal_uid == uid)
         await clinic.change_appointment(row.id, status=status)
     del unknown  # neither confirmed nor checked in: nobody says it happened
-    done = await dispatch(clinic, start + timedelta(hours=5))
+    done = await dispatch_followups(clinic, start + timedelta(hours=5))
     assert done.counts == {"dropped": 3} and await sent(clinic) == []
     assert sorted(r.reason for r in await followups(clinic)) == ["cancelled", "no_show", "unknown"]
 
@@ -103,14 +84,14 @@ async def test_quiet_hours_hold_it_until_morning(clinic: Clinic) -> None:
         clinic.engine, clinic.id, agenda={"local": True}, followup={"quiet_hours": "20:00-08:30"}
     )
     start = workday_at(19)  # ends 19:30, due 20:30: inside the quiet hours
-    await attended(clinic, start)
+    await attended(clinic, start, PHONE)
     night = start + timedelta(minutes=90)
-    assert (await dispatch(clinic, night)).counts == {"waiting": 1}
+    assert (await dispatch_followups(clinic, night)).counts == {"waiting": 1}
     [row] = await followups(clinic)
     morning = (start + timedelta(days=1)).replace(hour=8, minute=30)
     assert row.due_at.astimezone(SP) == morning
-    assert (await dispatch(clinic, morning - timedelta(minutes=1))).claimed == 0
-    assert (await dispatch(clinic, morning)).counts == {"sent": 1}
+    assert (await dispatch_followups(clinic, morning - timedelta(minutes=1))).claimed == 0
+    assert (await dispatch_followups(clinic, morning)).counts == {"sent": 1}
     assert len(await sent(clinic)) == 1
 
 
@@ -119,15 +100,15 @@ async def test_switched_off_it_sends_nothing_and_a_custom_text_names_the_profess
 ) -> None:
     await configure(clinic.engine, clinic.id, agenda={"local": True}, followup={"enabled": False})
     start = workday_at(10)
-    await attended(clinic, start)
-    assert (await dispatch(clinic, start + timedelta(hours=2))).counts == {"dropped": 1}
+    await attended(clinic, start, PHONE)
+    assert (await dispatch_followups(clinic, start + timedelta(hours=2))).counts == {"dropped": 1}
     text = "Oi {cliente}, obrigado pela visita com {profissional}! Como foi?"
     await configure(clinic.engine, clinic.id, agenda={"local": True}, followup={"text": text})
     later = start + timedelta(hours=1)
     appointment = await attended(clinic, later, phone="5511900000009", key="m2")
     payload = {"organizer": {"name": "Dra. Ana Lima"}}
     await clinic.change_appointment(appointment, payload=payload)
-    assert (await dispatch(clinic, later + timedelta(hours=2))).counts == {"sent": 1}
+    assert (await dispatch_followups(clinic, later + timedelta(hours=2))).counts == {"sent": 1}
     [message] = await sent(clinic)
     assert message.body.startswith("Oi Maria, obrigado pela visita com Dra. Ana Lima! Como foi?")
 
@@ -137,7 +118,7 @@ async def test_every_nth_follow_up_asks_nps(clinic: Clinic) -> None:
     start = workday_at(9)
     for n in range(6):
         await attended(clinic, start + timedelta(minutes=30 * n), f"55119000000{n:02d}", f"m{n}")
-    done = await dispatch(clinic, start + timedelta(hours=6))
+    done = await dispatch_followups(clinic, start + timedelta(hours=6))
     assert done.kinds == {"csat": 4, "nps": 2}
     nps = [m.body for m in await sent(clinic) if "De 0 a 10" in m.body]
     assert len(nps) == 2 and "recomendaria" in nps[0]
@@ -157,7 +138,7 @@ async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) 
     async def scheduler() -> int:
         claimed = 0
         while await pending():
-            claimed += (await dispatch(clinic, now, limit=10)).claimed
+            claimed += (await dispatch_followups(clinic, now, limit=10)).claimed
             await asyncio.sleep(0)
         return claimed
 
@@ -166,4 +147,4 @@ async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) 
     messages = await sent(clinic)
     assert len(messages) == 80 and len({m.phone for m in messages}) == 80
     # A restart (a third scheduler later) finds nothing left.
-    assert (await dispatch(clinic, now + timedelta(minutes=5))).claimed == 0
+    assert (await dispatch_followups(clinic, now + timedelta(minutes=5))).claimed == 0
