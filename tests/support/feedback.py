@@ -51,3 +51,14 @@ async def followed_up(
     await change(clinic.engine, Followup, *mine, kind=kind, sent_at=func.now())
     [row] = await clinic.rows(Followup, where=mine)
     return int(row.id)
+
+
+OTHER = "5511955554444"  # a second customer, who does not answer
+
+
+async def some_answers(client: Any, clinic: Clinic) -> None:
+    """Maria answered her follow-up with words (a comment), a second customer got hers and
+    has not answered: what the tab and the API show."""
+    await followed_up(clinic, payload={"organizer": {"name": "Dra. Ana Lima"}})
+    await clinic.chat(client).say("Foi tudo ótimo, a doutora é um amor")
+    await followed_up(clinic, phone=OTHER, n=1)

@@ -81,6 +81,37 @@ class AppointmentsQuery(CompanyQuery):
     client: str | None = Field(default=None, description="part of the name or phone")
 
 
+class FeedbackSummaryQuery(CompanyQuery):
+    days: int = Field(default=30, ge=1, le=365, description="the period, in days up to now")
+
+
+class FeedbackQuery(CompanyQuery):
+    kind: Literal["csat", "nps"] | None = None
+    min_score: int | None = Field(default=None, ge=0, le=10)
+    max_score: int | None = Field(default=None, ge=0, le=10)
+    since: Day | None = Field(default=None, description="YYYY-MM-DD; default: 29 days before until")
+    until: Day | None = Field(default=None, description="YYYY-MM-DD, inclusive; default: today")
+    professional: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FeedbackQuery:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError("since must not be after until")
+        if (
+            self.min_score is not None
+            and self.max_score is not None
+            and self.min_score > self.max_score
+        ):
+            raise ValueError("min_score must not be above max_score")
+        return self
+
+
+class FeedbackExportQuery(FeedbackQuery):
+    format: Literal["csv"] = "csv"
+
+
 class AnalyzeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -164,6 +195,28 @@ class UsageHistory(BaseModel):
     company_id: int
     period: str
     days: list[dict[str, Any]]
+
+
+class FeedbackList(BaseModel):
+    """The answers to follow-ups, newest first (score on the question's scale)."""
+
+    items: list[dict[str, Any]]
+    count: int
+
+
+class FeedbackSummary(BaseModel):
+    """Response rate (0-1), median seconds to answer, CSAT mean and NPS with its sample and
+    95 % interval (null below 30 answers)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    days: int
+    sent: int
+    answered: int
+    response_rate: float | None
+    median_answer_seconds: float | None
+    csat: dict[str, Any]
+    nps: dict[str, Any]
 
 
 class ConversationList(BaseModel):
