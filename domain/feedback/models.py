@@ -67,9 +67,11 @@ class Followup(PublicBase):
         CheckConstraint("status IN ('pending', 'sent', 'dropped', 'skipped')", name="status"),
         CheckConstraint("kind IS NULL OR kind IN ('csat', 'nps')", name="kind"),
         CheckConstraint("stage IS NULL OR stage IN ('score', 'comment', 'done')", name="stage"),
-        # The dispatcher's claim and the alert sender's: each a partial index on what is left.
+        # The dispatcher's claim, the alert sender's and the comment collector's: each a
+        # partial index on what is left to do.
         Index("ix_followups_due", "due_at", postgresql_where=text("status = 'pending'")),
         Index("ix_followups_alert", "id", postgresql_where=text("alert = 'pending'")),
+        Index("ix_followups_comment", "id", postgresql_where=text("stage = 'comment'")),
         Index("ix_followups_appointment", "company_id", "appointment_id"),
     )
 

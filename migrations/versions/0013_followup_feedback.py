@@ -90,6 +90,14 @@ def upgrade_public() -> None:
         postgresql_where=sa.text("alert = 'pending'"),
     )
     op.create_index(
+        "ix_followups_comment",
+        "followups",
+        ["id"],
+        unique=False,
+        schema="public",
+        postgresql_where=sa.text("stage = 'comment'"),
+    )
+    op.create_index(
         "ix_followups_appointment",
         "followups",
         ["company_id", "appointment_id"],
@@ -100,6 +108,7 @@ def upgrade_public() -> None:
 
 def downgrade_public() -> None:
     op.drop_index("ix_followups_appointment", table_name="followups", schema="public")
+    op.drop_index("ix_followups_comment", table_name="followups", schema="public")
     op.drop_index("ix_followups_alert", table_name="followups", schema="public")
     op.drop_index("ix_followups_due", table_name="followups", schema="public")
     op.drop_table("followups", schema="public")
