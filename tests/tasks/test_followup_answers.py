@@ -71,6 +71,8 @@ async def test_nps_answers_are_read_on_0_to_10(client: Any, clinic: Clinic) -> N
     assert (event.kind, event.score, event.sentiment) == ("nps", 10, "positive")
     metrics_text = (await (await client.get("/metrics")).get_data()).decode()
     assert 'secretaria_appointment_followups_answered_total{kind="nps"} 1.0' in metrics_text
+    # (sent as CSAT by the dispatcher; the test made it an NPS question afterwards)
+    assert 'secretaria_appointment_followups_sent_total{kind="csat"} 1.0' in metrics_text
     assert 'secretaria_appointment_feedback_score_bucket{kind="nps",le="10.0"} 1.0' in metrics_text
 
 

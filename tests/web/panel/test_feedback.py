@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.conversations.models import Message
+from domain.conversations.models import Conversation, Message
 from domain.feedback.models import Followup
 from domain.settings import Settings
 from tests.support.agenda import Clinic
 from tests.support.factories import Cast, configure
-from tests.support.feedback import some_answers
+from tests.support.feedback import followed_up, some_answers
 from tests.support.panel import HTMX, htmx_headers, log_in
 
 PAGE = "/painel/pos-atendimento"
@@ -114,3 +114,16 @@ async def test_another_company_sees_none_of_it(client: Any, acme: Clinic, cast: 
     refused = await client.post(f"{PAGE}/{waiting.id}/reenviar", headers=headers)
     assert refused.status_code in (200, 404)
     assert len(await asked(acme)) == 2
+
+
+async def test_a_complaint_is_flagged_in_conversas_at_once(
+    client: Any, acme: Clinic, cast: Cast
+) -> None:
+    await followed_up(acme)
+    await acme.chat(client).say("péssimo")
+    [talk] = await acme.rows(Conversation)
+    await log_in(client, cast.member, cast.password)
+    waiting = await (await client.get("/painel/conversas?status=handoff")).get_data(as_text=True)
+    assert f'href="/painel/conversas/{talk.id}"' in waiting  # among those with a person
+    page = await (await client.get(f"/painel/conversas/{talk.id}")).get_data(as_text=True)
+    assert "Com uma pessoa da equipe (avaliação negativa no pós-atendimento)" in page
