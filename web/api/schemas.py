@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.agenda.listing import StatusFilter
 from domain.billing.analytics import Period
@@ -95,17 +103,22 @@ class FeedbackQuery(CompanyQuery):
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=100_000)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> FeedbackQuery:
-        if self.since and self.until and self.since > self.until:
-            raise ValueError("since must not be after until")
-        if (
-            self.min_score is not None
-            and self.max_score is not None
-            and self.min_score > self.max_score
-        ):
-            raise ValueError("min_score must not be above max_score")
-        return self
+    # Checked on the later field, so the 422 names it ("until", "max_score").
+    @field_validator("until")
+    @classmethod
+    def _after_since(cls, until: date | None, info: ValidationInfo) -> date | None:
+        since = info.data.get("since")
+        if until and since and since > until:
+            raise ValueError("must not be before since")
+        return until
+
+    @field_validator("max_score")
+    @classmethod
+    def _above_min(cls, top: int | None, info: ValidationInfo) -> int | None:
+        low = info.data.get("min_score")
+        if top is not None and low is not None and low > top:
+            raise ValueError("must not be below min_score")
+        return top
 
 
 class FeedbackExportQuery(FeedbackQuery):

@@ -77,6 +77,18 @@ async def test_bad_filters_are_a_422_never_a_500(
     assert summary.status_code == 422
 
 
+async def test_an_upside_down_range_names_its_later_end(
+    client: Any, acme: Clinic, cast: Cast
+) -> None:
+    member = await bearer(client, cast.member, cast.password)
+    for query, field in (
+        ("since=2026-12-02&until=2026-12-01", "until"),
+        ("min_score=5&max_score=2", "max_score"),
+    ):
+        body = await (await client.get(f"/api/feedback?{query}", headers=member)).get_json()
+        assert (body["error"], body["field"]) == ("invalid_field", field)
+
+
 async def test_csv_export(client: Any, acme: Clinic, cast: Cast) -> None:
     member = await bearer(client, cast.member, cast.password)
     # A customer's words that a spreadsheet would run as a formula are quoted.

@@ -79,6 +79,8 @@ async def test_filters_narrow_the_list_and_bad_ones_are_a_clear_422(
         ("max_score=11", "Nota máxima"),
         ("since=2026-13-01", "De"),
         ("kind=xyz", "Pergunta"),
+        ("since=2026-12-02&until=2026-12-01", "Até"),
+        ("min_score=4&max_score=2", "Nota máxima"),
     ):
         refused = await client.get(f"{PAGE}?{bad}")
         assert refused.status_code == 422, bad
