@@ -143,6 +143,18 @@ class Settings(BaseSettings):
     # Reminders claimed per transaction by the dispatcher.
     reminder_batch: int = Field(default=500, ge=1, le=5000)
 
+    # Pós-Atendimento (G7): every company's defaults; its "followup" settings override.
+    # Minutes after an appointment's end before its follow-up goes out.
+    followup_delay_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    # Local hours no follow-up is sent in ("21:00-08:00": it waits until 08:00).
+    followup_quiet_hours: str = Field(
+        default="21:00-08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$"
+    )
+    # Every Nth follow-up asks the NPS question (0-10) instead of CSAT (1-5); 0: never.
+    followup_nps_every: int = Field(default=5, ge=0, le=1000)
+    # Follow-ups claimed per transaction by the dispatcher.
+    followup_batch: int = Field(default=200, ge=1, le=5000)
+
     # Billing (T3): the estimated cost of usage, in the plans' currency
     billing_cost_per_message: Decimal = Field(default=Decimal("0.05"), ge=0)
     billing_cost_per_thousand_tokens: Decimal = Field(default=Decimal("0.02"), ge=0)

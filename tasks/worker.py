@@ -37,6 +37,7 @@ from domain.tenancy.directory import CompanyDirectory
 from tasks import leases
 from tasks.agenda import dispatch_reminders
 from tasks.billing import send_usage_alert
+from tasks.feedback import dispatch_followups
 from tasks.messages import deliver_message, on_dead_inbound, process_inbound
 from tasks.sweeper import sweep_unqueued
 
@@ -117,6 +118,9 @@ def scheduler_settings(config: Settings | None = None) -> dict[str, Any]:
             # Reminders within ~5 s of their time (the due query is one index probe when
             # nothing is due); a long backlog continues on the next tick.
             CronJob(dispatch_reminders, cron="* * * * * */5", unique=True, timeout=120, retries=1),
+            # Follow-ups an hour after the visit need no seconds' precision; a complaint's
+            # alert leaves within a tick (the handoff itself happens with the answer).
+            CronJob(dispatch_followups, cron="* * * * * */15", unique=True, timeout=120, retries=1),
         ],
         "cron_tz": ZoneInfo(config.default_timezone),
         "timers": _timers(config),

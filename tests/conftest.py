@@ -138,7 +138,7 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-PUBLIC_TABLES = "reminders, api_keys, billing_events, usage_alerts, usage_daily, dead_letters, memberships, subscriptions, users, companies, plans"
+PUBLIC_TABLES = "followups, reminders, api_keys, billing_events, usage_alerts, usage_daily, dead_letters, memberships, subscriptions, users, companies, plans"
 
 
 @pytest_asyncio.fixture(autouse=True)

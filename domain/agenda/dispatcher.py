@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, literal_column, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain import due
 from domain.agenda import attendance, store
 from domain.agenda.models import Appointment, Reminder
 from domain.agenda.reminders import (
@@ -31,13 +32,11 @@ from domain.agenda.wording import no_show_text, reminder_text
 from domain.conversations.outbox import Outbound, insert_outbound_many
 from domain.db import bind_tenant
 from domain.errors import Conflict, NotFound
-from domain.observability.logging import get_logger
 from domain.observability.metrics import REMINDERS_SENT, metrics
 from domain.secretary.config import whaticket_config
 from domain.secretary.replies import first_status
 from domain.settings import Settings
 
-log = get_logger(__name__)
 # A no-show check this late says nothing to the customer any more.
 NO_SHOW_STALE = timedelta(hours=12)
 _reminders = cast(Table, Reminder.__table__)
@@ -89,16 +88,9 @@ def decide(reminder: Any, appointment: Any | None, now: datetime, latest_due: da
 
 
 def due_query(now: datetime, limit: int) -> Any:
-    """The claim: pending reminders due by `now`, oldest first, rows another scheduler holds
-    skipped. Answered from the partial index ix_reminders_due."""
-    return (
-        select(_reminders)
-        # A literal, not a parameter: a generic plan could not use the partial index.
-        .where(_reminders.c.status == literal_column("'pending'"), _reminders.c.due_at <= now)
-        .order_by(_reminders.c.due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    """The claim: pending reminders due by `now` (domain/due.py). Answered from the partial
+    index ix_reminders_due."""
+    return due.due_query(_reminders, now, limit)
 
 
 @dataclass
@@ -144,22 +136,17 @@ class Dispatcher:
             query = query.where(_reminders.c.id.in_(only))
         claimed = list(await conn.execute(query))
         done.claimed = len(claimed)
-        by_company: dict[int, list[Any]] = defaultdict(list)
-        for reminder in claimed:
-            by_company[reminder.company_id].append(reminder)
-        for company_id, reminders in by_company.items():
-            # One company's bad data must not hold back everyone's reminders: its part of
-            # the batch is undone and its rows set aside, the others go on.
+
+        async def work(company_id: int, reminders: list[Any]) -> None:
             part = Dispatched()
-            try:
-                async with conn.begin_nested():
-                    await self._company(conn, company_id, reminders, now, part)
-            except Exception:
-                log.exception("reminders_failed", company_id=company_id, count=len(reminders))
-                await _settle(conn, [r.id for r in reminders], "skipped", now, "error")
-                done.counts["error"] += len(reminders)
-                continue
-            done.merge(part)
+            await self._company(conn, company_id, reminders, now, part)
+            done.merge(part)  # only once its savepoint held
+
+        async def failed(company_id: int, reminders: list[Any]) -> None:
+            await _settle(conn, [r.id for r in reminders], "skipped", now, "error")
+            done.counts["error"] += len(reminders)
+
+        await due.each_company(conn, claimed, work, failed, "reminders_failed")
         return done
 
     async def _company(
@@ -289,11 +276,7 @@ async def _latest_due(
 async def _settle(
     conn: AsyncConnection, ids: list[int], status: str, now: datetime, reason: str
 ) -> None:
-    await conn.execute(
-        update(_reminders)
-        .where(_reminders.c.id.in_(ids))
-        .values(status=status, reason=reason, done_at=now)
-    )
+    await due.settle(conn, _reminders, ids, status, now, reason)
 
 
 async def send_now(

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.agenda.models import Reminder
 from domain.errors import Conflict
+from domain.feedback import followups
 from domain.settings import Settings
 from domain.tenancy.directory import CompanyProfile
 
@@ -91,8 +92,9 @@ async def plan(
     end_at: datetime,
     now: datetime,
 ) -> None:
-    """The reminders still ahead for the appointment at this start, and its no-show check
-    (none for a start already past when booked: a visit recorded afterwards was not missed)."""
+    """The reminders still ahead for the appointment at this start, its no-show check (none
+    for a start already past when booked: a visit recorded afterwards was not missed) and its
+    follow-up."""
     rows = [
         _row(policy.company_id, appointment_id, kind_for(m), start_at, due)
         for m in policy.offsets
@@ -104,6 +106,8 @@ async def plan(
                 policy.company_id, appointment_id, NO_SHOW, start_at, end_at + policy.no_show_grace
             )
         )
+    # The follow-up after it (G7) is planned with its reminders, wherever it was booked.
+    await followups.plan(conn, policy.company_id, appointment_id, start_at, end_at, now)
     if not rows:
         return
     await conn.execute(

@@ -23,6 +23,7 @@ REASONS = (
     "pending_clarification",
     "usage_limit",
     "subscription_inactive",  # canceled or past due: no automatic answers (T4)
+    "negative_feedback",  # an unhappy answer to the follow-up after an appointment (G7)
     "operator",  # an operator took the conversation over from the panel or the API
 )
 

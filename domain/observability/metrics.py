@@ -170,6 +170,34 @@ NO_SHOWS = Metric(
     "Appointments that became no-shows (not confirmed nor checked in, or marked by Cal.com).",
     "counter",
 )
+FOLLOWUPS_SENT = Metric(
+    "secretaria_appointment_followups_sent_total",
+    "Follow-ups after an appointment written for delivery, by question (csat, nps).",
+    "counter",
+    ("kind",),
+    initial=(("csat",), ("nps",)),
+)
+FOLLOWUPS_ANSWERED = Metric(
+    "secretaria_appointment_followups_answered_total",
+    "Follow-ups answered with a score, by question.",
+    "counter",
+    ("kind",),
+    initial=(("csat",), ("nps",)),
+)
+FOLLOWUPS_NEGATIVE = Metric(
+    "secretaria_appointment_followups_negative_total",
+    "Follow-up answers that were complaints (handed to a person, alert sent), by question.",
+    "counter",
+    ("kind",),
+    initial=(("csat",), ("nps",)),
+)
+FEEDBACK_SCORE = Metric(
+    "secretaria_appointment_feedback_score",
+    "Scores given in answer to follow-ups (CSAT 1-5, NPS 0-10), by question.",
+    "histogram",
+    ("kind",),
+    buckets=tuple(float(n) for n in range(11)),
+)
 USAGE_BLOCKED = Metric(
     "secretaria_usage_quota_blocked_total",
     "Customer messages the bot did not answer because the plan's quota ran out (P8).",
@@ -224,6 +252,10 @@ ALL: tuple[Metric, ...] = (
     CONFIRMATIONS,
     RESCHEDULES,
     NO_SHOWS,
+    FOLLOWUPS_SENT,
+    FOLLOWUPS_ANSWERED,
+    FOLLOWUPS_NEGATIVE,
+    FEEDBACK_SCORE,
     DELIVERY_RATIO,
     LLM_ERROR_RATE,
 )

@@ -24,6 +24,7 @@ from domain.billing.quotas import Quotas, Usage, period
 from domain.conversations.service import Filed, file_inbound_message
 from domain.conversations.simulator import is_simulated
 from domain.db import TenantDatabase
+from domain.feedback.responders import FollowupAnswers
 from domain.integrations.calcom import CalcomClient
 from domain.integrations.gemini import GeminiClient
 from domain.observability.logging import get_logger
@@ -92,6 +93,7 @@ def default_responders(
         InjectionGuard(),
         FlowInProgress(agenda),
         ReminderReplies(agenda),
+        FollowupAnswers(engine),
         Clarify(),
         SchedulingRequests(agenda),
         Escalation(),

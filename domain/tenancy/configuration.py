@@ -29,6 +29,8 @@ SECRETS = {
     ("cal", "api_key"),  # edited in Configurações › Agenda (domain/tenancy/agenda_settings.py)
     ("cal", "webhook_secret"),
 }
+# Settings where 0 or False is a choice ("no grace", "at once", "never NPS", "off"), not unset.
+ZERO_IS_A_VALUE = ("no_show_grace_minutes", "enabled", "delay_minutes", "nps_every")
 # After a rotation the old webhook secret keeps working this long (Whaticket's config may lag).
 ROTATION_GRACE = timedelta(hours=24)
 
@@ -51,6 +53,15 @@ class ConfigurationForm(BaseModel):
     # Agenda (G5, G6): hours before the start ("24, 1"); minutes after the end for a no-show.
     reminder_hours: str | None = Field(default=None, pattern=r"^\d{1,3}(\s*,\s*\d{1,3})*$")
     no_show_grace_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    # Pós-Atendimento (G7): on or off, minutes after the end, the text ({cliente},
+    # {profissional}, {empresa}), local quiet hours ("21:00-08:00"), NPS every Nth follow-up.
+    followup_enabled: Literal["on", "off"] | None = None
+    followup_delay_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    followup_text: str | None = Field(default=None, max_length=500)
+    followup_quiet_hours: str | None = Field(
+        default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d$"
+    )
+    followup_nps_every: int | None = Field(default=None, ge=0, le=1000)
     clear: list[str] = Field(default_factory=list)  # secrets to remove, as "section.key"
 
 
@@ -105,12 +116,21 @@ def apply(settings: dict[str, Any], form: ConfigurationForm) -> tuple[dict[str, 
             else None
         ),
         ("agenda", "no_show_grace_minutes"): form.no_show_grace_minutes,
+        ("followup", "enabled"): (
+            None if form.followup_enabled is None else form.followup_enabled == "on"
+        ),
+        ("followup", "delay_minutes"): form.followup_delay_minutes,
+        ("followup", "text"): form.followup_text,
+        ("followup", "quiet_hours"): (
+            form.followup_quiet_hours.replace(" ", "") if form.followup_quiet_hours else None
+        ),
+        ("followup", "nps_every"): form.followup_nps_every,
     }
     for (section, key), value in values.items():
         if (section, key) in SECRETS and not value:
             continue  # write-only: an empty field keeps the secret
-        if value == 0 and key == "no_show_grace_minutes":
-            pass  # zero is a value here, not "unset"
+        if value is not None and key in ZERO_IS_A_VALUE:
+            pass  # zero (or off) is a value here, not "unset"
         elif not value:
             value = None
         if new.get(section, {}).get(key) != value:

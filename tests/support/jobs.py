@@ -89,3 +89,17 @@ async def running_worker(config: dict[str, Any]) -> AsyncIterator[Worker]:
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await worker.queue.disconnect()
+
+
+def with_router(ctx: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """`ctx` with the router a scheduler job queues deliveries through (every company on the
+    shared queue, as without dedicated workers)."""
+    from domain import queues
+
+    router = queues.QueueRouter(
+        ctx["redis"],
+        settings.redis_namespace,
+        ctx["inbound_queue"],
+        None,  # type: ignore[arg-type]
+    )
+    return ctx | {"router": router}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakes.gemini import FakeGemini
+from tests.fakes.receiver import FakeReceiver
+from tests.fakes.server import LocalServer
 from tests.fakes.whaticket import FakeWhaticket
 from tests.support.factories import MakeCompany, configure, gemini_at, whaticket_at
 
@@ -28,3 +31,12 @@ async def acme_on_whaticket(
     acme = await make_company("acme")
     await configure(engine, acme.company.id, whaticket=whaticket_at(whaticket))
     return acme
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[FakeReceiver]:
+    """A company endpoint (the alert URL) that records what our webhooks POST to it."""
+    fake = FakeReceiver()
+    async with LocalServer(fake.app()) as url:
+        fake.url = f"{url}/hooks"  # type: ignore[attr-defined]
+        yield fake

@@ -16,6 +16,7 @@ from domain.settings import Settings
 from tests.support.agenda import PHONE, Clinic
 from tests.support.clock import on_the_hour
 from tests.support.factories import MakeCompany, change, configure, whaticket_at
+from tests.support.jobs import with_router
 from tests.support.waiting import eventually
 
 
@@ -28,7 +29,6 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The scheduler's job, with a real SAQ worker delivering to the fake Whaticket."""
-    from domain import queues
     from tasks.agenda import dispatch_reminders
 
     acme = (await make_company("acme")).company.id
@@ -36,13 +36,7 @@ async def test_the_cron_job_sends_due_reminders_through_whaticket_once(
     clinic = Clinic(engine, settings, acme)
     await clinic.book(on_the_hour())
     await change(engine, Reminder, Reminder.kind == "24h", due_at=func.now())
-    ctx = clinic.ctx
-    ctx["router"] = queues.QueueRouter(
-        ctx["redis"],
-        settings.redis_namespace,
-        ctx["inbound_queue"],
-        None,  # type: ignore[arg-type]
-    )
+    ctx = with_router(clinic.ctx, settings)
     caplog.set_level(logging.DEBUG)
     assert await dispatch_reminders(ctx) == {"sent": 1, "unqueued": 0}
     assert await dispatch_reminders(ctx) == {"unqueued": 0}

@@ -4,11 +4,9 @@ company's alert URL, signed with its webhook secret, retried when the URL fails.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.billing.models import UsageAlert
@@ -16,21 +14,12 @@ from domain.settings import Settings
 from domain.webhooks.signatures import verify_signature
 from tasks import worker as worker_settings
 from tests.fakes.receiver import FakeReceiver
-from tests.fakes.server import LocalServer
 from tests.support import reads
 from tests.support.api import bearer
 from tests.support.chat import customers_write_once
 from tests.support.factories import Cast, change_plan, configure
 from tests.support.jobs import running_worker
 from tests.support.waiting import eventually
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[FakeReceiver]:
-    fake = FakeReceiver()
-    async with LocalServer(fake.app()) as url:
-        fake.url = f"{url}/hooks"  # type: ignore[attr-defined]
-        yield fake
 
 
 async def test_plan_alerts_at_80_and_100_percent_are_sent_once_and_signed(

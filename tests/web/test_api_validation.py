@@ -16,7 +16,10 @@ from tests.support.factories import Cast
 
 # Every constrained query parameter the API has; the walk must have refused a bad value of
 # each, so a parameter that loses its constraint in the document fails here too.
-CONSTRAINED = {"company_id", "status", "limit", "period", "format", "from", "to"}
+CONSTRAINED = {
+    *("company_id", "status", "limit", "period", "format", "from", "to"),
+    *("kind", "min_score", "max_score", "since", "until", "offset", "days"),  # Pós-Atendimento
+}
 BODIES = {"/api/auth/token", "/api/keys", "/api/nlu/analyze", "/api/tenants/provision"}
 NOT_AN_OBJECT = [
     (b"{not json", "application/json"),

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from quart import Blueprint
 
-from web.api import agenda, analytics, conversations, credentials, errors, nlu, ops, tenants
+from web.api import (
+    agenda,
+    analytics,
+    conversations,
+    credentials,
+    errors,
+    feedback,
+    nlu,
+    ops,
+    tenants,
+)
 
 bp = Blueprint("api", __name__)
-for area in (ops, credentials, analytics, conversations, agenda, nlu, tenants):
+for area in (ops, credentials, analytics, conversations, agenda, feedback, nlu, tenants):
     bp.register_blueprint(area.bp)
 errors.install(bp)

@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.agenda.listing import StatusFilter
 from domain.billing.analytics import Period
@@ -79,6 +87,42 @@ class AppointmentsQuery(CompanyQuery):
         default=None, description="unconfirmed: pending or scheduled"
     )
     client: str | None = Field(default=None, description="part of the name or phone")
+
+
+class FeedbackSummaryQuery(CompanyQuery):
+    days: int = Field(default=30, ge=1, le=365, description="the period, in days up to now")
+
+
+class FeedbackQuery(CompanyQuery):
+    kind: Literal["csat", "nps"] | None = None
+    min_score: int | None = Field(default=None, ge=0, le=10)
+    max_score: int | None = Field(default=None, ge=0, le=10)
+    since: Day | None = Field(default=None, description="YYYY-MM-DD; default: 29 days before until")
+    until: Day | None = Field(default=None, description="YYYY-MM-DD, inclusive; default: today")
+    professional: str | None = Field(default=None, max_length=200)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=100_000)
+
+    # Checked on the later field, so the 422 names it ("until", "max_score").
+    @field_validator("until")
+    @classmethod
+    def _after_since(cls, until: date | None, info: ValidationInfo) -> date | None:
+        since = info.data.get("since")
+        if until and since and since > until:
+            raise ValueError("must not be before since")
+        return until
+
+    @field_validator("max_score")
+    @classmethod
+    def _above_min(cls, top: int | None, info: ValidationInfo) -> int | None:
+        low = info.data.get("min_score")
+        if top is not None and low is not None and low > top:
+            raise ValueError("must not be below min_score")
+        return top
+
+
+class FeedbackExportQuery(FeedbackQuery):
+    format: Literal["csv"] = "csv"
 
 
 class AnalyzeRequest(BaseModel):
@@ -164,6 +208,28 @@ class UsageHistory(BaseModel):
     company_id: int
     period: str
     days: list[dict[str, Any]]
+
+
+class FeedbackList(BaseModel):
+    """The answers to follow-ups, newest first (score on the question's scale)."""
+
+    items: list[dict[str, Any]]
+    count: int
+
+
+class FeedbackSummary(BaseModel):
+    """Response rate (0-1), median seconds to answer, CSAT mean and NPS with its sample and
+    95 % interval (null below 30 answers)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    days: int
+    sent: int
+    answered: int
+    response_rate: float | None
+    median_answer_seconds: float | None
+    csat: dict[str, Any]
+    nps: dict[str, Any]
 
 
 class ConversationList(BaseModel):

@@ -16,6 +16,7 @@ from web.panel import (
     companies,
     conversations,
     csrf,
+    feedback,
     home,
     login,
     messages,
@@ -29,7 +30,18 @@ from web.panel import (
 )
 
 bp = Blueprint("panel", __name__)
-for area in (home, login, conversations, agenda, simulator, analytics, queues, companies, settings):
+for area in (
+    home,
+    login,
+    conversations,
+    agenda,
+    simulator,
+    analytics,
+    feedback,
+    queues,
+    companies,
+    settings,
+):
     bp.register_blueprint(area.bp)
 bp.register_blueprint(users.bp)  # Configurações › Usuários
 

@@ -27,6 +27,7 @@ REASONS = {
     "usage_limit": "limite do plano atingido",
     "subscription_inactive": "assinatura cancelada ou em atraso",
     "operator": "assumida por um operador",
+    "negative_feedback": "avaliação negativa no pós-atendimento",
 }
 
 

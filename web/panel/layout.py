@@ -33,6 +33,7 @@ TABS = (
     Tab("agenda", "Agenda", "/painel/agenda"),
     Tab("simulador", "Simulador", "/painel/simulador"),
     Tab("analytics", "Analytics e Consumo", "/painel/analytics"),
+    Tab("pos-atendimento", "Pós-Atendimento", "/painel/pos-atendimento"),
     Tab("empresas", "Empresas", "/painel/empresas", platform_admin_only=True),
     Tab("filas", "Filas", "/painel/filas"),
     Tab("configuracoes", "Configurações", "/painel/configuracoes", admin_only=True),

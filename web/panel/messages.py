@@ -75,6 +75,10 @@ MESSAGES = {
     "reminder_simulated": (
         "Este agendamento foi feito no Simulador: é só um teste e não recebe lembretes."
     ),
+    "followup_answered": "Este cliente já respondeu ao follow-up.",
+    "followup_resent": "Este follow-up já foi reenviado uma vez.",
+    "followup_closed": "O prazo de resposta deste follow-up (7 dias) já terminou.",
+    "followup_gone": "O agendamento deste follow-up não existe mais.",
     # Empresas
     "already_exists": "Já existe uma empresa com este identificador ou domínio.",
     "provisioning_gone": "O resultado desta criação já foi mostrado e não fica guardado.",
@@ -195,6 +199,16 @@ FIELDS = {
     "alert_url": "URL dos alertas de consumo",
     "reminder_hours": "Lembretes antes do horário",
     "no_show_grace_minutes": "Minutos após o fim para considerar falta",
+    "kind": "Pergunta",
+    "min_score": "Nota mínima",
+    "max_score": "Nota máxima",
+    "since": "De",
+    "until": "Até",
+    "professional": "Profissional",
+    "followup_delay_minutes": "Minutos após o fim do atendimento",
+    "followup_text": "Texto do follow-up",
+    "followup_quiet_hours": "Horário de silêncio",
+    "followup_nps_every": "Perguntar NPS a cada",
     "mon_open": "Segunda: abre",
     "mon_close": "Segunda: fecha",
     "tue_open": "Terça: abre",
@@ -312,6 +326,11 @@ SETTINGS = {
     "agenda.reminders": "lembretes antes do horário",
     "agenda.no_show_grace_minutes": "tolerância para falta",
     "agenda.local": "agenda local",
+    "followup.enabled": "follow-up ligado ou desligado",
+    "followup.delay_minutes": "espera do follow-up",
+    "followup.text": "texto do follow-up",
+    "followup.quiet_hours": "horário de silêncio do follow-up",
+    "followup.nps_every": "frequência do NPS",
     "alert_url": "URL dos alertas de consumo",
 }
 SECTIONS = {

@@ -1,0 +1,338 @@
+"""What a customer's answer to a follow-up says: a score on the question's scale (CSAT 1-5,
+NPS 0-10) and a sentiment, read from a number ("4", "nota 9", "10/10", "nota dez"), emojis
+("😍", "⭐⭐⭐⭐"), words ("ótimo", "amei", "mais ou menos", "péssimo", "não gostei") or, failing
+those, the feeling of free text ("a doutora foi super atenciosa"). Pure: the responder
+(domain/feedback/responders.py) decides what to do with it.
+
+Everything is read in `chat_text.normalise`'s form (lowercase, no accents, "obg" expanded,
+"otimooo" squeezed), so "foi otimo obg", "Ótimo!!" and "OTIMOOO" read alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from domain.secretary.chat_text import normalise
+from domain.secretary.feelings import lexicon_sentiment
+
+CSAT = "csat"
+NPS = "nps"
+SCALE = {CSAT: (1, 5), NPS: (0, 10)}
+# A CSAT answer read from words or emojis, said on the NPS scale (6 and below are detractors).
+CSAT_TO_NPS = {1: 0, 2: 3, 3: 6, 4: 8, 5: 10}
+NUMBER_WORDS = {
+    "zero": 0,
+    "um": 1,
+    "uma": 1,
+    "dois": 2,
+    "duas": 2,
+    "tres": 3,
+    "quatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "sete": 7,
+    "oito": 8,
+    "nove": 9,
+    "dez": 10,
+}
+# Words and phrases on the CSAT scale, longest first where one contains another.
+PHRASES: tuple[tuple[str, int], ...] = (
+    ("nem bom nem ruim", 3),
+    ("mais ou menos", 3),
+    ("mais o menos", 3),
+    ("poderia ser melhor", 3),
+    ("podia ser melhor", 3),
+    ("deixou a desejar", 2),
+    ("deixou muito a desejar", 1),
+    ("nunca mais", 1),
+    ("muito ruim", 1),
+    ("muito mal", 1),
+    ("muito bom", 5),
+    ("muito boa", 5),
+    ("muito bem", 5),
+    ("super bem", 5),
+    ("super bom", 5),
+    ("foi bem", 4),
+    ("tudo certo", 4),
+    ("tudo bem", 4),
+    ("tudo otimo", 5),
+    ("de boa", 4),
+)
+STEMS: tuple[tuple[str, int], ...] = (
+    ("pessim", 1),
+    ("horrivel", 1),
+    ("horroros", 1),
+    ("terrivel", 1),
+    ("odiei", 1),
+    ("lixo", 1),
+    ("absurd", 1),
+    ("vergonh", 1),
+    ("desrespeit", 1),
+    ("descaso", 1),
+    ("pior", 1),
+    ("ruim", 2),
+    ("insatisfeit", 2),
+    ("decepcion", 2),
+    ("demor", 2),
+    ("atras", 2),
+    ("fraco", 2),
+    ("mal atendid", 2),
+    ("grosseir", 1),
+    ("mediano", 3),
+    ("razoavel", 3),
+    ("regular", 3),
+    ("normal", 3),
+    ("aceitavel", 3),
+    ("bom", 4),
+    ("boa", 4),
+    ("gostei", 4),
+    ("satisfeit", 4),
+    ("legal", 4),
+    ("bacana", 4),
+    ("tranquil", 4),
+    ("agradavel", 4),
+    ("atencios", 4),
+    ("amei", 5),
+    ("adorei", 5),
+    ("otim", 5),
+    ("excelente", 5),
+    ("perfeit", 5),
+    ("maravilh", 5),
+    ("sensacional", 5),
+    ("incrivel", 5),
+    ("espetacular", 5),
+    ("fantastic", 5),
+    ("impecavel", 5),
+    ("top", 5),
+    ("show", 5),
+    ("nota mil", 5),
+    ("recomendo", 5),
+    ("excepcional", 5),
+)
+EMOJIS: dict[str, int] = {
+    **dict.fromkeys("😡🤬😠👎😭😢😞💔😤😩😫🤮", 1),
+    **dict.fromkeys("🙁☹😕😒🙄😔😣", 2),
+    **dict.fromkeys("😐😶🤔😑", 3),
+    **dict.fromkeys("🙂👍😊☺👌✅", 4),
+    **dict.fromkeys("😍🥰🤩😁😃😄😀❤💚💙💜🧡💛👏🙌🔝💯😘🤗", 5),
+}
+STARS = "⭐🌟"
+# A "não" (or "nem", "nunca") one word before a word flips it: "não gostei", "não foi bom".
+NEGATION = re.compile(r"\b(?:nao|nem|nunca|nada)\s+(?:\w+\s+)?$")
+# Words around a bare score that say nothing more: "nota 9", "dou 10", "5 estrelas obrigado".
+FILLER = set(
+    [
+        "nota",
+        "notas",
+        "dou",
+        "daria",
+        "dei",
+        "eu",
+        "minha",
+        "meu",
+        "a",
+        "o",
+        "e",
+        "de",
+        "pra",
+        "para",
+        "com",
+        "voces",
+        "voce",
+        "vcs",
+        "estrelas",
+        "estrela",
+        "ponto",
+        "pontos",
+        "obrigado",
+        "obrigada",
+        "valeu",
+        "sim",
+        "foi",
+        "ta",
+        "esta",
+        "e",
+        "um",
+        "uma",
+        "ou",
+    ]
+)
+_NUMBER = re.compile(r"(?<![\d,.])(\d{1,2})(?:[.,]\d)?(?![\d])")
+_EXPLICIT = re.compile(
+    r"\bnota\s+(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\b|\b(\d{1,2})\s*(?:/|de)\s*(?:5|10)\b"
+)
+_WORD = re.compile(r"[a-z]+")
+GREETINGS = re.compile(r"\b(?:bom dia|boa tarde|boa noite|ola|oi|oie)\b")
+# "2 dias", "1 hora": a number counting something, not a score.
+MEASURES = (
+    "minut",
+    "hora",
+    "dia",
+    "semana",
+    "mes",
+    "meses",
+    "ano",
+    "vez",
+    "vezes",
+    "rea",
+    "pessoa",
+)
+# Longer than this, a message is a conversation, not an answer (it still may be a comment).
+MAX_ANSWER = 600
+
+
+@dataclass(frozen=True)
+class Answer:
+    score: int | None  # on the question's scale; None for free text without a feeling
+    sentiment: str  # positive | neutral | negative
+    comment: str | None  # the customer's words when they say more than a score
+    how: str  # number | emoji | words | text: how the score was read
+
+
+def read_answer(text: str, kind: str) -> Answer | None:
+    """The score and sentiment `text` gives to a follow-up of `kind`; None when it is no
+    answer (a question, a thank-you alone, something else entirely)."""
+    raw = (text or "").strip()
+    if not raw or len(raw) > MAX_ANSWER:
+        return None
+    # "Bom dia! Foi ótimo": the greeting is no score ("bom" would read as a 4).
+    plain = GREETINGS.sub(" ", normalise(raw))
+    words = _WORD.findall(plain)
+    question = "?" in raw
+    scored = _number(plain, words, kind)
+    how = "number"
+    if scored is None and not question:
+        csat, how = _emoji(raw), "emoji"
+        if csat is None:
+            csat, how = _words(plain), "words"
+        scored = None if csat is None else _on_scale(csat, kind)
+    if scored is None:
+        if question:
+            return None
+        return _free_text(raw, plain, words, kind)
+    return Answer(scored, _sentiment(scored, kind, raw), _comment(raw, words), how)
+
+
+def _number(plain: str, words: list[str], kind: str) -> int | None:
+    """A score typed as a number: "4", "nota 9", "10/10", "nota dez", "5 😍". A number inside
+    a sentence ("volto em 2 semanas") is no score unless said as one ("nota 8")."""
+    low = SCALE[kind][0]
+    explicit = _EXPLICIT.search(plain)
+    if explicit is not None:
+        said = explicit.group(1) or explicit.group(2)
+        value = NUMBER_WORDS.get(said) if not said.isdigit() else int(said)
+        if value is not None:
+            return _fit(value, kind)
+    numbers = [int(m.group(1)) for m in _NUMBER.finditer(plain)]
+    spoken = [NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS and w not in ("um", "uma")]
+    found = numbers or spoken
+    rest = [w for w in words if w not in FILLER and w not in NUMBER_WORDS]
+    if len(found) != 1 or len(rest) > 2 or any(w.startswith(MEASURES) for w in rest):
+        return None
+    value = found[0]
+    return _fit(value, kind) if low <= value <= 10 else None
+
+
+def _fit(value: int, kind: str) -> int | None:
+    """A number on the question's scale; on CSAT a 6-10 is read as said on a 0-10 scale."""
+    if kind == NPS:
+        return value if 0 <= value <= 10 else None
+    if 1 <= value <= 5:
+        return value
+    if 6 <= value <= 10:
+        return (value + 1) // 2  # 9 -> 5, 8 -> 4, 6 -> 3
+    return None
+
+
+def _emoji(raw: str) -> int | None:
+    """A score in emojis alone (letters beside them are read as words): the stars counted
+    ("⭐⭐⭐⭐" = 4), else the average of the faces."""
+    if re.search(r"[A-Za-zÀ-ÿ]", raw):
+        faces = [EMOJIS[ch] for ch in raw if ch in EMOJIS]
+        # "amei 😍" is words, but a face beside a word with no score of its own still counts.
+        return round(sum(faces) / len(faces)) if faces and _words(normalise(raw)) is None else None
+    stars = sum(raw.count(star) for star in STARS)
+    if 1 <= stars <= 5:
+        return stars
+    faces = [EMOJIS[ch] for ch in raw if ch in EMOJIS]
+    return round(sum(faces) / len(faces)) if faces else None
+
+
+def _words(plain: str) -> int | None:
+    """A CSAT score from words: each phrase or stem found counts (negated, it flips); mixed
+    praise and complaint ("ótimo, mas demorou") rounds down, so a complaint is never lost."""
+    found: list[int] = []
+    taken = plain
+    for phrase, score in PHRASES:
+        for match in re.finditer(rf"\b{phrase}\b", taken):
+            found.append(_negated(score, taken[: match.start()]))
+        taken = re.sub(rf"\b{phrase}\b", " ", taken)
+    for stem, score in STEMS:
+        for match in re.finditer(rf"\b{stem}", taken):
+            found.append(_negated(score, taken[: match.start()]))
+    if not found:
+        return None
+    return int(sum(found) / len(found))  # floor for the positive mean: 3.5 -> 3
+
+
+def _negated(score: int, before: str) -> int:
+    if NEGATION.search(before) is None:
+        return score
+    return 2 if score >= 3 else 3  # "não gostei" 2, "não foi ruim" 3
+
+
+def _on_scale(csat: int, kind: str) -> int:
+    return CSAT_TO_NPS[csat] if kind == NPS else csat
+
+
+def _sentiment(score: int, kind: str, raw: str) -> str:
+    """By the score; a middle score takes the words' feeling ("3, demorou muito")."""
+    low, high = (2, 4) if kind == CSAT else (6, 9)
+    if score <= low:
+        return "negative"
+    if score >= high:
+        return "positive"
+    heard = lexicon_sentiment(raw)
+    return "negative" if heard == "negative" else "neutral"
+
+
+def _comment(raw: str, words: list[str]) -> str | None:
+    """The answer itself, kept when it says more than a score: "5 😍" or "não gostei" is just
+    a score (a low one is then asked what went wrong), "demorou demais, esperei 1 hora" more."""
+    meaningful = [w for w in words if w not in FILLER and w not in NUMBER_WORDS]
+    return raw if len(meaningful) >= 3 else None
+
+
+_THANKS_ONLY = re.compile(
+    r"^(?:(?:obrigad[oa]|valeu|ok|okay|beleza|certo|tchau|bom dia|boa tarde|boa noite)\s*)+$"
+)
+
+
+def _free_text(raw: str, plain: str, words: list[str], kind: str) -> Answer | None:
+    """No score said: the feeling of the words, when they have one ("a recepção me tratou
+    com descaso" is a complaint); a thank-you alone or a neutral remark is no answer."""
+    if not words or _THANKS_ONLY.match(" ".join(words)):
+        return None
+    heard = lexicon_sentiment(raw)
+    if heard == "neutral":
+        return None
+    csat = 4 if heard == "positive" else 2
+    return Answer(_on_scale(csat, kind), heard, raw, "text")
+
+
+def read_comment(text: str) -> Answer | None:
+    """The open answer after a low score ("O que poderíamos melhorar?"): any words count, with
+    their feeling (a complaint stays negative unless it plainly praises)."""
+    raw = (text or "").strip()
+    words = _WORD.findall(normalise(raw))
+    if not words or len(raw) > MAX_ANSWER * 4 or _THANKS_ONLY.match(" ".join(words)):
+        return None
+    heard = lexicon_sentiment(raw)
+    return Answer(None, heard, raw, "text")
+
+
+def is_complaint(answer: Answer, kind: str) -> bool:
+    """A score at or below 2 (CSAT) or 6 (NPS), or negative words: a person must see it."""
+    limit = 2 if kind == CSAT else 6
+    return (answer.score is not None and answer.score <= limit) or answer.sentiment == "negative"

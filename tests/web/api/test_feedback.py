@@ -1,0 +1,109 @@
+"""The Pós-Atendimento API (G7): the answers with filters, their summary and the CSV export;
+only the caller's company, and bad parameters refused with a 422 naming them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.feedback.models import FeedbackEvent
+from domain.settings import Settings
+from tests.support.agenda import Clinic
+from tests.support.api import bearer
+from tests.support.factories import Cast, change, configure
+from tests.support.feedback import some_answers
+
+
+@pytest.fixture
+async def acme(engine: AsyncEngine, settings: Settings, cast: Cast, client: Any) -> Clinic:
+    """The cast's company A on the local calendar, with one answer and one unanswered."""
+    await configure(engine, cast.a.company.id, agenda={"local": True})
+    clinic = Clinic(engine, settings, cast.a.company.id)
+    await some_answers(client, clinic)
+    return clinic
+
+
+async def test_list_and_summary(client: Any, acme: Clinic, cast: Cast) -> None:
+    member = await bearer(client, cast.member, cast.password)
+    listed = await (await client.get("/api/feedback", headers=member)).get_json()
+    [item] = listed["items"]
+    assert (item["kind"], item["score"], item["sentiment"]) == ("csat", 5, "positive")
+    assert item["comment"] == "Foi tudo ótimo, a doutora é um amor"
+    assert item["customer"] == "Maria Souza" and item["professional"] == "Dra. Ana Lima"
+    narrowed = await client.get("/api/feedback?kind=nps", headers=member)
+    assert (await narrowed.get_json())["items"] == []
+    low = await client.get("/api/feedback?min_score=1&max_score=2", headers=member)
+    assert (await low.get_json())["count"] == 0
+    summary = await (await client.get("/api/feedback/summary", headers=member)).get_json()
+    assert (summary["sent"], summary["answered"], summary["response_rate"]) == (2, 1, 0.5)
+    assert summary["csat"] == {"average": 5.0, "n": 1}
+    assert summary["nps"]["n"] == 0 and summary["nps"]["interval_shown"] is False
+    assert summary["median_answer_seconds"] >= 0
+    outsider = await bearer(client, cast.outsider, cast.password)
+    theirs = await (await client.get("/api/feedback", headers=outsider)).get_json()
+    assert theirs["items"] == []
+    other = await client.get(f"/api/feedback?company_id={cast.a.company.id}", headers=outsider)
+    assert other.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=xyz",
+        "min_score=abc",
+        "min_score=-1",
+        "max_score=11",
+        "min_score=5&max_score=2",
+        "since=2026-13-01",
+        "since=1999-12-31",
+        "since=2026-12-02&until=2026-12-01",
+        "limit=0",
+        "limit=100000",
+        "offset=-1",
+        "professional=" + "x" * 201,
+        "company_id=0",
+    ],
+)
+async def test_bad_filters_are_a_422_never_a_500(
+    client: Any, acme: Clinic, cast: Cast, query: str
+) -> None:
+    member = await bearer(client, cast.member, cast.password)
+    for path in ("/api/feedback", "/api/feedback/export"):
+        response = await client.get(f"{path}?{query}", headers=member)
+        assert response.status_code == 422, (path, query)
+    summary = await client.get("/api/feedback/summary?days=0", headers=member)
+    assert summary.status_code == 422
+
+
+async def test_an_upside_down_range_names_its_later_end(
+    client: Any, acme: Clinic, cast: Cast
+) -> None:
+    member = await bearer(client, cast.member, cast.password)
+    for query, field in (
+        ("since=2026-12-02&until=2026-12-01", "until"),
+        ("min_score=5&max_score=2", "max_score"),
+    ):
+        body = await (await client.get(f"/api/feedback?{query}", headers=member)).get_json()
+        assert (body["error"], body["field"]) == ("invalid_field", field)
+
+
+async def test_csv_export(client: Any, acme: Clinic, cast: Cast) -> None:
+    member = await bearer(client, cast.member, cast.password)
+    # A customer's words that a spreadsheet would run as a formula are quoted.
+    await change(
+        acme.engine, FeedbackEvent, FeedbackEvent.id > 0, tenant=acme.id, comment="=HYPERLINK(1)"
+    )
+    response = await client.get("/api/feedback/export?kind=csat", headers=member)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="pos-atendimento-acme.csv"' in response.headers["Content-Disposition"]
+    text = (await response.get_data()).decode("utf-8-sig")
+    header, row = text.strip().splitlines()
+    assert (
+        header == "data,tipo,nota,sentimento,comentario,cliente,telefone,atendimento,profissional"
+    )
+    assert ",CSAT,5,positive,'=HYPERLINK(1),Maria Souza," in row
+    assert row.endswith("Dra. Ana Lima")
+    none = await client.get("/api/feedback/export?max_score=1", headers=member)
+    assert (await none.get_data()).decode("utf-8-sig").strip().count("\n") == 0
