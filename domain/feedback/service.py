@@ -142,9 +142,10 @@ async def csv_text(conn: AsyncConnection, filters: store.Filters, timezone: str)
 
 def _cell(text: str | None) -> str:
     """A customer's words in a spreadsheet cell: a leading =, +, - or @ would be read as a
-    formula by Excel or Sheets (CSV injection), so it is quoted with an apostrophe."""
+    formula by Excel or Sheets (CSV injection; a leading tab or carriage return too), so it is
+    quoted with an apostrophe."""
     value = text or ""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 async def resend_now(
