@@ -144,6 +144,17 @@ class AppointmentsResponse(BaseModel):
     attendance: dict[str, Any]
 
 
+class HistoryImported(BaseModel):
+    """What the import did: rows received, new, updated, and each refused row's line
+    (CSV: the file's line, the header being 1; JSON: its position from 1) and reason."""
+
+    received: int
+    imported: int
+    updated: int
+    rejected_count: int
+    rejected: list[dict[str, Any]]
+
+
 class Reminded(BaseModel):
     sent: bool
     queued: bool
