@@ -82,6 +82,7 @@ DOCS: dict[str, Doc] = {
     "api.conversations.release": Doc({200: schemas.ConversationState}, (*BEARER_REFUSALS, 409)),
     "api.agenda.appointments": Doc({200: schemas.AppointmentsResponse}),
     "api.agenda.remind": Doc({202: schemas.Reminded}, (*BEARER_REFUSALS, 409)),
+    "api.agenda.retrain": Doc({200: schemas.Retrained}),
     "api.agenda.import_history": Doc(
         {200: schemas.HistoryImported}, (*BEARER_REFUSALS, 413), body=HistoryFile
     ),

@@ -12,6 +12,7 @@ from domain.agenda import front_desk
 from domain.agenda.listing import list_appointments
 from domain.db import TenantDatabase, bind_tenant
 from domain.insights import history_import
+from domain.insights import service as insights_service
 from web.api.auth import acting_company, acting_profile, actor, authenticated
 from web.api.schemas import AppointmentsQuery, CompanyQuery
 from web.services import services
@@ -78,3 +79,19 @@ async def import_history(query_args: CompanyQuery) -> Response:
         )
     return jsonify(report.as_json())
 
+
+@bp.post("/insights/retrain")
+@authenticated("company_admin")
+@validate_querystring(CompanyQuery)
+async def retrain(query_args: CompanyQuery) -> Response:
+    """Retrain the company's no-show model now (when its history changed since the last
+    training) and rescore its upcoming appointments: the model in use and its evaluation."""
+    company = await acting_profile(query_args.company_id)
+    async with services().engine.begin() as conn:
+        done = await insights_service.refresh(
+            await bind_tenant(conn, company.id),
+            company.id,
+            ZoneInfo(company.timezone),
+            datetime.now(UTC),
+        )
+    return jsonify(done.as_json())

@@ -155,6 +155,17 @@ class HistoryImported(BaseModel):
     rejected: list[dict[str, Any]]
 
 
+class Retrained(BaseModel):
+    """The model now scoring the company's appointments and how many it scored."""
+
+    model_version: str
+    algorithm: str
+    trained: bool  # False: the history had not changed since the last training
+    training_size: int
+    scored: int
+    evaluation: dict[str, Any] | None
+
+
 class Reminded(BaseModel):
     sent: bool
     queued: bool
