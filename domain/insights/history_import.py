@@ -12,17 +12,18 @@ import io
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Table, func, literal_column
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.agenda.models import IMPORT_PREFIX, IMPORTED, Appointment
 from domain.agenda.phones import e164_digits
+from domain.db import bind_tenant
 from domain.errors import InvalidField, InvalidInput
 from domain.insights.schemas import MAX_ROWS, HistoryFile
 from domain.operations.audit import record
@@ -250,6 +251,23 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+async def import_file(
+    engine: AsyncEngine,
+    company_id: int,
+    zone: ZoneInfo,
+    body: bytes,
+    content_type: str,
+    actor: str,
+) -> ImportReport:
+    """Read a whole file (InvalidInput when it cannot be read) and import it in one
+    transaction of the company's: what the API and the panel both do."""
+    rows = records(body, content_type)
+    async with engine.begin() as conn:
+        return await import_history(
+            await bind_tenant(conn, company_id), rows, zone, datetime.now(UTC), actor
+        )
 
 
 async def import_history(

@@ -68,15 +68,14 @@ async def import_history(query_args: CompanyQuery) -> Response:
     read at all."""
     company = await acting_profile(query_args.company_id)
     body = await read_body(history_import.MAX_BYTES)
-    rows = history_import.records(body, request.mimetype)
-    async with services().engine.begin() as conn:
-        report = await history_import.import_history(
-            await bind_tenant(conn, company.id),
-            rows,
-            ZoneInfo(company.timezone),
-            datetime.now(UTC),
-            actor(),
-        )
+    report = await history_import.import_file(
+        services().engine,
+        company.id,
+        ZoneInfo(company.timezone),
+        body,
+        request.mimetype,
+        actor(),
+    )
     return jsonify(report.as_json())
 
 
