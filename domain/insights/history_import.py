@@ -108,16 +108,19 @@ def records(body: bytes, content_type: str) -> list[tuple[int, dict[str, Any]]]:
     """The file's rows with their line (CSV: the line the row starts on, the header being
     line 1; JSON: the position in the list, from 1). InvalidInput for a file that cannot be
     read at all: not UTF-8, malformed, no rows, missing columns, too many rows."""
-    try:
-        text = body.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"the file is not UTF-8 (byte {exc.start})", code="not_utf8", field="file"
-        ) from None
-    if not text.strip():
-        raise InvalidInput("the file is empty", code="empty_file", field="file")
-    looks_json = "json" in content_type or text.lstrip()[:1] in ("[", "{")
-    rows = _json_rows(body) if looks_json else list(_csv_rows(text))
+    if "json" in content_type:
+        rows = _json_rows(body)  # refused as the rest of the API refuses bad JSON
+    else:
+        try:
+            text = body.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"the file is not UTF-8 (byte {exc.start})", code="not_utf8", field="file"
+            ) from None
+        if not text.strip():
+            raise InvalidInput("the file is empty", code="empty_file", field="file")
+        # A JSON file sent as text/plain (or without a type) is still read as JSON.
+        rows = _json_rows(body) if text.lstrip()[:1] in ("[", "{") else list(_csv_rows(text))
     if not rows:
         raise InvalidInput("the file has no rows", code="empty_file", field="file")
     if len(rows) > MAX_ROWS:
@@ -131,6 +134,10 @@ def records(body: bytes, content_type: str) -> list[tuple[int, dict[str, Any]]]:
 
 def _json_rows(body: bytes) -> list[tuple[int, dict[str, Any]]]:
     value = decode_json(body.removeprefix(b"\xef\xbb\xbf"), what="file")
+    if not isinstance(value, dict):
+        raise InvalidInput(
+            'the JSON must be an object: {"appointments": [...]}', code="invalid_json"
+        )
     try:
         shaped = HistoryFile.model_validate(value)
     except ValidationError as exc:

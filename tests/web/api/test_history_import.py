@@ -159,7 +159,7 @@ async def test_files_that_cannot_be_read_are_refused_with_a_4xx(client: Any, cas
         (b"   \n", "text/csv", 400, "empty_file"),
         (HEADER.encode() + b"\n", "text/csv", 400, "empty_file"),
         (b'{"appointments": [1, 2]}', "application/json", 422, "invalid_field"),
-        (b"[{}]", "application/json", 422, "invalid_field"),
+        (b"[{}]", "application/json", 400, "invalid_json"),
         (b'{"appointments": []}', "application/json", 422, "invalid_field"),
         (b'{"appointments": [{"phone": 5511988887777}]}', "application/json", 422, "invalid_field"),
         (b'{"appointments": [', "application/json", 400, "invalid_json"),
