@@ -38,6 +38,7 @@ from tasks import leases
 from tasks.agenda import dispatch_reminders
 from tasks.billing import send_usage_alert
 from tasks.feedback import dispatch_followups
+from tasks.insights import retrain_no_show_models, score_upcoming
 from tasks.messages import deliver_message, on_dead_inbound, process_inbound
 from tasks.sweeper import sweep_unqueued
 
@@ -121,6 +122,9 @@ def scheduler_settings(config: Settings | None = None) -> dict[str, Any]:
             # Follow-ups an hour after the visit need no seconds' precision; a complaint's
             # alert leaves within a tick (the handoff itself happens with the answer).
             CronJob(dispatch_followups, cron="* * * * * */15", unique=True, timeout=120, retries=1),
+            # Issue 18: no-show models retrained at night (03:30), upcoming ones scored hourly.
+            CronJob(retrain_no_show_models, cron="30 3 * * *", unique=True, timeout=3600),
+            CronJob(score_upcoming, cron="7 * * * *", unique=True, timeout=900),
         ],
         "cron_tz": ZoneInfo(config.default_timezone),
         "timers": _timers(config),

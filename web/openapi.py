@@ -19,6 +19,7 @@ from quart_schema import QuartSchema
 from quart_schema.openapi import OpenAPIProvider
 from werkzeug.routing import BaseConverter, IntegerConverter, Rule
 
+from domain.insights.schemas import HistoryFile
 from web.api import schemas
 
 REFUSALS = {
@@ -84,6 +85,10 @@ DOCS: dict[str, Doc] = {
     "api.conversations.release": Doc({200: schemas.ConversationState}, (*BEARER_REFUSALS, 409)),
     "api.agenda.appointments": Doc({200: schemas.AppointmentsResponse}),
     "api.agenda.remind": Doc({202: schemas.Reminded}, (*BEARER_REFUSALS, 409)),
+    "api.agenda.retrain": Doc({200: schemas.Retrained}),
+    "api.agenda.import_history": Doc(
+        {200: schemas.HistoryImported}, (*BEARER_REFUSALS, 413), body=HistoryFile
+    ),
     "api.nlu.analyze": Doc(refuses=(*BEARER_REFUSALS, 413)),
     "api.tenants.provision_tenant": Doc(refuses=(*BEARER_REFUSALS, 409, 413)),
     "hooks.whaticket.whaticket_signed": Doc(

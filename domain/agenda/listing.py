@@ -4,7 +4,7 @@ one client, with the attendance of the same range."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import Any, Literal
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.agenda import attendance, store
 from domain.db import bind_tenant
 from domain.errors import InvalidField
+from domain.insights import store as insights_store
 from domain.tenancy.directory import CompanyProfile
 
 # STATUSES of models.py, and the quick filter of the Agenda tab (a test keeps them in step).
@@ -37,6 +38,7 @@ class Listing:
     zone: ZoneInfo
     appointments: list[Any]
     attendance: attendance.Attendance
+    risks: dict[int, Any] = field(default_factory=dict)  # insights: by appointment id
 
     def as_json(self) -> dict[str, Any]:
         """The API's body: times in the company's zone, ISO 8601 with their offset."""
@@ -54,6 +56,7 @@ class Listing:
         def local(moment: datetime | None) -> str | None:
             return moment.astimezone(self.zone).isoformat() if moment else None
 
+        scored = self.risks.get(row.id)
         return {
             "id": row.id,
             "cal_uid": row.cal_uid,
@@ -68,6 +71,9 @@ class Listing:
             "confirmed_at": local(row.confirmed_at),
             "checked_in_at": local(row.checked_in_at),
             "reminded_at": local(row.reminded_at),
+            # Issue 18: the latest no-show risk (0-1) and why; None until first scored.
+            "risk": scored.risk if scored else None,
+            "risk_reasons": scored.reasons if scored else [],
         }
 
 
@@ -93,4 +99,5 @@ async def list_appointments(
     tenant = await bind_tenant(conn, company.id)
     wanted = UNCONFIRMED if status == "unconfirmed" else status
     rows = await store.between(tenant, since, until, wanted, client)
-    return Listing(zone, rows, await attendance.attendance(tenant, since, until))
+    risks = await insights_store.risks_of(tenant, [row.id for row in rows])
+    return Listing(zone, rows, await attendance.attendance(tenant, since, until), risks)

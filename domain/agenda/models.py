@@ -33,11 +33,18 @@ ACTIVE = ("pending", "scheduled", "confirmed")
 # racing). Exempt: a booking the operator double-booked on purpose ("Agendar mesmo assim"), and
 # Cal.com's bookings (their uid is not local-…): Cal.com arbitrates its own calendar, and its
 # webhook must never be refused for a time it has already given away. And the Simulador's
-# bookings: a rehearsal never takes a real customer's time.
+# bookings: a rehearsal never takes a real customer's time. And imported history (issue 18):
+# the clinic's former system arbitrated its own calendar, often one per professional, so its
+# future appointments overlap each other legitimately (they still count as busy for new ones).
 NO_DOUBLE_BOOKING = (
     "status IN ('pending', 'scheduled', 'confirmed') AND NOT overbooked "
-    "AND (cal_uid IS NULL OR cal_uid LIKE 'local-%') AND NOT simulated"
+    "AND (cal_uid IS NULL OR cal_uid LIKE 'local-%') AND NOT simulated "
+    "AND source <> 'import'"
 )
+# Where imported appointments come from (source) and their uid's prefix: local-… so every
+# Cal.com path (sync, reschedule, cancel) leaves them alone.
+IMPORTED = "import"
+IMPORT_PREFIX = "local-import-"
 
 
 class Appointment(TenantBase):
@@ -57,7 +64,14 @@ class Appointment(TenantBase):
     start_at: Mapped[datetime] = mapped_column()
     end_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
-    source: Mapped[str] = mapped_column(String(16))  # chat | calcom | panel | local
+    source: Mapped[str] = mapped_column(String(16))  # chat | calcom | panel | local | import
+    # Issue 18: the id the clinic's former system gave an imported appointment (a second
+    # import of the same file updates instead of duplicating), and what and with whom it is,
+    # which the no-show model reads. An imported row's created_at is its booked_at (when the
+    # customer booked it), so the lead time is start_at - created_at for every row alike.
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    service: Mapped[str | None] = mapped_column(String(200))
+    professional: Mapped[str | None] = mapped_column(String(200))
     meeting_url: Mapped[str | None] = mapped_column(Text)
     rescheduled_from_uid: Mapped[str | None] = mapped_column(String(100))
     rescheduled_to_uid: Mapped[str | None] = mapped_column(String(100))

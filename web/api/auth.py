@@ -77,3 +77,11 @@ async def acting_profile(requested: int | None) -> CompanyProfile:
     if company is None:
         raise NotFound("no such company")
     return company
+
+
+def actor() -> str:
+    """Who acts, as the audit log names them."""
+    principal = g.principal
+    if principal.api_key_id is not None:
+        return f"api_key:{principal.api_key_id}"
+    return f"user:{principal.user_id}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, g, jsonify
+from quart import Blueprint, Response, jsonify
 from quart_schema import validate_querystring
 
 from domain.conversations import handoffs
 from domain.db import bind_tenant
-from web.api.auth import acting_company, authenticated
+from web.api.auth import acting_company, actor, authenticated
 from web.api.schemas import CompanyQuery, ConversationsQuery
 from web.services import services
 
@@ -46,7 +46,7 @@ async def take_over(conversation_id: int, query_args: CompanyQuery) -> Response:
     """A person takes the conversation from the bot."""
     company_id = await acting_company(query_args.company_id)
     async with services().engine.begin() as conn:
-        await handoffs.take_over(await bind_tenant(conn, company_id), conversation_id, _actor())
+        await handoffs.take_over(await bind_tenant(conn, company_id), conversation_id, actor())
     return jsonify(id=conversation_id, status="handoff")
 
 
@@ -57,12 +57,5 @@ async def release(conversation_id: int, query_args: CompanyQuery) -> Response:
     """The bot answers the conversation again."""
     company_id = await acting_company(query_args.company_id)
     async with services().engine.begin() as conn:
-        await handoffs.release(await bind_tenant(conn, company_id), conversation_id, _actor())
+        await handoffs.release(await bind_tenant(conn, company_id), conversation_id, actor())
     return jsonify(id=conversation_id, status="open")
-
-
-def _actor() -> str:
-    principal = g.principal
-    if principal.api_key_id is not None:
-        return f"api_key:{principal.api_key_id}"
-    return f"user:{principal.user_id}"

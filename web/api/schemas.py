@@ -188,6 +188,28 @@ class AppointmentsResponse(BaseModel):
     attendance: dict[str, Any]
 
 
+class HistoryImported(BaseModel):
+    """What the import did: rows received, new, updated, and each refused row's line
+    (CSV: the file's line, the header being 1; JSON: its position from 1) and reason."""
+
+    received: int
+    imported: int
+    updated: int
+    rejected_count: int
+    rejected: list[dict[str, Any]]
+
+
+class Retrained(BaseModel):
+    """The model now scoring the company's appointments and how many it scored."""
+
+    model_version: str
+    algorithm: str
+    trained: bool  # False: the history had not changed since the last training
+    training_size: int
+    scored: int
+    evaluation: dict[str, Any] | None
+
+
 class Reminded(BaseModel):
     sent: bool
     queued: bool

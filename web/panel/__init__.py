@@ -12,6 +12,7 @@ from quart import Blueprint, Quart
 from domain.settings import Settings
 from web.panel import (
     agenda,
+    agenda_import,
     analytics,
     companies,
     conversations,
@@ -44,6 +45,7 @@ for area in (
 ):
     bp.register_blueprint(area.bp)
 bp.register_blueprint(users.bp)  # Configurações › Usuários
+bp.register_blueprint(agenda_import.bp)  # Agenda › Importar histórico
 
 
 def install(app: Quart, config: Settings) -> None:

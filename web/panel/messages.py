@@ -29,6 +29,17 @@ MESSAGES = {
     "not_handed_off": "Esta conversa já está com o robô.",
     "reply_text": "Escreva a resposta antes de enviar (até 4.000 caracteres).",
     "simulator_text": "Escreva a mensagem do cliente antes de enviar (até 2.000 caracteres).",
+    # Agenda › Importar histórico (a file that cannot be read at all)
+    "import_no_file": "Escolha o arquivo CSV ou JSON a importar.",
+    "not_utf8": "O arquivo não está em UTF-8: no Excel, salve como “CSV UTF-8”.",
+    "empty_file": "O arquivo não tem nenhum agendamento.",
+    "missing_columns": (
+        "Faltam colunas no cabeçalho: o arquivo precisa de phone, name, start, end, booked_at "
+        "e status."
+    ),
+    "too_many_rows": "O arquivo tem mais de 20.000 linhas: divida-o em partes.",
+    "malformed_csv": "O CSV está malformado e não pôde ser lido.",
+    "not_a_list": 'O JSON precisa ser {"appointments": [...]}.',
     # Agenda
     "appointment_start": "Informe a data e a hora do agendamento.",
     "appointment_contact": "Informe o nome do cliente e um telefone com DDD.",
@@ -302,6 +313,30 @@ def title_for(status: int) -> str:
 def label(field: str) -> str:
     """A field's label on screen (its name, for a field of no form we know)."""
     return FIELDS.get(field, field)
+
+
+# Why a row of an imported history was refused (history_import.Rejected.code).
+IMPORT_PROBLEMS = {
+    "cells": "a linha não tem o mesmo número de colunas que o cabeçalho",
+    "phone": "telefone inválido",
+    "end_before_start": "o fim é antes do início",
+    "too_long": "o atendimento dura mais de 24 horas",
+    "booked_late": "booked_at (quando foi marcado) é depois do início",
+    "future_outcome": "um atendimento que ainda vai acontecer não pode estar attended nem no_show",
+    "repeated": "external_id repetido no arquivo",
+    "date": "data e hora inválidas (use 2025-03-01 09:00 ou 01/03/2025 09:00)",
+    "date_range": "data fora do intervalo de 2000 a 2099",
+}
+IMPORT_COLUMNS = {"start": "start (início)", "end": "end (fim)", "booked_at": "booked_at"}
+
+
+def import_problem(code: str, field: str | None) -> str:
+    """Why a row of an imported history was refused, in Portuguese."""
+    if code in IMPORT_PROBLEMS:
+        problem = IMPORT_PROBLEMS[code]
+        where = IMPORT_COLUMNS.get(field or "")
+        return f"{where}: {problem}" if where and code.startswith("date") else problem
+    return f"valor inválido na coluna {field}" if field else "linha inválida"
 
 
 def field_problem(field: str, kind: str, context: dict[str, Any] | None) -> str:
