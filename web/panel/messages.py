@@ -205,6 +205,7 @@ FIELDS = {
     "since": "De",
     "until": "Até",
     "professional": "Profissional",
+    "followup_enabled": "Follow-up depois do atendimento",
     "followup_delay_minutes": "Minutos após o fim do atendimento",
     "followup_text": "Texto do follow-up",
     "followup_quiet_hours": "Horário de silêncio",
@@ -268,6 +269,16 @@ PROBLEMS = {
     "password_mismatch": "não é igual à nova senha",
     "not_a_date": "precisa ser uma data (AAAA-MM-DD)",
     "date_out_of_range": "precisa ser uma data entre 2000 e 2099",
+    # Ours: the follow-up text (domain/feedback/policy.text_problem).
+    "unknown_placeholder": (
+        "usa {placeholder}, que não existe; os campos que podem ser usados são "
+        "{{cliente}}, {{profissional}} e {{empresa}}"
+    ),
+    "unbalanced_brace": (
+        "tem uma chave “{{” ou “}}” sem par; os campos que podem ser usados são "
+        "{{cliente}}, {{profissional}} e {{empresa}}, cada um entre chaves"
+    ),
+    "blank_text": "não pode ter só espaços (deixe vazio para usar o texto padrão)",
     # Ours: a URL our servers would call that leads inside our network (SSRF).
     "unsafe_url": "precisa ser um endereço público da internet (https://…), não um interno",
 }
@@ -304,9 +315,20 @@ def label(field: str) -> str:
     return FIELDS.get(field, field)
 
 
+# What a field's format is, said when a value does not match it.
+FORMATS = {
+    "followup_quiet_hours": "use HH:MM-HH:MM, por exemplo 21:00-08:00",
+    "reminder_hours": "use horas separadas por vírgula, por exemplo 24, 1",
+    "gemini_model": "use o nome do modelo, por exemplo gemini-2.5-flash",
+}
+
+
 def field_problem(field: str, kind: str, context: dict[str, Any] | None) -> str:
-    """ "Domínio: não está no formato esperado." for one field pydantic refused."""
+    """ "Domínio: não está no formato esperado." for one field pydantic refused (with the
+    expected format, for a field that has one)."""
     problem = PROBLEMS.get(kind, "tem um valor inválido")
+    if kind == "string_pattern_mismatch" and field in FORMATS:
+        problem = f"{problem}; {FORMATS[field]}"
     return f"{label(field)}: {problem.format(**(context or {}))}."
 
 
