@@ -63,10 +63,10 @@ async def export(query_args: FeedbackExportQuery) -> Response:
     """The filtered answers as a CSV download (the panel's "Exportar CSV")."""
     company = await acting_profile(query_args.company_id)
     async with tenant_engine(services().engine, company.id).connect() as conn:
-        text = await service.csv_text(conn, filters(query_args, company), company.timezone)
+        body = await service.csv_bytes(conn, filters(query_args, company), company.timezone)
     name = f"pos-atendimento-{company.slug}.csv"
     return Response(
-        text.encode("utf-8-sig"),  # the BOM makes Excel read the accents right
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

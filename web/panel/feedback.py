@@ -28,7 +28,6 @@ from web.panel.sessions import panel_login_required
 from web.services import services
 
 bp = Blueprint("feedback", __name__, url_prefix="/painel/pos-atendimento")
-SENTIMENTS = {"positive": "positivo", "neutral": "neutro", "negative": "negativo"}
 FILTERS = ("kind", "min_score", "max_score", "since", "until", "professional")
 
 
@@ -104,6 +103,6 @@ def _context(
         "chosen": chosen,
         "query": urlencode({k: str(v) for k, v in chosen.items()}),
         "zone": ZoneInfo(profile.timezone),
-        "sentiments": SENTIMENTS,
+        "sentiments": service.SENTIMENTS,
         "phone_text": shown,
     }

@@ -3,6 +3,7 @@ only the caller's company, and bad parameters refused with a 422 naming them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -98,12 +99,17 @@ async def test_csv_export(client: Any, acme: Clinic, cast: Cast) -> None:
     response = await client.get("/api/feedback/export?kind=csat", headers=member)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 'filename="pos-atendimento-acme.csv"' in response.headers["Content-Disposition"]
-    text = (await response.get_data()).decode("utf-8-sig")
-    header, row = text.strip().splitlines()
-    assert (
-        header == "data,tipo,nota,sentimento,comentario,cliente,telefone,atendimento,profissional"
+    # As the usage report's CSV: for a Brazilian spreadsheet, BOM, `;`, dd/mm/aaaa, Portuguese.
+    raw = await response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, row = raw.decode("utf-8-sig").split("\r\n")[:2]
+    assert header == (
+        "Data;Pergunta;Nota;Sentimento;Comentário;Cliente;Telefone;Atendimento;Profissional"
     )
-    assert ",CSAT,5,positive,'=HYPERLINK(1),Maria Souza," in row
-    assert row.endswith("Dra. Ana Lima")
+    day, rest = row.split(";", 1)
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d", day), day
+    assert rest.startswith("Satisfação;5;positivo;'=HYPERLINK(1);Maria Souza;")
+    assert re.search(r";\d\d/\d\d/20\d\d \d\d:\d\d;Dra\. Ana Lima$", row), row
+    assert "positive" not in raw.decode("utf-8-sig")
     none = await client.get("/api/feedback/export?max_score=1", headers=member)
     assert (await none.get_data()).decode("utf-8-sig").strip().count("\n") == 0
