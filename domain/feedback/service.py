@@ -38,13 +38,17 @@ KINDS = {"csat": "Satisfação", "nps": "NPS"}
 LOCAL_MINUTE = "%d/%m/%Y %H:%M"
 
 
+def today(timezone: str, now: datetime) -> date:
+    """The company's local date at `now`."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
 def period(
     since: date | None, until: date | None, timezone: str, now: datetime
 ) -> tuple[datetime, datetime]:
     """[since, until] as local days -> [start, end) instants; default: the last 30 days."""
     zone = ZoneInfo(timezone)
-    today = now.astimezone(zone).date()
-    last = until or today
+    last = until or today(timezone, now)
     first = since or last - timedelta(days=29)
     start = datetime.combine(first, time(), zone)
     end = datetime.combine(last + timedelta(days=1), time(), zone)
@@ -75,7 +79,13 @@ async def summary(
         "answered": answered,
         "response_rate": stats.response_rate(answered, sent),
         "median_answer_seconds": wait.total_seconds() if wait is not None else None,
-        "csat": {"average": stats.csat_average(csat), "n": len(csat)},
+        # "Negativas" sits in the CSAT card: the negative CSAT answers (NPS detractors are in
+        # the NPS card); the top-level count keeps every negative answer, as the API said.
+        "csat": {
+            "average": stats.csat_average(csat),
+            "n": len(csat),
+            "negative": sum(1 for a in recent if a.kind == "csat" and a.sentiment == "negative"),
+        },
         "nps": {**asdict(nps), "days": max(days, NPS_DAYS), "interval_shown": nps.low is not None},
         "negative": sum(1 for a in recent if a.sentiment == "negative"),
     }

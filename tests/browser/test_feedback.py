@@ -5,6 +5,7 @@ charts drawn by plotly; a filter narrows the list; an unanswered one is sent aga
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -83,6 +84,8 @@ async def test_from_appointment_to_chart(
     await expect(page.locator("#feedback-content")).to_contain_text(
         "Nenhuma resposta no período com estes filtros"
     )
+    # The address bar holds the page with its filter, not the fragment's address.
+    await expect(page).to_have_url(re.compile(r"/painel/pos-atendimento\?max_score=2$"))
     await page.get_by_label("Nota máxima").fill("")
     await page.get_by_role("button", name="Filtrar").click()
     await expect(page.locator("#feedback-list")).to_contain_text("a doutora foi um amor")

@@ -6,6 +6,8 @@ the field's label and the kind of error."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from domain.errors import DomainError
@@ -279,6 +281,10 @@ PROBLEMS = {
         "{{cliente}}, {{profissional}} e {{empresa}}, cada um entre chaves"
     ),
     "blank_text": "não pode ter só espaços (deixe vazio para usar o texto padrão)",
+    # Ours: a range given backwards (web/api/schemas.FeedbackQuery, web/api/feedback.filters).
+    "date_order": "a data final é anterior à inicial",
+    "score_order": "é menor que a nota mínima",
+    "since_after_today": "é depois de hoje (sem a data final, o período termina hoje)",
     # Ours: a URL our servers would call that leads inside our network (SSRF).
     "unsafe_url": "precisa ser um endereço público da internet (https://…), não um interno",
 }
@@ -315,6 +321,7 @@ def label(field: str) -> str:
     return FIELDS.get(field, field)
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # What a field's format is, said when a value does not match it.
 FORMATS = {
     "followup_quiet_hours": "use HH:MM-HH:MM, por exemplo 21:00-08:00",
@@ -329,7 +336,15 @@ def field_problem(field: str, kind: str, context: dict[str, Any] | None) -> str:
     problem = PROBLEMS.get(kind, "tem um valor inválido")
     if kind == "string_pattern_mismatch" and field in FORMATS:
         problem = f"{problem}; {FORMATS[field]}"
-    return f"{label(field)}: {problem.format(**(context or {}))}."
+    said = {key: _as_said(value) for key, value in (context or {}).items()}
+    return f"{label(field)}: {problem.format(**said)}."
+
+
+def _as_said(limit: Any) -> Any:
+    """A limit that is a date (pydantic gives it as ISO text) as people write it: dd/mm/aaaa."""
+    if isinstance(limit, str) and ISO_DAY.fullmatch(limit):
+        limit = date.fromisoformat(limit)
+    return f"{limit:%d/%m/%Y}" if isinstance(limit, date) else limit
 
 
 # Settings as Configurações names them, for "Configurações salvas: …" (the form and the audit

@@ -39,7 +39,7 @@ async def test_list_and_summary(client: Any, acme: Clinic, cast: Cast) -> None:
     assert (await low.get_json())["count"] == 0
     summary = await (await client.get("/api/feedback/summary", headers=member)).get_json()
     assert (summary["sent"], summary["answered"], summary["response_rate"]) == (2, 1, 0.5)
-    assert summary["csat"] == {"average": 5.0, "n": 1}
+    assert summary["csat"] == {"average": 5.0, "n": 1, "negative": 0}
     assert summary["nps"]["n"] == 0 and summary["nps"]["interval_shown"] is False
     assert summary["median_answer_seconds"] >= 0
     outsider = await bearer(client, cast.outsider, cast.password)
@@ -88,6 +88,17 @@ async def test_an_upside_down_range_names_its_later_end(
     ):
         body = await (await client.get(f"/api/feedback?{query}", headers=member)).get_json()
         assert (body["error"], body["field"]) == ("invalid_field", field)
+    # Without `until` the period ends today: a `since` after it is as upside down, not an
+    # empty 200.
+    for path in ("/api/feedback", "/api/feedback/export"):
+        late = await client.get(f"{path}?since=2099-12-31", headers=member)
+        body = await late.get_json()
+        assert late.status_code == 422 and (body["error"], body["field"]) == (
+            "since_after_today",
+            "since",
+        )
+    fine = await client.get("/api/feedback?since=2099-12-30&until=2099-12-31", headers=member)
+    assert fine.status_code == 200
 
 
 async def test_csv_export(client: Any, acme: Clinic, cast: Cast) -> None:
