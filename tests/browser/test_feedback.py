@@ -57,7 +57,10 @@ async def test_from_appointment_to_chart(
 
     for name in ("Maria Souza", "Paulo Reis"):
         page.once("dialog", accept)
-        await listing.locator("tr", has_text=name).get_by_role("button", name="Chegou").click()
+        row = listing.locator("tr", has_text=name)
+        await row.get_by_role("button", name="Chegou").click()
+        # This row's check-in committed (the notice alone may be the previous one's).
+        await expect(row.get_by_role("button", name="Chegou")).to_have_count(0)
         await expect(listing).to_contain_text("Presença registrada")
 
     # An hour after the end the scheduler sends the follow-ups; Maria answers.
