@@ -11,6 +11,7 @@ from domain.agenda import attendance, reminders, store
 from domain.agenda.cal_events import APPLIED, Booking, CalEvent
 from domain.agenda.reminders import ReminderPolicy
 from domain.conversations.contacts import upsert_contact
+from domain.feedback import followups
 from domain.observability.metrics import (
     APPOINTMENTS,
     APPOINTMENTS_CANCELLED,
@@ -106,7 +107,11 @@ async def _ended(conn: AsyncConnection, event: CalEvent, policy: ReminderPolicy)
         await store.upsert_booking(conn, {**values, "status": "completed"})
         return "completed"
     if current.status == "confirmed" or current.checked_in_at is not None:
+        await followups.hold(conn, policy.company_id, current.id)
         await store.set_status(conn, event.uid, "completed", unless=FINAL)
+        # It happened: a follow-up dropped before anyone said so comes back.
+        now = datetime.now(UTC)
+        await followups.revive(conn, policy.company_id, current.id, current.start_at, now)
         return "completed"
     return "ended"
 

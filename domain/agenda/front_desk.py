@@ -27,6 +27,7 @@ from domain.agenda.config import Agenda, agenda_for
 from domain.agenda.models import ACTIVE, Appointment
 from domain.db import TenantDatabase, bind_tenant
 from domain.errors import Conflict, DomainError, InvalidField, NotFound, ServiceUnavailable
+from domain.feedback import followups
 from domain.integrations.calcom import CalcomClient
 from domain.integrations.calcom_payloads import CalcomError
 from domain.observability.metrics import (
@@ -403,7 +404,12 @@ async def check_in(
         raise NotFound("no such appointment")
     if appointment.status in ARRIVABLE and not may_check_in(appointment, now):
         raise Conflict("too early for a check-in", code="check_in_too_early")
-    return await attendance.check_in(tenant, appointment_id, now, actor)
+    await followups.hold(conn, company_id, appointment_id)
+    if not await attendance.check_in(tenant, appointment_id, now, actor):
+        return False
+    # Arrived after its follow-up was dropped (late, or a no-show corrected): it comes back.
+    await followups.revive(conn, company_id, appointment_id, appointment.start_at, now)
+    return True
 
 
 async def mark_no_show(

@@ -87,13 +87,18 @@ def _total(report: Report) -> list[str]:
     ]
 
 
-def csv_report(report: Report) -> bytes:
+def spreadsheet_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """CSV as a Brazilian spreadsheet opens it: UTF-8 with a BOM, `;` between fields (the
+    comma is the decimal mark), CRLF. Every CSV the product offers for download uses it."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(_rows(report))
-    writer.writerow(_total(report))
+    writer.writerow(header)
+    writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_report(report: Report) -> bytes:
+    return spreadsheet_csv(HEADER, [*_rows(report), _total(report)])
 
 
 def pdf_report(report: Report) -> bytes:

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import due
+from domain.agenda import reminders as agenda_reminders
 from domain.agenda.models import Appointment
 from domain.conversations.outbox import Outbound, insert_outbound_many
 from domain.db import bind_tenant
@@ -43,6 +44,10 @@ ANSWER_WINDOW = timedelta(days=7)
 # What happened: checked in, or confirmed and over (the no-show check or Cal.com's
 # MEETING_ENDED then marks it completed).
 HAPPENED = ("completed", "confirmed")
+# Not known to have happened (yet): a check-in or Cal.com's MEETING_ENDED may still come,
+# and then a follow-up dropped for one of these reasons is brought back (`revive`).
+UNSETTLED = ("pending", "scheduled")
+NOT_HAPPENED = (*UNSETTLED, "no_show", "unknown")
 SOURCE = "followup"
 
 
@@ -77,6 +82,43 @@ async def plan(
     )
 
 
+async def hold(conn: AsyncConnection, company_id: int, appointment_id: int) -> None:
+    """Lock the appointment's follow-ups before changing its attendance (the dispatcher's
+    order: follow-up, then appointment): a batch judging it now finishes first, or skips it
+    until this commits, so a check-in never races a drop it would have to undo."""
+    await conn.execute(
+        select(_followups.c.id)
+        .where(
+            _followups.c.company_id == company_id,
+            _followups.c.appointment_id == appointment_id,
+        )
+        .with_for_update()
+    )
+
+
+async def revive(
+    conn: AsyncConnection, company_id: int, appointment_id: int, start_at: datetime, now: datetime
+) -> bool:
+    """The appointment turned out to have happened (a late check-in, a no-show corrected to
+    "Chegou", MEETING_ENDED after a confirmation) after its follow-up was dropped as not
+    happened: it is pending again, due now (the dispatcher still applies the delay after the
+    end and the quiet hours). Only a dropped one: one that was sent stays sent, so a customer
+    is asked once. Call `hold` before changing the appointment."""
+    revived = await conn.execute(
+        update(_followups)
+        .where(
+            _followups.c.company_id == company_id,
+            _followups.c.appointment_id == appointment_id,
+            _followups.c.starts_at == start_at,
+            _followups.c.status == "dropped",
+            _followups.c.reason.in_(NOT_HAPPENED),
+        )
+        .values(status="pending", reason=None, done_at=None, due_at=now)
+        .returning(_followups.c.id)
+    )
+    return revived.first() is not None
+
+
 @dataclass(frozen=True)
 class Outcome:
     action: str  # send | wait | drop | skip
@@ -85,9 +127,14 @@ class Outcome:
 
 
 def decide(
-    followup: Any, appointment: Any | None, policy: FollowupPolicy, now: datetime
+    followup: Any,
+    appointment: Any | None,
+    policy: FollowupPolicy,
+    now: datetime,
+    grace: timedelta = timedelta(0),
 ) -> Outcome:
-    """What a due follow-up becomes, given its appointment as it is now."""
+    """What a due follow-up becomes, given its appointment as it is now. `grace`: the
+    company's no-show grace, how long after the end a late check-in is still expected."""
     if appointment is None:
         return Outcome("drop", "gone")
     if appointment.start_at != followup.starts_at:
@@ -97,6 +144,12 @@ def decide(
     if not policy.enabled:
         return Outcome("drop", "disabled")
     happened = appointment.checked_in_at is not None or appointment.status in HAPPENED
+    if not happened and appointment.status in UNSETTLED:
+        # The customer may still be checked in (late, or by an operator catching up) until
+        # the no-show check at the end plus the grace: wait for it rather than drop.
+        settled = appointment.end_at + grace
+        if now < settled:
+            return Outcome("wait", "attendance", settled)
     if not happened:
         # Cancelled, moved, a no-show, or never confirmed nor checked in: nothing to ask.
         return Outcome(
@@ -161,13 +214,14 @@ class FollowupDispatcher:
             done.counts["dropped"] += len(rows)
             return
         policy = policy_for(company, self._settings)
+        grace = agenda_reminders.policy_for(company, self._settings).no_show_grace
         tenant = await bind_tenant(conn, company_id)
         ids = {r.appointment_id for r in rows}
         query = select(_appointments).where(_appointments.c.id.in_(ids))
         appointments = {a.id: a for a in await tenant.execute(query)}
         sends: list[tuple[Any, Any]] = []
         for row in rows:
-            outcome = decide(row, appointments.get(row.appointment_id), policy, now)
+            outcome = decide(row, appointments.get(row.appointment_id), policy, now, grace)
             if outcome.action == "send":
                 sends.append((row, appointments[row.appointment_id]))
             elif outcome.action == "wait":

@@ -6,15 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from domain.settings import Settings
-from domain.tenancy.directory import CompanyProfile
+
+if TYPE_CHECKING:  # the directory reads the configuration, which checks the text here
+    from domain.tenancy.directory import CompanyProfile
 
 DEFAULT_TEXT = "Olá, {cliente}! Como foi seu atendimento com {profissional} na {empresa}?"
-# Placeholders the company's text may use; anything else in braces is left as written.
+# Placeholders the company's text may use; any other brace is refused when it is saved.
 PLACEHOLDERS = ("{cliente}", "{profissional}", "{empresa}")
+BRACED = re.compile(r"\{[^{}]*\}")
 QUIET = re.compile(r"^\s*([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]):([0-5]\d)\s*$")
 
 
@@ -39,6 +42,20 @@ def parse_quiet(value: str | None) -> tuple[time, time] | None:
     return None if start == end else (start, end)
 
 
+def text_problem(text: str) -> tuple[str, str] | None:
+    """Why the company's follow-up text cannot go out as written: ("blank_text", ""),
+    ("unknown_placeholder", "{nome}") or ("unbalanced_brace", ""); None when it can. The
+    customer must never read a raw "{nome}" or a stray brace."""
+    if not text.strip():
+        return "blank_text", ""
+    for braced in BRACED.findall(text):
+        if braced not in PLACEHOLDERS:
+            return "unknown_placeholder", braced
+    if "{" in BRACED.sub("", text) or "}" in BRACED.sub("", text):
+        return "unbalanced_brace", ""
+    return None
+
+
 def policy_for(company: CompanyProfile, settings: Settings) -> FollowupPolicy:
     """The company's `followup` settings over the defaults."""
     own: dict[str, Any] = (company.settings or {}).get("followup") or {}
@@ -47,11 +64,16 @@ def policy_for(company: CompanyProfile, settings: Settings) -> FollowupPolicy:
         value = own.get(key)
         return default if value is None else value
 
+    text = str(pick("text", "") or "")
+    if not text or text_problem(text) is not None:
+        # Saved before the text was checked (or written around the form): the default
+        # rather than a raw placeholder in front of the customer.
+        text = DEFAULT_TEXT
     return FollowupPolicy(
         company_id=company.id,
         enabled=bool(pick("enabled", True)),
         delay=timedelta(minutes=int(pick("delay_minutes", settings.followup_delay_minutes))),
-        text=str(pick("text", "") or DEFAULT_TEXT),
+        text=text,
         quiet=parse_quiet(str(pick("quiet_hours", settings.followup_quiet_hours))),
         nps_every=int(pick("nps_every", settings.followup_nps_every)),
         timezone=company.timezone,

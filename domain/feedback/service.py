@@ -3,8 +3,6 @@ and the charts, computed from the answers by the pure stats and charts modules."
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -13,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain import queues
+from domain.billing.reports import spreadsheet_csv
 from domain.db import bind_tenant
 from domain.feedback import charts, followups, stats, store
 from domain.operations.audit import record
@@ -22,17 +21,26 @@ from domain.tenancy.directory import CompanyProfile
 # The NPS card reads a longer period than the others: a clinic gets few NPS answers a month.
 NPS_DAYS = 90
 CSV_LIMIT = 10_000
-CSV_COLUMNS = (
-    "data",
-    "tipo",
-    "nota",
-    "sentimento",
-    "comentario",
-    "cliente",
-    "telefone",
-    "atendimento",
-    "profissional",
-)
+CSV_COLUMNS = [
+    "Data",
+    "Pergunta",
+    "Nota",
+    "Sentimento",
+    "Comentário",
+    "Cliente",
+    "Telefone",
+    "Atendimento",
+    "Profissional",
+]
+# As the tab says them (and the CSV, which people read in a spreadsheet).
+SENTIMENTS = {"positive": "positivo", "neutral": "neutro", "negative": "negativo"}
+KINDS = {"csat": "Satisfação", "nps": "NPS"}
+LOCAL_MINUTE = "%d/%m/%Y %H:%M"
+
+
+def today(timezone: str, now: datetime) -> date:
+    """The company's local date at `now`."""
+    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def period(
@@ -40,8 +48,7 @@ def period(
 ) -> tuple[datetime, datetime]:
     """[since, until] as local days -> [start, end) instants; default: the last 30 days."""
     zone = ZoneInfo(timezone)
-    today = now.astimezone(zone).date()
-    last = until or today
+    last = until or today(timezone, now)
     first = since or last - timedelta(days=29)
     start = datetime.combine(first, time(), zone)
     end = datetime.combine(last + timedelta(days=1), time(), zone)
@@ -72,7 +79,13 @@ async def summary(
         "answered": answered,
         "response_rate": stats.response_rate(answered, sent),
         "median_answer_seconds": wait.total_seconds() if wait is not None else None,
-        "csat": {"average": stats.csat_average(csat), "n": len(csat)},
+        # "Negativas" sits in the CSAT card: the negative CSAT answers (NPS detractors are in
+        # the NPS card); the top-level count keeps every negative answer, as the API said.
+        "csat": {
+            "average": stats.csat_average(csat),
+            "n": len(csat),
+            "negative": sum(1 for a in recent if a.kind == "csat" and a.sentiment == "negative"),
+        },
         "nps": {**asdict(nps), "days": max(days, NPS_DAYS), "interval_shown": nps.low is not None},
         "negative": sum(1 for a in recent if a.sentiment == "negative"),
     }
@@ -114,30 +127,31 @@ def as_json(row: Any) -> dict[str, Any]:
     }
 
 
-async def csv_text(conn: AsyncConnection, filters: store.Filters, timezone: str) -> str:
-    """The filtered answers as CSV (Portuguese headers, local times), newest first."""
+async def csv_bytes(conn: AsyncConnection, filters: store.Filters, timezone: str) -> bytes:
+    """The filtered answers, newest first, as the product's other CSVs are written for a
+    Brazilian spreadsheet (domain/billing/reports.spreadsheet_csv): Portuguese headers and
+    labels, local dd/mm/aaaa times."""
     zone = ZoneInfo(timezone)
     rows = await store.events(
         conn, store.Filters(**{**asdict(filters), "limit": CSV_LIMIT, "offset": 0})
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow(
+    return spreadsheet_csv(
+        CSV_COLUMNS,
+        [
             [
-                row.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                row.kind.upper(),
-                "" if row.score is None else row.score,
-                row.sentiment,
+                row.created_at.astimezone(zone).strftime(LOCAL_MINUTE),
+                KINDS.get(row.kind, row.kind),
+                "" if row.score is None else str(row.score),
+                SENTIMENTS.get(row.sentiment, row.sentiment or ""),
                 _cell(row.comment),
                 _cell(row.name),
                 row.phone or "",
-                row.start_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.start_at else "",
+                row.start_at.astimezone(zone).strftime(LOCAL_MINUTE) if row.start_at else "",
                 _cell(row.professional),
             ]
-        )
-    return out.getvalue()
+            for row in rows
+        ],
+    )
 
 
 def _cell(text: str | None) -> str:

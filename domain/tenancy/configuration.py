@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from domain.errors import InvalidField, NotFound
+from domain.feedback.policy import text_problem
 from domain.security.targets import RefusedTarget, TargetPolicy
 from domain.tenancy.models import Company
 from domain.tenancy.tokens import digest, new_secret
@@ -63,6 +65,20 @@ class ConfigurationForm(BaseModel):
     )
     followup_nps_every: int | None = Field(default=None, ge=0, le=1000)
     clear: list[str] = Field(default_factory=list)  # secrets to remove, as "section.key"
+
+    @field_validator("followup_text")
+    @classmethod
+    def _sendable(cls, text: str | None) -> str | None:
+        """Refused when saved, not discovered by a customer: an unknown placeholder, a stray
+        brace, or only spaces (an empty field already means the default text)."""
+        if text is None:
+            return None
+        problem = text_problem(text)
+        if problem is not None:
+            code, placeholder = problem
+            allowed = "use só {cliente}, {profissional} e {empresa}"
+            raise PydanticCustomError(code, f"{code}: {allowed}", {"placeholder": placeholder})
+        return text
 
 
 async def check_urls(form: ConfigurationForm, targets: TargetPolicy) -> None:

@@ -5,6 +5,7 @@ charts drawn by plotly; a filter narrows the list; an unanswered one is sent aga
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,7 +57,10 @@ async def test_from_appointment_to_chart(
 
     for name in ("Maria Souza", "Paulo Reis"):
         page.once("dialog", accept)
-        await listing.locator("tr", has_text=name).get_by_role("button", name="Chegou").click()
+        row = listing.locator("tr", has_text=name)
+        await row.get_by_role("button", name="Chegou").click()
+        # This row's check-in committed (the notice alone may be the previous one's).
+        await expect(row.get_by_role("button", name="Chegou")).to_have_count(0)
         await expect(listing).to_contain_text("Presença registrada")
 
     # An hour after the end the scheduler sends the follow-ups; Maria answers.
@@ -83,6 +87,8 @@ async def test_from_appointment_to_chart(
     await expect(page.locator("#feedback-content")).to_contain_text(
         "Nenhuma resposta no período com estes filtros"
     )
+    # The address bar holds the page with its filter, not the fragment's address.
+    await expect(page).to_have_url(re.compile(r"/painel/pos-atendimento\?max_score=2$"))
     await page.get_by_label("Nota máxima").fill("")
     await page.get_by_role("button", name="Filtrar").click()
     await expect(page.locator("#feedback-list")).to_contain_text("a doutora foi um amor")

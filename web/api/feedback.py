@@ -8,6 +8,7 @@ from quart import Blueprint, Response, jsonify
 from quart_schema import validate_querystring
 
 from domain.db import tenant_engine
+from domain.errors import InvalidField
 from domain.feedback import service, store
 from domain.tenancy.directory import CompanyProfile
 from web.api.auth import acting_profile, authenticated
@@ -18,8 +19,17 @@ bp = Blueprint("feedback", __name__, url_prefix="/api/feedback")
 
 
 def filters(query: FeedbackQuery, company: CompanyProfile) -> store.Filters:
-    """The validated query as the store's filters (the period in the company's days)."""
-    since, until = service.period(query.since, query.until, company.timezone, datetime.now(UTC))
+    """The validated query as the store's filters (the period in the company's days). A
+    `since` after today without `until` is refused like `since` after `until`: the period
+    would end (today) before it starts."""
+    now = datetime.now(UTC)
+    if query.since and query.until is None and query.since > service.today(company.timezone, now):
+        raise InvalidField(
+            "since: must not be after today when until is not given",
+            field="since",
+            code="since_after_today",
+        )
+    since, until = service.period(query.since, query.until, company.timezone, now)
     return store.Filters(
         since=since,
         until=until,
@@ -63,10 +73,10 @@ async def export(query_args: FeedbackExportQuery) -> Response:
     """The filtered answers as a CSV download (the panel's "Exportar CSV")."""
     company = await acting_profile(query_args.company_id)
     async with tenant_engine(services().engine, company.id).connect() as conn:
-        text = await service.csv_text(conn, filters(query_args, company), company.timezone)
+        body = await service.csv_bytes(conn, filters(query_args, company), company.timezone)
     name = f"pos-atendimento-{company.slug}.csv"
     return Response(
-        text.encode("utf-8-sig"),  # the BOM makes Excel read the accents right
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

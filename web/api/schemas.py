@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from domain.agenda.listing import StatusFilter
 from domain.billing.analytics import Period
@@ -97,7 +98,13 @@ class FeedbackQuery(CompanyQuery):
     kind: Literal["csat", "nps"] | None = None
     min_score: int | None = Field(default=None, ge=0, le=10)
     max_score: int | None = Field(default=None, ge=0, le=10)
-    since: Day | None = Field(default=None, description="YYYY-MM-DD; default: 29 days before until")
+    since: Day | None = Field(
+        default=None,
+        description=(
+            "YYYY-MM-DD; default: 29 days before until. Not after until (nor, without until, "
+            "after today in the company's time zone): 422 naming the field"
+        ),
+    )
     until: Day | None = Field(default=None, description="YYYY-MM-DD, inclusive; default: today")
     professional: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=50, ge=1, le=500)
@@ -109,7 +116,7 @@ class FeedbackQuery(CompanyQuery):
     def _after_since(cls, until: date | None, info: ValidationInfo) -> date | None:
         since = info.data.get("since")
         if until and since and since > until:
-            raise ValueError("must not be before since")
+            raise PydanticCustomError("date_order", "must not be before since")
         return until
 
     @field_validator("max_score")
@@ -117,7 +124,7 @@ class FeedbackQuery(CompanyQuery):
     def _above_min(cls, top: int | None, info: ValidationInfo) -> int | None:
         low = info.data.get("min_score")
         if top is not None and low is not None and low > top:
-            raise ValueError("must not be below min_score")
+            raise PydanticCustomError("score_order", "must not be below min_score")
         return top
 
 

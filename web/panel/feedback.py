@@ -3,7 +3,7 @@ unanswered (with "Reenviar follow-up") and the CSV export; live."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -15,21 +15,20 @@ from quart_schema import hide
 
 from domain.agenda.phones import shown
 from domain.db import tenant_engine
-from domain.errors import DomainError
 from domain.feedback import service, store
+from domain.feedback.policy import policy_for
 from domain.tenancy.directory import CompanyProfile
 from web.api.feedback import filters
 from web.api.schemas import FeedbackQuery
 from web.deadline import within_read_timeout
 from web.panel.access import actor, company, form_error
 from web.panel.layout import is_htmx, render_panel
-from web.panel.messages import message_for
 from web.panel.sessions import panel_login_required
 from web.services import services
 
 bp = Blueprint("feedback", __name__, url_prefix="/painel/pos-atendimento")
-SENTIMENTS = {"positive": "positivo", "neutral": "neutro", "negative": "negativo"}
 FILTERS = ("kind", "min_score", "max_score", "since", "until", "professional")
+FILTER_FORM = "feedback-filters"  # the filters' form id (feedback.html)
 
 
 @bp.get("")
@@ -46,15 +45,14 @@ async def index() -> Any:
 @panel_login_required
 @within_read_timeout
 async def resend(followup_id: int) -> Any:
-    """ "Reenviar follow-up": once, to a customer who has not answered yet."""
+    """ "Reenviar follow-up": once, to a customer who has not answered yet. Refused (409 when
+    answered, already sent again or closed; 404 when not the company's) like the panel's
+    other htmx actions: web/errors.py answers the Portuguese fragment static/panel.js shows."""
     profile = await company()
     svc = services()
-    try:
-        await service.resend_now(
-            svc.engine, profile, svc.settings, svc.router, followup_id, actor(), g.correlation_id
-        )
-    except DomainError as refused:
-        return await _page(error=message_for(refused))
+    await service.resend_now(
+        svc.engine, profile, svc.settings, svc.router, followup_id, actor(), g.correlation_id
+    )
     return await _page(notice="Follow-up reenviado.")
 
 
@@ -79,10 +77,41 @@ async def _page(error: str | None = None, notice: str | None = None) -> Any:
         waiting = await store.unanswered(conn, profile.id, now)
         professionals = await store.professionals(conn)
     context = _context(profile, query, summary, figures, events, waiting, professionals)
-    context |= {"error": error, "notice": notice}
+    policy = policy_for(profile, services().settings)
+    context |= {
+        "error": error,
+        "notice": notice,
+        "followup_on": policy.enabled,
+        "delay_text": delay_text(policy.delay),
+    }
     if is_htmx() and (request.args.get("part") == "content" or request.method == "POST"):
-        return await render_template("panel/_feedback_content.html", **context)
+        fragment = await render_template("panel/_feedback_content.html", **context)
+        if request.headers.get("HX-Trigger") == FILTER_FORM:
+            # The address bar gets the page's address with the filters chosen, not the
+            # fragment's (`part=content`, empty fields): it can be bookmarked or shared.
+            address = f"{bp.url_prefix}?{context['query']}" if context["query"] else bp.url_prefix
+            return fragment, 200, {"HX-Push-Url": address}
+        return fragment
     return await render_panel("panel/feedback.html", "pos-atendimento", **context)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """ "1 promotor", "2 promotores", "0 respostas"."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def delay_text(delay: timedelta) -> str:
+    """The company's follow-up delay as the tab's intro says it, before "cada atendimento":
+    "Logo após", "30 minutos depois de", "1 hora depois de", "1 h 30 min depois de"."""
+    minutes = int(delay.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if minutes == 0:
+        return "Logo após"
+    if hours == 0:
+        return f"{plural(minutes, 'minuto', 'minutos')} depois de"
+    if rest == 0:
+        return f"{plural(hours, 'hora', 'horas')} depois de"
+    return f"{hours} h {rest} min depois de"
 
 
 def _context(
@@ -104,6 +133,7 @@ def _context(
         "chosen": chosen,
         "query": urlencode({k: str(v) for k, v in chosen.items()}),
         "zone": ZoneInfo(profile.timezone),
-        "sentiments": SENTIMENTS,
+        "sentiments": service.SENTIMENTS,
         "phone_text": shown,
+        "plural": plural,
     }

@@ -6,6 +6,8 @@ the field's label and the kind of error."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from domain.errors import DomainError
@@ -216,6 +218,7 @@ FIELDS = {
     "since": "De",
     "until": "Até",
     "professional": "Profissional",
+    "followup_enabled": "Follow-up depois do atendimento",
     "followup_delay_minutes": "Minutos após o fim do atendimento",
     "followup_text": "Texto do follow-up",
     "followup_quiet_hours": "Horário de silêncio",
@@ -279,6 +282,20 @@ PROBLEMS = {
     "password_mismatch": "não é igual à nova senha",
     "not_a_date": "precisa ser uma data (AAAA-MM-DD)",
     "date_out_of_range": "precisa ser uma data entre 2000 e 2099",
+    # Ours: the follow-up text (domain/feedback/policy.text_problem).
+    "unknown_placeholder": (
+        "usa {placeholder}, que não existe; os campos que podem ser usados são "
+        "{{cliente}}, {{profissional}} e {{empresa}}"
+    ),
+    "unbalanced_brace": (
+        "tem uma chave “{{” ou “}}” sem par; os campos que podem ser usados são "
+        "{{cliente}}, {{profissional}} e {{empresa}}, cada um entre chaves"
+    ),
+    "blank_text": "não pode ter só espaços (deixe vazio para usar o texto padrão)",
+    # Ours: a range given backwards (web/api/schemas.FeedbackQuery, web/api/feedback.filters).
+    "date_order": "a data final é anterior à inicial",
+    "score_order": "é menor que a nota mínima",
+    "since_after_today": "é depois de hoje (sem a data final, o período termina hoje)",
     # Ours: a URL our servers would call that leads inside our network (SSRF).
     "unsafe_url": "precisa ser um endereço público da internet (https://…), não um interno",
 }
@@ -339,10 +356,30 @@ def import_problem(code: str, field: str | None) -> str:
     return f"valor inválido na coluna {field}" if field else "linha inválida"
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What a field's format is, said when a value does not match it.
+FORMATS = {
+    "followup_quiet_hours": "use HH:MM-HH:MM, por exemplo 21:00-08:00",
+    "reminder_hours": "use horas separadas por vírgula, por exemplo 24, 1",
+    "gemini_model": "use o nome do modelo, por exemplo gemini-2.5-flash",
+}
+
+
 def field_problem(field: str, kind: str, context: dict[str, Any] | None) -> str:
-    """ "Domínio: não está no formato esperado." for one field pydantic refused."""
+    """ "Domínio: não está no formato esperado." for one field pydantic refused (with the
+    expected format, for a field that has one)."""
     problem = PROBLEMS.get(kind, "tem um valor inválido")
-    return f"{label(field)}: {problem.format(**(context or {}))}."
+    if kind == "string_pattern_mismatch" and field in FORMATS:
+        problem = f"{problem}; {FORMATS[field]}"
+    said = {key: _as_said(value) for key, value in (context or {}).items()}
+    return f"{label(field)}: {problem.format(**said)}."
+
+
+def _as_said(limit: Any) -> Any:
+    """A limit that is a date (pydantic gives it as ISO text) as people write it: dd/mm/aaaa."""
+    if isinstance(limit, str) and ISO_DAY.fullmatch(limit):
+        limit = date.fromisoformat(limit)
+    return f"{limit:%d/%m/%Y}" if isinstance(limit, date) else limit
 
 
 # Settings as Configurações names them, for "Configurações salvas: …" (the form and the audit

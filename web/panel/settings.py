@@ -48,7 +48,7 @@ async def save() -> Any:
     try:
         wanted = ConfigurationForm.model_validate(data)
     except ValidationError as error:
-        return await _page(company, error=form_error(error).message), 422
+        return await _page(company, error=form_error(error).message, typed=form), 422
     svc = services()
     targets = TargetPolicy(svc.settings.private_targets_allowed)
     try:
@@ -58,7 +58,7 @@ async def save() -> Any:
             )
             await session.commit()
     except InvalidField as refused:
-        return await _page(company, error=message_for(refused)), 422
+        return await _page(company, error=message_for(refused), typed=form), 422
     svc.directory.forget()  # this process sees the change at once; others within seconds
     return await _page(company, saved=changed)
 
@@ -165,8 +165,12 @@ async def _page(
     error: str | None = None,
     saved: list[str] | None = None,
     agenda_form: Any = None,
+    typed: Any = None,
     **context: Any,
 ) -> Any:
+    """The page; after a refused save, `typed` (the submitted form) fills the general form, so
+    the other fields the user changed are not lost with the one refused (secrets excepted:
+    never written back into a page)."""
     async with public_session(services().engine) as session:
         view = await service.configuration_view(session, company)
     profile = await services().directory.profile(company)
@@ -182,6 +186,7 @@ async def _page(
             if agenda_form is not None
             else agenda_settings.local_view(view.get("agenda") or {}, demo)
         ),
+        typed=typed,
         days=DAY_LABELS,
         slot_choices=agenda_settings.SLOT_CHOICES,
         **context,

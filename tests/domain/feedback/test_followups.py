@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.agenda import front_desk
 from domain.agenda.models import Appointment
 from domain.conversations.models import Message
 from domain.feedback.models import Followup
@@ -148,3 +149,60 @@ async def test_exactly_once_with_two_schedulers_running_at_once(clinic: Clinic) 
     assert len(messages) == 80 and len({m.phone for m in messages}) == 80
     # A restart (a third scheduler later) finds nothing left.
     assert (await dispatch_followups(clinic, now + timedelta(minutes=5))).claimed == 0
+
+
+async def checked_in(clinic: Clinic, appointment_id: int, now: Any) -> bool:
+    """The operator clicks "Chegou" at `now`."""
+    async with clinic.engine.begin() as conn:
+        return await front_desk.check_in(conn, clinic.id, appointment_id, now, "user:1")
+
+
+async def test_a_late_check_in_within_the_grace_still_gets_its_follow_up_once(
+    clinic: Clinic,
+) -> None:
+    start = workday_at(10)  # ends 10:30; the no-show check at 10:30 + the grace
+    grace = timedelta(minutes=clinic.settings.no_show_grace_minutes)
+    uid = await clinic.book(start)
+    [row] = await clinic.rows(Appointment, where=Appointment.cal_uid == uid)
+    # Due at the end, nobody has said the customer came yet: it waits, it is not dropped.
+    end = start + timedelta(minutes=30)
+    assert (await dispatch_followups(clinic, end)).counts == {"waiting": 1}
+    [waiting] = await followups(clinic)
+    assert waiting.status == "pending" and waiting.due_at == end + grace
+    assert await checked_in(clinic, row.id, end + grace - timedelta(minutes=1))
+    assert (await dispatch_followups(clinic, end + grace)).counts == {"waiting": 1}  # the delay
+    assert (await dispatch_followups(clinic, end + timedelta(hours=1))).counts == {"sent": 1}
+    assert (await dispatch_followups(clinic, end + timedelta(hours=3))).claimed == 0
+    assert len(await sent(clinic)) == 1
+
+
+async def test_a_no_show_corrected_to_arrived_brings_the_follow_up_back_once(
+    clinic: Clinic,
+) -> None:
+    start = workday_at(10)
+    uid = await clinic.book(start)
+    [row] = await clinic.rows(Appointment, where=Appointment.cal_uid == uid)
+    await clinic.change_appointment(row.id, status="no_show")
+    done = await dispatch_followups(clinic, start + timedelta(hours=2))
+    assert done.counts == {"dropped": 1} and await sent(clinic) == []
+    # The operator corrects it: "Chegou". The follow-up is due again, now.
+    correction = start + timedelta(hours=3)
+    assert await checked_in(clinic, row.id, correction)
+    [back] = await followups(clinic)
+    assert (back.status, back.reason, back.due_at) == ("pending", None, correction)
+    assert (await dispatch_followups(clinic, correction)).counts == {"sent": 1}
+    # Checked in again, or dispatched again: still one message.
+    assert not await checked_in(clinic, row.id, correction + timedelta(minutes=5))
+    assert (await dispatch_followups(clinic, correction + timedelta(hours=1))).claimed == 0
+    assert len(await sent(clinic)) == 1
+
+
+async def test_a_no_show_stays_without_a_follow_up(clinic: Clinic) -> None:
+    start = workday_at(10)
+    await clinic.book(start)
+    # Nobody checks in: the follow-up waits until the grace has passed, then it is dropped.
+    late = start + timedelta(minutes=30) + timedelta(minutes=clinic.settings.no_show_grace_minutes)
+    assert (await dispatch_followups(clinic, late - timedelta(minutes=1))).counts == {"waiting": 1}
+    assert (await dispatch_followups(clinic, late)).counts == {"dropped": 1}
+    assert (await dispatch_followups(clinic, late + timedelta(days=1))).claimed == 0
+    assert await sent(clinic) == []

@@ -3,6 +3,7 @@ only the caller's company, and bad parameters refused with a 422 naming them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ async def test_list_and_summary(client: Any, acme: Clinic, cast: Cast) -> None:
     assert (await low.get_json())["count"] == 0
     summary = await (await client.get("/api/feedback/summary", headers=member)).get_json()
     assert (summary["sent"], summary["answered"], summary["response_rate"]) == (2, 1, 0.5)
-    assert summary["csat"] == {"average": 5.0, "n": 1}
+    assert summary["csat"] == {"average": 5.0, "n": 1, "negative": 0}
     assert summary["nps"]["n"] == 0 and summary["nps"]["interval_shown"] is False
     assert summary["median_answer_seconds"] >= 0
     outsider = await bearer(client, cast.outsider, cast.password)
@@ -87,6 +88,17 @@ async def test_an_upside_down_range_names_its_later_end(
     ):
         body = await (await client.get(f"/api/feedback?{query}", headers=member)).get_json()
         assert (body["error"], body["field"]) == ("invalid_field", field)
+    # Without `until` the period ends today: a `since` after it is as upside down, not an
+    # empty 200.
+    for path in ("/api/feedback", "/api/feedback/export"):
+        late = await client.get(f"{path}?since=2099-12-31", headers=member)
+        body = await late.get_json()
+        assert late.status_code == 422 and (body["error"], body["field"]) == (
+            "since_after_today",
+            "since",
+        )
+    fine = await client.get("/api/feedback?since=2099-12-30&until=2099-12-31", headers=member)
+    assert fine.status_code == 200
 
 
 async def test_csv_export(client: Any, acme: Clinic, cast: Cast) -> None:
@@ -98,12 +110,17 @@ async def test_csv_export(client: Any, acme: Clinic, cast: Cast) -> None:
     response = await client.get("/api/feedback/export?kind=csat", headers=member)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 'filename="pos-atendimento-acme.csv"' in response.headers["Content-Disposition"]
-    text = (await response.get_data()).decode("utf-8-sig")
-    header, row = text.strip().splitlines()
-    assert (
-        header == "data,tipo,nota,sentimento,comentario,cliente,telefone,atendimento,profissional"
+    # As the usage report's CSV: for a Brazilian spreadsheet, BOM, `;`, dd/mm/aaaa, Portuguese.
+    raw = await response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, row = raw.decode("utf-8-sig").split("\r\n")[:2]
+    assert header == (
+        "Data;Pergunta;Nota;Sentimento;Comentário;Cliente;Telefone;Atendimento;Profissional"
     )
-    assert ",CSAT,5,positive,'=HYPERLINK(1),Maria Souza," in row
-    assert row.endswith("Dra. Ana Lima")
+    day, rest = row.split(";", 1)
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d", day), day
+    assert rest.startswith("Satisfação;5;positivo;'=HYPERLINK(1);Maria Souza;")
+    assert re.search(r";\d\d/\d\d/20\d\d \d\d:\d\d;Dra\. Ana Lima$", row), row
+    assert "positive" not in raw.decode("utf-8-sig")
     none = await client.get("/api/feedback/export?max_score=1", headers=member)
     assert (await none.get_data()).decode("utf-8-sig").strip().count("\n") == 0

@@ -72,3 +72,18 @@ async def test_a_booking_cancelled_in_cal_com_gets_none(
     done = await dispatch_followups(clinic, start + timedelta(hours=2))
     assert done.counts == {"dropped": 1}
     assert [m for m in await clinic.rows(Message) if m.source == "followup"] == []
+
+
+async def test_meeting_ended_brings_back_a_follow_up_dropped_before_anyone_said_it_happened(
+    client: Any, booked: tuple[Clinic, datetime]
+) -> None:
+    clinic, start = booked
+    # Past the end and the no-show grace, nobody had confirmed it: the follow-up is dropped.
+    assert (await dispatch_followups(clinic, start + timedelta(hours=2))).counts == {"dropped": 1}
+    [row] = await clinic.rows(Appointment)
+    await clinic.change_appointment(row.id, status="confirmed", confirmed_at=start)
+    ended = await deliver(client, "MEETING_ENDED", start, "2026-03-10T12:00:00Z")
+    assert ended["outcome"] == "completed"
+    assert (await dispatch_followups(clinic, start + timedelta(hours=2))).counts == {"sent": 1}
+    assert (await dispatch_followups(clinic, start + timedelta(hours=3))).claimed == 0
+    assert len([m for m in await clinic.rows(Message) if m.source == "followup"]) == 1

@@ -129,3 +129,91 @@ async def test_a_complaint_is_flagged_in_conversas_at_once(
     assert f'href="/painel/conversas/{talk.id}"' in waiting  # among those with a person
     page = await (await client.get(f"/painel/conversas/{talk.id}")).get_data(as_text=True)
     assert "Com uma pessoa da equipe (avaliação negativa no pós-atendimento)" in page
+
+
+async def test_range_and_limit_messages_say_why_in_the_panels_words(
+    client: Any, acme: Clinic, cast: Cast
+) -> None:
+    await log_in(client, cast.member, cast.password)
+    for bad, said in (
+        ("since=1999-01-01", "De: precisa ser pelo menos 01/01/2000."),
+        ("until=2100-01-01", "Até: pode ser no máximo 31/12/2099."),
+        ("since=2026-12-02&until=2026-12-01", "Até: a data final é anterior à inicial."),
+        ("min_score=4&max_score=2", "Nota máxima: é menor que a nota mínima."),
+        ("since=2099-12-31", "De: é depois de hoje (sem a data final, o período termina hoje)."),
+    ):
+        refused = await client.get(f"{PAGE}?{bad}")
+        page = html.unescape(await refused.get_data(as_text=True))
+        assert refused.status_code == 422 and said in page, bad
+
+
+async def test_a_refused_resend_is_a_4xx_with_its_reason(
+    client: Any, acme: Clinic, cast: Cast
+) -> None:
+    await some_answers(client, acme)
+    await log_in(client, cast.member, cast.password)
+    headers = await htmx_headers(client, PAGE)
+    [waiting] = [f for f in await acme.rows(Followup) if f.answered_at is None]
+    [answered] = [f for f in await acme.rows(Followup) if f.answered_at is not None]
+    assert (await client.post(f"{PAGE}/{waiting.id}/reenviar", headers=headers)).status_code == 200
+    for followup_id, status, said in (
+        (waiting.id, 409, "Este follow-up já foi reenviado uma vez."),
+        (answered.id, 409, "Este cliente já respondeu ao follow-up."),
+        (waiting.id + 1000, 404, ""),
+    ):
+        refused = await client.post(f"{PAGE}/{followup_id}/reenviar", headers=headers)
+        body = await refused.get_data(as_text=True)
+        # The fragment static/panel.js shows in the page's message area.
+        assert refused.status_code == status and "data-panel-error" in body, followup_id
+        assert said in body and "<html" not in body
+    assert len(await asked(acme)) == 3
+
+
+async def test_the_intro_says_the_configured_delay(client: Any, acme: Clinic, cast: Cast) -> None:
+    await log_in(client, cast.member, cast.password)
+    for followup, said in (
+        ({}, "1 hora depois de cada atendimento realizado"),
+        ({"delay_minutes": 1}, "1 minuto depois de cada atendimento realizado"),
+        ({"delay_minutes": 45}, "45 minutos depois de cada atendimento"),
+        ({"delay_minutes": 120}, "2 horas depois de cada atendimento"),
+        ({"delay_minutes": 90}, "1 h 30 min depois de cada atendimento"),
+        ({"delay_minutes": 0}, "Logo após cada atendimento"),
+        ({"enabled": False}, "O follow-up está desligado em Configurações"),
+    ):
+        await configure(acme.engine, acme.id, agenda={"local": True}, followup=followup)
+        client.app.extensions["services"].directory.forget()  # as a save in the panel does
+        page = await (await client.get(PAGE)).get_data(as_text=True)
+        assert said in page, followup
+        assert "Uma hora depois" not in page
+
+
+async def test_nps_counts_agree_in_number_and_negatives_are_csat_only(
+    client: Any, acme: Clinic, cast: Cast
+) -> None:
+    await followed_up(acme, kind="nps")
+    await acme.chat(client).say("2")  # a detractor: a negative answer, but not about CSAT
+    await log_in(client, cast.member, cast.password)
+    page = await (await client.get(PAGE)).get_data(as_text=True)
+    assert "1 resposta (0 promotores, 0 neutros, 1 detrator)" in page
+    assert "<dt>Negativas</dt><dd>0</dd>" in page  # in the CSAT card
+
+
+async def test_filtering_puts_the_pages_address_in_the_address_bar(
+    client: Any, acme: Clinic, cast: Cast
+) -> None:
+    await log_in(client, cast.member, cast.password)
+    form = "part=content&kind=csat&min_score=&max_score=&since=&until=&professional="
+    filtered = await client.get(
+        f"{PAGE}?{form}", headers={**HTMX, "HX-Trigger": "feedback-filters"}
+    )
+    assert filtered.status_code == 200
+    assert filtered.headers["HX-Push-Url"] == f"{PAGE}?kind=csat"
+    cleared = await client.get(
+        f"{PAGE}?part=content&kind=", headers={**HTMX, "HX-Trigger": "feedback-filters"}
+    )
+    assert cleared.headers["HX-Push-Url"] == PAGE
+    # The live update every 30 s changes no address.
+    polled = await client.get(f"{PAGE}?part=content&kind=csat", headers=HTMX)
+    assert "HX-Push-Url" not in polled.headers
+    page = await (await client.get(PAGE)).get_data(as_text=True)
+    assert 'hx-push-url="true"' not in page

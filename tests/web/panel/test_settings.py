@@ -170,7 +170,9 @@ async def test_reminder_offsets_and_no_show_grace_are_per_company(
     bad = await client.post(
         "/painel/configuracoes", form={"csrf_token": token, "reminder_hours": "amanhã"}
     )
-    explained = "Lembretes antes do horário: não está no formato esperado."
+    explained = (
+        "Lembretes antes do horário: não está no formato esperado; use horas separadas por vírgula"
+    )
     assert bad.status_code == 422 and explained in await bad.get_data(as_text=True)
 
 
