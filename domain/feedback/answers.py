@@ -85,6 +85,7 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("atras", 2),
     ("fraco", 2),
     ("mal atendid", 2),
+    ("bem atendid", 4),
     ("grosseir", 1),
     ("mediano", 3),
     ("razoavel", 3),
@@ -130,7 +131,7 @@ EMOJIS: dict[str, int] = {
 STARS = "⭐🌟★✪✫✬✭✮✯✰⭑"
 # A "não" (or "nem", "nunca") one word before a word flips it: "não gostei", "não foi bom".
 NEGATION = re.compile(r"\b(?:nao|nem|nunca|nada)\s+(?:\w+\s+)?$")
-NEGATORS = r"(?:nao|(?<!bom )(?<!boa )nem|nunca|jamais|nada|sem|nenhum|nenhuma|zero|ninguem)"
+NEGATORS = r"(?:nao|(?<!bom )(?<!boa )nem|nunca|jamais|nada|nd|sem|nenhum|nenhuma|zero|ninguem)"
 # What a complaint is about or how it is said; negated ("não tenho do que reclamar", "sem
 # queixas", "nenhum problema", "nada de ruim", "não demorou", "problema nenhum") it is praise.
 GRIEVANCES = (
@@ -150,7 +151,8 @@ _NO_GRIEVANCE = " satisfeito "
 # piorou depois do procedimento", "tive um problema com o pagamento"): the secretary answers
 # it (and hands health matters to a person) unless the customer also gives a score.
 NOT_A_REVIEW = re.compile(
-    r"\b(?:dor|dores|doi|doendo|doeu|febre|sangr\w*|inflam\w*|inchad\w*|inchou|incha\w*|"
+    r"\b(?:dor|dores|doi|doendo|doeu|latej\w*|sensivel|sensibilidade|ardend\w*|febre|"
+    r"sangr\w*|inflam\w*|inchad\w*|inchou|incha\w*|"
     r"infec\w*|pus|alergi\w*|coceira|tontura|enjoo|vomit\w*|sintoma\w*|remedio\w*|"
     r"medicament\w*|antibiotico\w*|receita|curativo|sutura|cirurgia|piorou|"
     r"pagamento|pagar|paguei|cobranc\w*|cobrad\w*|cobrou|cobraram|boleto|pix|cartao|fatura|"
@@ -272,6 +274,14 @@ def _read(raw: str, kind: str) -> Answer | None:
             return None
         return _free_text(raw, plain, words, kind)
     return Answer(scored, _sentiment(scored, kind, plain), _comment(raw, words), how)
+
+
+def concerns_care(text: str) -> bool:
+    """The message speaks of the customer's health or a bill ("nota 9, mas o dente tá
+    doendo"): whatever score it gives, the secretary must also answer it. A negated one ("sem
+    dor nenhuma") does not count."""
+    plain = _NEGATED_GRIEVANCE.sub(_NO_GRIEVANCE, normalise(text or ""))
+    return NOT_A_REVIEW.search(plain) is not None
 
 
 _DECIMAL = re.compile(r"(?<![\d.,])(\d{1,2})[.,](\d)(?![\d.,])")

@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.db import TenantDatabase
 from domain.feedback import store
-from domain.feedback.answers import Answer, is_complaint, read_answer, read_comment
+from domain.feedback.answers import (
+    Answer,
+    concerns_care,
+    is_complaint,
+    read_answer,
+    read_comment,
+)
 from domain.feedback.wording import ASK_COMMENT, THANKS_COMMENT, THANKS_GOOD, THANKS_NEUTRAL
 from domain.observability.metrics import (
     FEEDBACK_SCORE,
@@ -78,7 +84,8 @@ class FollowupAnswers:
     async def _score(self, conn: AsyncConnection, followup: Any, ask: Ask) -> _Taken | None:
         kind = followup.kind or "csat"
         booking = _books(ask)
-        request = booking or "?" in ask.text or ask.analysis.second in REQUESTS
+        asked = "?" in ask.text or ask.analysis.second in REQUESTS
+        request = booking or asked or concerns_care(ask.text)
         answer = read_answer(ask.text, kind, request=request)
         if answer is None:
             return None

@@ -208,6 +208,7 @@ async def test_after_seven_days_the_answer_window_is_closed(client: Any, clinic:
         ("Foi ótimo! Quero marcar o retorno", 5),
         ("nota 10, queria remarcar pra semana que vem", 5),
         ("foi bom, qual o endereço mesmo?", 4),
+        ("nota 9, mas o dente tá doendo", 5),  # the pain is answered, not thanked for
     ],
 )
 async def test_an_answer_with_a_request_keeps_the_score_and_the_secretary_answers(

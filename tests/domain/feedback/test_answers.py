@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.feedback.answers import is_complaint, read_answer, read_comment
+from domain.feedback.answers import concerns_care, is_complaint, read_answer, read_comment
 
 CSAT_ANSWERS = [
     # numbers, one tap
@@ -109,6 +109,7 @@ CSAT_ANSWERS = [
     ("curti", 4, "positive"),
     ("curtiu", 4, "positive"),
     ("meu marido curtiu mt", 4, "positive"),
+    ("nunca fui tão bem atendida", 4, "positive"),
     ("nao curti", 2, "negative"),
     ("ele nao gostou", 2, "negative"),
     # a long wait, however it is said
@@ -139,6 +140,10 @@ NEGATED_COMPLAINTS = [
     "nao tenho do que reclamar",
     "Não tenho nada do que reclamar!",
     "nada a reclamar",
+    "nd a reclamar",
+    "n tenho q reclamar",
+    "sem reclamação alguma",
+    "nao tenho nenhuma reclamacao",
     "Nada a reclamar 👍",
     "sem reclamações",
     "sem reclamacoes",
@@ -233,6 +238,11 @@ def test_health_and_billing_messages_are_no_review(text: str, kind: str) -> None
 def test_a_score_beside_a_health_word_is_still_a_score() -> None:
     assert read_answer("nota 10, sem dor nenhuma", "csat").score == 5  # type: ignore[union-attr]
     assert read_answer("9, nao senti dor", "nps").score == 9  # type: ignore[union-attr]
+    # ...and the secretary must answer the health or billing matter too
+    assert concerns_care("nota 9, mas o dente ta doendo")
+    assert concerns_care("5, mas cobraram errado no cartão")
+    assert not concerns_care("nota 10, sem dor nenhuma")
+    assert not concerns_care("a doutora foi otima")
 
 
 @pytest.mark.parametrize(("text", "score", "sentiment"), CSAT_ANSWERS)
