@@ -1,8 +1,10 @@
 """What a customer's answer to a follow-up says: a score on the question's scale (CSAT 1-5,
 NPS 0-10) and a sentiment, read from a number ("4", "nota 9", "10/10", "nota dez"), emojis
 ("😍", "⭐⭐⭐⭐"), words ("ótimo", "amei", "mais ou menos", "péssimo", "não gostei") or, failing
-those, the feeling of free text ("a doutora foi super atenciosa"). Pure: the responder
-(domain/feedback/responders.py) decides what to do with it.
+those, the feeling of free text ("a doutora foi super atenciosa"). A negated complaint is
+praise ("não tenho do que reclamar", "sem queixas", "zero problemas"); a health or billing
+matter without a score is no review ("a dor piorou", "problema com o pagamento"). Pure: the
+responder (domain/feedback/responders.py) decides what to do with it.
 
 Everything is read in `chat_text.normalise`'s form (lowercase, no accents, "obg" expanded,
 "otimooo" squeezed), so "foi otimo obg", "Ótimo!!" and "OTIMOOO" read alike.
@@ -19,8 +21,10 @@ from domain.secretary.feelings import lexicon_sentiment
 CSAT = "csat"
 NPS = "nps"
 SCALE = {CSAT: (1, 5), NPS: (0, 10)}
-# A CSAT answer read from words or emojis, said on the NPS scale (6 and below are detractors).
-CSAT_TO_NPS = {1: 0, 2: 3, 3: 6, 4: 8, 5: 10}
+# A CSAT answer read from words or emojis, said on the NPS scale (0-6 detractors, 7-8 passives,
+# 9-10 promoters): a neutral word ("mais ou menos", "normal") is a passive, not a detractor who
+# would be handed to a person; only "ruim" and worse are detractors.
+CSAT_TO_NPS = {1: 0, 2: 4, 3: 7, 4: 8, 5: 10}
 NUMBER_WORDS = {
     "zero": 0,
     "um": 1,
@@ -58,6 +62,9 @@ PHRASES: tuple[tuple[str, int], ...] = (
     ("tudo bem", 4),
     ("tudo otimo", 5),
     ("de boa", 4),
+    # A long wait is a complaint however it is said: "esperei muito", "a espera foi longa".
+    (r"esper\w*\s+(?:[a-z]+\s+)?(?:muito|demais|bastante|horas|uma eternidade)", 2),
+    (r"esper\w*\s+(?:[a-z]+\s+)?(?:longa|longo|enorme|absurda|cansativa)", 2),
 )
 STEMS: tuple[tuple[str, int], ...] = (
     ("pessim", 1),
@@ -78,6 +85,7 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("atras", 2),
     ("fraco", 2),
     ("mal atendid", 2),
+    ("bem atendid", 4),
     ("grosseir", 1),
     ("mediano", 3),
     ("razoavel", 3),
@@ -86,15 +94,17 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("aceitavel", 3),
     ("bom", 4),
     ("boa", 4),
-    ("gostei", 4),
+    # Any person of the verb: "meu filho adorou", "gostamos", "curti", "amamos".
+    (r"gost(?:ei|ou|amos|aram|o)\b", 4),
+    (r"curt(?:i|iu|imos|iram)\b", 4),
     ("satisfeit", 4),
     ("legal", 4),
     ("bacana", 4),
     ("tranquil", 4),
     ("agradavel", 4),
     ("atencios", 4),
-    ("amei", 5),
-    ("adorei", 5),
+    (r"am(?:ei|ou|amos|aram)\b", 5),
+    ("ador", 5),
     ("otim", 5),
     ("excelente", 5),
     ("perfeit", 5),
@@ -117,9 +127,37 @@ EMOJIS: dict[str, int] = {
     **dict.fromkeys("🙂👍😊☺👌✅", 4),
     **dict.fromkeys("😍🥰🤩😁😃😄😀❤💚💙💜🧡💛👏🙌🔝💯😘🤗", 5),
 }
-STARS = "⭐🌟"
+# Filled stars count, empty ones do not: "★★★★☆" is a 4.
+STARS = "⭐🌟★✪✫✬✭✮✯✰⭑"
 # A "não" (or "nem", "nunca") one word before a word flips it: "não gostei", "não foi bom".
 NEGATION = re.compile(r"\b(?:nao|nem|nunca|nada)\s+(?:\w+\s+)?$")
+NEGATORS = r"(?:nao|(?<!bom )(?<!boa )nem|nunca|jamais|nada|nd|sem|nenhum|nenhuma|zero|ninguem)"
+# What a complaint is about or how it is said; negated ("não tenho do que reclamar", "sem
+# queixas", "nenhum problema", "nada de ruim", "não demorou", "problema nenhum") it is praise.
+GRIEVANCES = (
+    r"(?:reclam|queix|problem|defeit|critic|ruim|mal\b|pessim|horrivel|terrivel|demor|atras|"
+    r"espera|desejar|incomod|reparo|decepc|dor(?:es)?\b|doeu|doi\b|sangr|inflam|inch|febre)\w*"
+)
+# Up to four plain words between the negator and the grievance, none of them a feeling of
+# its own ("não gostei foi ruim" stays a complaint) nor crossing punctuation.
+_FEELING = r"gost|ador|amei|bo[am]\b|nem\b|otim|pessim|ruim|(?:e|mas|porem|pois|porque|so)\b"
+_GAP = rf"(?:(?!{_FEELING})\w+\s+){{0,4}}"
+_NEGATED_GRIEVANCE = re.compile(
+    rf"\b{NEGATORS}\s+{_GAP}{GRIEVANCES}|\b{GRIEVANCES}\s+(?:nenhum|nenhuma|algum|alguma)\b"
+)
+# Said in place of a negated grievance: a satisfied answer ("satisfeit" below).
+_NO_GRIEVANCE = " satisfeito "
+# A message about the customer's health or a bill is no review, whatever its feeling ("a dor
+# piorou depois do procedimento", "tive um problema com o pagamento"): the secretary answers
+# it (and hands health matters to a person) unless the customer also gives a score.
+NOT_A_REVIEW = re.compile(
+    r"\b(?:dor|dores|doi|doendo|doeu|latej\w*|sensivel|sensibilidade|ardend\w*|febre|"
+    r"sangr\w*|inflam\w*|inchad\w*|inchou|incha\w*|"
+    r"infec\w*|pus|alergi\w*|coceira|tontura|enjoo|vomit\w*|sintoma\w*|remedio\w*|"
+    r"medicament\w*|antibiotico\w*|receita|curativo|sutura|cirurgia|piorou|"
+    r"pagamento|pagar|paguei|cobranc\w*|cobrad\w*|cobrou|cobraram|boleto|pix|cartao|fatura|"
+    r"reembols\w*|estorn\w*|nota fiscal|recibo|parcela\w*|convenio|plano de saude)\b"
+)
 # Words around a bare score that say nothing more: "nota 9", "dou 10", "5 estrelas obrigado".
 FILLER = set(
     [
@@ -190,14 +228,36 @@ class Answer:
     how: str  # number | emoji | words | text: how the score was read
 
 
-def read_answer(text: str, kind: str) -> Answer | None:
+def read_answer(text: str, kind: str, request: bool = False) -> Answer | None:
     """The score and sentiment `text` gives to a follow-up of `kind`; None when it is no
-    answer (a question, a thank-you alone, something else entirely)."""
+    answer (a question, a thank-you alone, a health or billing matter, something else).
+
+    `request`: the message also asks for something ("Foi ótimo! Quero marcar o retorno",
+    "foi bom, qual o endereço?"). Then only the parts that are no request are read."""
     raw = (text or "").strip()
     if not raw or len(raw) > MAX_ANSWER:
         return None
+    if not request:
+        return _read(raw, kind)
+    parts = [p for p in _CLAUSE.split(_rounded(raw)) if p.strip() and "?" not in p]
+    answered = [p.strip() for p in parts if _read(p, kind) is not None]
+    if not answered:
+        return None
+    answer = _read(", ".join(answered), kind)
+    return None if answer is None else Answer(answer.score, answer.sentiment, raw, answer.how)
+
+
+# Where one part of a message ends: "Foi ótimo! Quero marcar", "nota 10, queria remarcar".
+_CLAUSE = re.compile(
+    r"(?<=[!?.;,\n])\s*|\s+(?:mas|e)\s+(?=quer|gostaria|precis|pode|posso)", re.IGNORECASE
+)
+
+
+def _read(raw: str, kind: str) -> Answer | None:
+    raw = _rounded(raw.strip())
     # "Bom dia! Foi ótimo": the greeting is no score ("bom" would read as a 4).
     plain = GREETINGS.sub(" ", normalise(raw))
+    plain = _NEGATED_GRIEVANCE.sub(_NO_GRIEVANCE, plain)
     words = _WORD.findall(plain)
     question = "?" in raw
     scored = _number(plain, words, kind)
@@ -207,17 +267,34 @@ def read_answer(text: str, kind: str) -> Answer | None:
         if csat is None:
             csat, how = _words(plain), "words"
         scored = None if csat is None else _on_scale(csat, kind)
+    if how != "number" and NOT_A_REVIEW.search(plain):
+        return None
     if scored is None:
         if question:
             return None
         return _free_text(raw, plain, words, kind)
-    return Answer(scored, _sentiment(scored, kind, raw), _comment(raw, words), how)
+    return Answer(scored, _sentiment(scored, kind, plain), _comment(raw, words), how)
+
+
+def concerns_care(text: str) -> bool:
+    """The message speaks of the customer's health or a bill ("nota 9, mas o dente tá
+    doendo"): whatever score it gives, the secretary must also answer it. A negated one ("sem
+    dor nenhuma") does not count."""
+    plain = _NEGATED_GRIEVANCE.sub(_NO_GRIEVANCE, normalise(text or ""))
+    return NOT_A_REVIEW.search(plain) is not None
+
+
+_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,2})[.,](\d)(?![\d.,])")
+
+
+def _rounded(raw: str) -> str:
+    """ "4,5" or "4.5" is a 5 and "8,4" an 8: half up, as a person would round a score."""
+    return _DECIMAL.sub(lambda m: str(int(m.group(1)) + (int(m.group(2)) >= 5)), raw)
 
 
 def _number(plain: str, words: list[str], kind: str) -> int | None:
     """A score typed as a number: "4", "nota 9", "10/10", "nota dez", "5 😍". A number inside
     a sentence ("volto em 2 semanas") is no score unless said as one ("nota 8")."""
-    low = SCALE[kind][0]
     explicit = _EXPLICIT.search(plain)
     if explicit is not None:
         said = explicit.group(1) or explicit.group(2)
@@ -231,13 +308,15 @@ def _number(plain: str, words: list[str], kind: str) -> int | None:
     if len(found) != 1 or len(rest) > 2 or any(w.startswith(MEASURES) for w in rest):
         return None
     value = found[0]
-    return _fit(value, kind) if low <= value <= 10 else None
+    return _fit(value, kind)
 
 
 def _fit(value: int, kind: str) -> int | None:
     """A number on the question's scale; on CSAT a 6-10 is read as said on a 0-10 scale."""
     if kind == NPS:
         return value if 0 <= value <= 10 else None
+    if value == 0:
+        return 1  # "0", "nota zero": the unhappiest customer, on a scale that starts at 1
     if 1 <= value <= 5:
         return value
     if 6 <= value <= 10:
@@ -252,7 +331,7 @@ def _emoji(raw: str) -> int | None:
         faces = [EMOJIS[ch] for ch in raw if ch in EMOJIS]
         # "amei 😍" is words, but a face beside a word with no score of its own still counts.
         return round(sum(faces) / len(faces)) if faces and _words(normalise(raw)) is None else None
-    stars = sum(raw.count(star) for star in STARS)
+    stars = sum(raw.count(star) for star in STARS)  # "★★★☆☆": the empty ones are not counted
     if 1 <= stars <= 5:
         return stars
     faces = [EMOJIS[ch] for ch in raw if ch in EMOJIS]
@@ -314,7 +393,7 @@ def _free_text(raw: str, plain: str, words: list[str], kind: str) -> Answer | No
     com descaso" is a complaint); a thank-you alone or a neutral remark is no answer."""
     if not words or _THANKS_ONLY.match(" ".join(words)):
         return None
-    heard = lexicon_sentiment(raw)
+    heard = lexicon_sentiment(plain)
     if heard == "neutral":
         return None
     csat = 4 if heard == "positive" else 2

@@ -2,7 +2,9 @@
 score ("4", "nota 9", "😍", "péssimo", "mais ou menos"), then, after a low one, what could be
 better. A complaint goes to a person at once (handoff reason `negative_feedback`) and raises
 the signed alert the scheduler POSTs to the company's alert URL. Anything that is no answer,
-or comes after the 7-day window, goes on to the secretary as usual."""
+or comes after the 7-day window, goes on to the secretary as usual; an answer that also asks
+for something ("Foi ótimo! Quero marcar o retorno") is recorded and goes on to the secretary
+too, who answers the request."""
 
 from __future__ import annotations
 
@@ -13,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.db import TenantDatabase
 from domain.feedback import store
-from domain.feedback.answers import Answer, is_complaint, read_answer, read_comment
+from domain.feedback.answers import (
+    Answer,
+    concerns_care,
+    is_complaint,
+    read_answer,
+    read_comment,
+)
 from domain.feedback.wording import ASK_COMMENT, THANKS_COMMENT, THANKS_GOOD, THANKS_NEUTRAL
 from domain.observability.metrics import (
     FEEDBACK_SCORE,
@@ -27,15 +35,21 @@ from domain.secretary.replies import Composed
 
 REASON = "negative_feedback"
 ACTOR = "cliente (WhatsApp)"
-# Free words that ask for something are a request, not a review ("quero remarcar, foi ruim").
+# An answer that also asks for something ("Foi ótimo! Quero marcar o retorno", "nota 10, queria
+# remarcar", "foi bom, qual o endereço?"): its score is kept, the secretary answers the request.
 REQUESTS = ("schedule", "reschedule", "cancel", "handoff", "sales", "support")
+# Booking requests are told apart surely at a lower confidence than the rest: a review is
+# seldom read as "schedule", while a complaint often reads as "support" or "handoff" ("fui mal
+# atendida" is "support" at 0.9), so those count as requests only as a question.
+BOOKING = ("schedule", "reschedule", "cancel")
+BOOKING_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
 class _Taken:
     """What an answer did, counted once the transaction committed."""
 
-    reply: Composed
+    reply: Composed | None  # None: recorded, and the secretary answers what else was asked
     kind: str
     score: int | None = None
     complaint: bool = False
@@ -69,8 +83,15 @@ class FollowupAnswers:
 
     async def _score(self, conn: AsyncConnection, followup: Any, ask: Ask) -> _Taken | None:
         kind = followup.kind or "csat"
-        answer = read_answer(ask.text, kind)
-        if answer is None or (answer.how == "text" and _a_request(ask)):
+        booking = _books(ask)
+        asked = "?" in ask.text or ask.analysis.second in REQUESTS
+        request = booking or asked or concerns_care(ask.text)
+        answer = read_answer(ask.text, kind, request=request)
+        if answer is None:
+            return None
+        if booking and answer.how in ("words", "text") and answer.sentiment == "negative":
+            # "quero remarcar, atrasei", "preciso remarcar, vou demorar": the delay is the
+            # customer's own; a complaint beside a booking request comes with a score.
             return None
         complaint = is_complaint(answer, kind)
         inbound = ask.context.inbound
@@ -82,12 +103,14 @@ class FollowupAnswers:
         await _audit(conn, "feedback.answered", event_id, kind, answer)
         if complaint:
             return _Taken(self._handoff(ask, asks=answer.comment is None), kind, answer.score, True)
+        if request:
+            return _Taken(None, kind, answer.score)
         body = THANKS_GOOD if answer.sentiment == "positive" else THANKS_NEUTRAL
         return _Taken(Composed(body, "followup", analysis=ask.analysis), kind, answer.score)
 
     async def _comment(self, conn: AsyncConnection, followup: Any, ask: Ask) -> _Taken | None:
         answer = read_comment(ask.text)
-        if answer is None or ("?" in ask.text and _a_request(ask)):
+        if answer is None or ("?" in ask.text and _asks(ask)):
             return None
         complaint = answer.sentiment == "negative"
         if not await store.record_comment(conn, followup, answer, complaint):
@@ -110,8 +133,15 @@ class FollowupAnswers:
         return Composed(body, "handoff", REASON, "followup", analysis=ask.analysis)
 
 
-def _a_request(ask: Ask) -> bool:
+def _asks(ask: Ask) -> bool:
     return ask.analysis.intent in REQUESTS and ask.analysis.confidence >= 0.8
+
+
+def _books(ask: Ask) -> bool:
+    """The message asks to book, move or cancel: sure enough as a whole, or in a clause."""
+    analysis = ask.analysis
+    sure = analysis.intent in BOOKING and analysis.confidence >= BOOKING_CONFIDENCE
+    return sure or analysis.second in BOOKING
 
 
 async def _audit(

@@ -37,6 +37,11 @@ from tests.support.feedback import followed_up
         ("4", 4, "positive"),
         ("mais ou menos", 3, "neutral"),
         ("3", 3, "neutral"),
+        # a negated complaint is praise, not a complaint for a person
+        ("não tenho do que reclamar", 4, "positive"),
+        ("Nada a reclamar 👍", 4, "positive"),
+        ("sem queixas", 4, "positive"),
+        ("zero problemas", 4, "positive"),
     ],
 )
 async def test_a_happy_or_neutral_answer_is_recorded_once_and_thanked(
@@ -76,7 +81,8 @@ async def test_nps_answers_are_read_on_0_to_10(client: Any, clinic: Clinic) -> N
     assert 'secretaria_appointment_feedback_score_bucket{kind="nps",le="10.0"} 1.0' in metrics_text
 
 
-@pytest.mark.parametrize("said", ["1", "péssimo", "nao gostei", "😡"])
+# "mal atendida" reads as a "support" request to the NLU: still a complaint.
+@pytest.mark.parametrize("said", ["1", "péssimo", "nao gostei", "😡", "mal atendida"])
 async def test_a_complaint_asks_what_to_improve_and_goes_to_a_person_with_a_signed_alert(
     client: Any, clinic: Clinic, receiver: FakeReceiver, said: str
 ) -> None:
@@ -157,14 +163,31 @@ async def test_a_low_score_then_the_comment_when_a_person_gave_the_bot_back(
     assert actions == ["feedback.answered", "feedback.commented"]
 
 
-@pytest.mark.parametrize("said", ["vcs abrem sábado?", "quanto custa a limpeza?", "oi"])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "vcs abrem sábado?",
+        "quanto custa a limpeza?",
+        "oi",
+        # health and billing matters are no review: the secretary takes them
+        "a dor piorou depois do procedimento",
+        "tive um problema com o pagamento",
+        "estou com febre desde ontem",
+        "o remédio não fez efeito",
+        # a delay beside a booking request is the customer's own, no complaint
+        "quero remarcar, atrasei",
+        "preciso remarcar pq vou me atrasar",
+        "quero cancelar, vou demorar pra voltar",
+        "da pra remarcar? me atrasei no trabalho",
+    ],
+)
 async def test_what_is_no_answer_goes_to_the_secretary(
     client: Any, clinic: Clinic, said: str
 ) -> None:
     chat = clinic.chat(client)
     await followed_up(clinic)
     reply = await chat.say(said)
-    assert "pela sua avaliação" not in reply
+    assert "pela sua avaliação" not in reply and "Sentimos muito pela sua experiência" not in reply
     assert await clinic.rows(FeedbackEvent) == []
     [row] = await clinic.rows(Followup)
     assert row.stage == "score"  # still waiting for the score
@@ -177,3 +200,41 @@ async def test_after_seven_days_the_answer_window_is_closed(client: Any, clinic:
     await change(clinic.engine, Followup, Followup.id == followup, sent_at=week_ago)
     await chat.say("5")
     assert await clinic.rows(FeedbackEvent) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "score"),
+    [
+        ("Foi ótimo! Quero marcar o retorno", 5),
+        ("nota 10, queria remarcar pra semana que vem", 5),
+        ("foi bom, qual o endereço mesmo?", 4),
+        ("nota 9, mas o dente tá doendo", 5),  # the pain is answered, not thanked for
+    ],
+)
+async def test_an_answer_with_a_request_keeps_the_score_and_the_secretary_answers(
+    client: Any, clinic: Clinic, said: str, score: int
+) -> None:
+    chat = clinic.chat(client)
+    await followed_up(clinic)
+    reply = await chat.say(said)
+    # The secretary's own answer, not the follow-up's thank-you that would swallow the request.
+    assert reply and "pela sua avaliação" not in reply.lower() and "Sentimos" not in reply
+    [event] = await clinic.rows(FeedbackEvent)
+    assert (event.score, event.sentiment) == (score, "positive")
+    [row] = await clinic.rows(Followup)
+    assert row.stage != "score"  # answered: the next message is not read as a score
+    [talk] = await clinic.rows(Conversation)
+    assert talk.status == "open"
+
+
+async def test_a_neutral_word_on_nps_is_a_passive_not_a_complaint(
+    client: Any, clinic: Clinic
+) -> None:
+    chat = clinic.chat(client)
+    await followed_up(clinic, kind="nps")
+    reply = await chat.say("mais ou menos")
+    assert "obrigada pela sua avaliação" in reply.lower()
+    [event] = await clinic.rows(FeedbackEvent)
+    assert (event.score, event.sentiment) == (7, "neutral")
+    [talk] = await clinic.rows(Conversation)
+    assert talk.status == "open"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.feedback.answers import is_complaint, read_answer, read_comment
+from domain.feedback.answers import concerns_care, is_complaint, read_answer, read_comment
 
 CSAT_ANSWERS = [
     # numbers, one tap
@@ -89,7 +89,160 @@ CSAT_ANSWERS = [
     ("nunca mais volto", 1, "negative"),
     # mixed praise and complaint rounds down: a complaint is never lost
     ("Ótimo atendimento mas demorou muito", 3, "neutral"),
+    # zero: the unhappiest customer, on a scale that starts at 1
+    ("0", 1, "negative"),
+    ("nota 0", 1, "negative"),
+    ("Nota zero!!", 1, "negative"),
+    ("zero", 1, "negative"),
+    ("0/10", 1, "negative"),
+    # any person of the verb
+    ("adorou", 5, "positive"),
+    ("meu filho adorou a doutora", 5, "positive"),
+    ("Minha mãe AMOU 😍", 5, "positive"),
+    ("amou", 5, "positive"),
+    ("amamos", 5, "positive"),
+    ("adoramos o atendimento", 5, "positive"),
+    ("a gente adorooou", 5, "positive"),
+    ("gostou", 4, "positive"),
+    ("ela gostou bastante", 4, "positive"),
+    ("gostamos", 4, "positive"),
+    ("curti", 4, "positive"),
+    ("curtiu", 4, "positive"),
+    ("meu marido curtiu mt", 4, "positive"),
+    ("nunca fui tão bem atendida", 4, "positive"),
+    ("nao curti", 2, "negative"),
+    ("ele nao gostou", 2, "negative"),
+    # a long wait, however it is said
+    ("esperei muito", 2, "negative"),
+    ("Esperei demais pra ser atendida", 2, "negative"),
+    ("a espera foi longa", 2, "negative"),
+    ("espera muito longa", 2, "negative"),
+    ("esperamos horas", 2, "negative"),
+    ("demorou muito", 2, "negative"),
+    ("demorou mto 😒", 2, "negative"),
+    # stars of any kind: the filled ones count
+    ("★★★★★", 5, "positive"),
+    ("★★★★☆", 4, "positive"),
+    ("★★☆☆☆", 2, "negative"),
+    ("✰✰✰", 3, "neutral"),
+    ("🌟🌟🌟🌟🌟", 5, "positive"),
+    # decimals round half up
+    ("4,5", 5, "positive"),
+    ("4.5", 5, "positive"),
+    ("nota 4,5", 5, "positive"),
+    ("3,4", 3, "neutral"),
+    ("2.5", 3, "neutral"),
 ]
+
+# A negated complaint is praise: a negator before the grievance or a "sem X".
+NEGATED_COMPLAINTS = [
+    "não tenho do que reclamar",
+    "nao tenho do que reclamar",
+    "Não tenho nada do que reclamar!",
+    "nada a reclamar",
+    "nd a reclamar",
+    "n tenho q reclamar",
+    "sem reclamação alguma",
+    "nao tenho nenhuma reclamacao",
+    "Nada a reclamar 👍",
+    "sem reclamações",
+    "sem reclamacoes",
+    "nenhuma reclamação",
+    "sem queixas",
+    "não tenho queixa",
+    "nao tenho queixas, obg",
+    "nada de ruim",
+    "não foi ruim",
+    "nao foi nada ruim",
+    "zero problemas",
+    "nenhum problema",
+    "nao tive problema nenhum",
+    "problema nenhum",
+    "sem problemas, tudo certo",
+    "não demorou nada",
+    "nao atrasou",
+    "sem demora",
+    "nunca tive problema ai",
+    "não deixou nada a desejar",
+    "nem um pouco ruim",
+    "nota 10, sem reclamações",
+]
+
+
+@pytest.mark.parametrize("text", NEGATED_COMPLAINTS)
+@pytest.mark.parametrize("kind", ["csat", "nps"])
+def test_a_negated_complaint_is_no_complaint(text: str, kind: str) -> None:
+    answer = read_answer(text, kind)
+    assert answer is not None and answer.sentiment != "negative"
+    assert not is_complaint(answer, kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nao gostei, foi ruim",
+        "nao me atenderam e atrasou",
+        "nao gostei e demorou",
+        "ruim, nao volto",
+        "tive problema com a recepcao",
+        "quero reclamar do atendimento",
+    ],
+)
+def test_a_complaint_beside_a_negation_stays_a_complaint(text: str) -> None:
+    answer = read_answer(text, "csat")
+    assert answer is not None and is_complaint(answer, "csat")
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("Foi ótimo! Quero marcar o retorno", 5),
+        ("foi otimo, quero marcar outra consulta", 5),
+        ("nota 10, queria remarcar pra semana que vem", 5),
+        ("5, preciso cancelar a consulta de sexta", 5),
+        ("foi bom, qual o endereço mesmo?", 4),
+        ("amei!! quanto custa o clareamento?", 5),
+        ("Adorei a dra. Posso marcar pra minha filha?", 5),
+        ("4 e quero agendar a limpeza", 4),
+    ],
+)
+def test_the_score_in_an_answer_that_also_asks_for_something(text: str, score: int) -> None:
+    answer = read_answer(text, "csat", request=True)
+    assert answer is not None and (answer.score, answer.sentiment) == (score, "positive")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a dor piorou depois do procedimento",
+        "A DOR PIOROU DEPOIS DO PROCEDIMENTO 😭",
+        "tive um problema com o pagamento",
+        "estou com febre desde ontem",
+        "o remédio não fez efeito",
+        "o remedio nao fez efeito nenhum",
+        "ta doendo muito o dente",
+        "meu rosto inchou, é normal?",
+        "a gengiva ta sangrando",
+        "cobraram duas vezes no cartao",
+        "ainda nao recebi o reembolso",
+        "o boleto veio errado",
+        "pessimo, a dor nao passa",
+        "to com muita dor de cabeca",
+    ],
+)
+@pytest.mark.parametrize("kind", ["csat", "nps"])
+def test_health_and_billing_messages_are_no_review(text: str, kind: str) -> None:
+    assert read_answer(text, kind) is None
+
+
+def test_a_score_beside_a_health_word_is_still_a_score() -> None:
+    assert read_answer("nota 10, sem dor nenhuma", "csat").score == 5  # type: ignore[union-attr]
+    assert read_answer("9, nao senti dor", "nps").score == 9  # type: ignore[union-attr]
+    # ...and the secretary must answer the health or billing matter too
+    assert concerns_care("nota 9, mas o dente ta doendo")
+    assert concerns_care("5, mas cobraram errado no cartão")
+    assert not concerns_care("nota 10, sem dor nenhuma")
+    assert not concerns_care("a doutora foi otima")
 
 
 @pytest.mark.parametrize(("text", "score", "sentiment"), CSAT_ANSWERS)
@@ -111,7 +264,13 @@ NPS_ANSWERS = [
     ("dez", 10, "positive"),
     ("10/10", 10, "positive"),
     ("amei", 10, "positive"),
-    ("mais ou menos", 6, "negative"),
+    ("mais ou menos", 7, "neutral"),  # a neutral word is a passive, not a detractor
+    ("normal", 7, "neutral"),
+    ("razoavel", 7, "neutral"),
+    ("nem bom nem ruim", 7, "neutral"),
+    ("Mais ou menos 😐", 7, "neutral"),
+    ("bom", 8, "neutral"),
+    ("ruim", 4, "negative"),
     ("péssimo", 0, "negative"),
     ("recomendo sim, 10", 10, "positive"),
 ]
@@ -174,6 +333,8 @@ def test_a_bare_score_keeps_no_comment_and_words_are_kept() -> None:
         ("2", "csat", True),
         ("3", "csat", False),
         ("mais ou menos", "csat", False),
+        ("mais ou menos", "nps", False),
+        ("normal", "nps", False),
         ("6", "nps", True),
         ("7", "nps", False),
         ("péssimo", "nps", True),
