@@ -87,6 +87,7 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("mal atendid", 2),
     ("bem atendid", 4),
     ("grosseir", 1),
+    ("gross", 2),  # "foi meio grossa", "o médico foi grosso"
     ("mediano", 3),
     ("razoavel", 3),
     ("regular", 3),
@@ -117,7 +118,7 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("top", 5),
     ("show", 5),
     ("nota mil", 5),
-    ("recomendo", 5),
+    ("recomend", 5),  # recomendo, recomendaria, recomendei ("não recomendaria" flips)
     ("excepcional", 5),
 )
 EMOJIS: dict[str, int] = {
@@ -305,10 +306,21 @@ def _number(plain: str, words: list[str], kind: str) -> int | None:
     spoken = [NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS and w not in ("um", "uma")]
     found = numbers or spoken
     rest = [w for w in words if w not in FILLER and w not in NUMBER_WORDS]
-    if len(found) != 1 or len(rest) > 2 or any(w.startswith(MEASURES) for w in rest):
+    leading = _LEADING.match(plain)
+    if leading is not None and not any(w.startswith(MEASURES + COUNTED) for w in rest[:1]):
+        # The answer first, then why: "3 poderia ter sido mais rápido", "5, amei a doutora".
+        return _fit(int(leading.group(1)), kind)
+    counting = any(w.startswith(MEASURES + COUNTED) for w in rest)
+    if len(found) != 1 or len(rest) > 2 or counting:
         return None
     value = found[0]
     return _fit(value, kind)
+
+
+# "2 coisas: …", "3 perguntas": a leading number that counts, not a score.
+COUNTED = ("coisa", "pergunt", "duvida", "consult", "filho", "exame")
+# A score that opens the message and is followed by words or a stop: "3 poderia…", "9 - ótimo".
+_LEADING = re.compile(r"^\s*(\d{1,2})(?:\s*[-–,.!:;)]+\s*|\s+)(?=[a-z])")
 
 
 def _fit(value: int, kind: str) -> int | None:
@@ -352,6 +364,8 @@ def _words(plain: str) -> int | None:
             found.append(_negated(score, taken[: match.start()]))
     if not found:
         return None
+    if min(found) >= 4:
+        return max(found)  # all praise: "excelente, muito atenciosa" is a 5, not their mean
     return int(sum(found) / len(found))  # floor for the positive mean: 3.5 -> 3
 
 

@@ -245,6 +245,23 @@ def test_a_score_beside_a_health_word_is_still_a_score() -> None:
     assert not concerns_care("a doutora foi otima")
 
 
+# Written after the QA walk by someone else than the rules' author, as customers write.
+CSAT_ANSWERS += [
+    ("a recepcionista foi meio grossa", 2, "negative"),
+    ("excelente atendimento, dra muito atenciosa", 5, "positive"),
+    ("sem problemas, tudo ótimo", 5, "positive"),
+    ("3 poderia ter sido mais rapido", 3, "neutral"),
+    ("5, amei a doutora", 5, "positive"),
+    ("2 - demorou demais pra ser atendida", 2, "negative"),
+]
+
+
+@pytest.mark.parametrize("text", ["2 coisas: adorei a dra e a recepção", "3 perguntas rapidas"])
+def test_a_leading_number_that_counts_is_no_score(text: str) -> None:
+    answer = read_answer(text, "csat")
+    assert answer is None or answer.score not in (2, 3)
+
+
 @pytest.mark.parametrize(("text", "score", "sentiment"), CSAT_ANSWERS)
 def test_csat_answers(text: str, score: int, sentiment: str) -> None:
     answer = read_answer(text, "csat")
@@ -273,6 +290,13 @@ NPS_ANSWERS = [
     ("ruim", 4, "negative"),
     ("péssimo", 0, "negative"),
     ("recomendo sim, 10", 10, "positive"),
+]
+
+
+NPS_ANSWERS += [
+    ("recomendaria sim", 10, "positive"),
+    ("não recomendaria", 4, "negative"),
+    ("9 com certeza", 9, "positive"),
 ]
 
 
