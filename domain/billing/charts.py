@@ -71,7 +71,7 @@ def usage_figure(series: list[tuple[date, Totals]], title: str) -> dict[str, Any
         "layout": _layout(
             title,
             {"title": {"text": "mensagens"}, "tickformat": ",d"}
-            | _steps([t.messages for _, t in series], 1),
+            | steps([t.messages for _, t in series], 1),
             {
                 "title": {"text": "tokens"},
                 "tickformat": ",d",
@@ -79,7 +79,7 @@ def usage_figure(series: list[tuple[date, Totals]], title: str) -> dict[str, Any
                 "side": "right",
                 "rangemode": "tozero",
             }
-            | _steps([t.tokens for _, t in series], 1),
+            | steps([t.tokens for _, t in series], 1),
         ),
     }
 
@@ -115,7 +115,7 @@ def cost_figure(series: list[tuple[date, Totals]], prices: Prices, title: str) -
         "layout": _layout(
             title,
             {"title": {"text": "R$"}, "tickformat": ",.2f", "tickprefix": "R$ "}
-            | _steps(costs, 0.01),
+            | steps(costs, 0.01),
             {
                 "title": {"text": "segundos"},
                 "tickformat": ",.1f",
@@ -123,12 +123,12 @@ def cost_figure(series: list[tuple[date, Totals]], prices: Prices, title: str) -
                 "side": "right",
                 "rangemode": "tozero",
             }
-            | _steps([r for r in response if r is not None], 0.1),
+            | steps([r for r in response if r is not None], 0.1),
         ),
     }
 
 
-def _steps(values: list[Any], step: float) -> dict[str, Any]:
+def steps(values: list[Any], step: float) -> dict[str, Any]:
     """Tick settings so that no two ticks print alike: when the data spans fewer than
     MAX_TICKS of `step` (the format's smallest visible difference), tick every `step`, over at
     least one step (all zeros still show "0" and "1")."""

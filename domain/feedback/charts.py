@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.billing.charts import ACCENT, CONFIG, DAY, SECOND
+from domain.billing.charts import ACCENT, CONFIG, DAY, SECOND, steps
 from domain.feedback.stats import Nps
 
 MONTH = "%b %Y"
+# On the axis, short and spaced by plotly: twelve "jan 2026" labels do not fit a phone.
+MONTH_TICK = "%b %y"
 
 
 def satisfaction_figure(days: list[tuple[date, float | None, int]]) -> dict[str, Any]:
@@ -52,6 +54,8 @@ def satisfaction_figure(days: list[tuple[date, float | None, int]]) -> dict[str,
                 "tickformat": ",d",
                 "showgrid": False,
             }
+            # Whole answers: a few answers tick 0 1 2…, never "3 5 8" rounded from halves.
+            | steps([n for _, _, n in days], 1)
         },
     }
 
@@ -92,7 +96,7 @@ def nps_figure(months: list[tuple[date, Nps]]) -> dict[str, Any]:
         ],
         "layout": _layout(
             "NPS por mês (12 meses)",
-            {"type": "date", "tickformat": MONTH, "hoverformat": MONTH, "dtick": "M1"},
+            {"type": "date", "tickformat": MONTH_TICK, "hoverformat": MONTH, "automargin": True},
             {"title": {"text": "NPS"}, "range": [-105, 105], "tick0": -100, "dtick": 25},
         ),
     }

@@ -74,3 +74,12 @@ def test_the_charts_are_plain_plotly_data() -> None:
     assert series["customdata"][-1] == 30 and series["error_y"]["array"][-1] is not None
     assert series["error_y"]["array"][0] is None  # an empty month has no interval
     json.dumps(figure), json.dumps(trend)  # what the template embeds
+
+
+def test_few_answers_tick_by_whole_answers_and_the_months_fit_a_phone() -> None:
+    last = date(2026, 12, 1)
+    ten = [(last, 4)] * 7 + [(last - timedelta(days=3), 5)] * 3
+    axis = satisfaction_figure(stats.daily_csat(ten, last))["layout"]["yaxis2"]
+    assert (axis["tick0"], axis["dtick"]) == (0, 1)  # 0 1 2 … 7, never "3 5 8"
+    months = nps_figure(stats.monthly_nps([(last, 9)], last))["layout"]["xaxis"]
+    assert "dtick" not in months and months["tickformat"] == "%b %y"  # plotly spaces them
