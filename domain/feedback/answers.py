@@ -59,7 +59,7 @@ PHRASES: tuple[tuple[str, int], ...] = (
     ("super bom", 5),
     ("foi bem", 4),
     ("tudo certo", 4),
-    ("tudo bem", 4),
+    ("foi tudo bem", 4),  # "tudo bem" alone is small talk ("oi, tudo bem?"), no score
     ("tudo otimo", 5),
     ("de boa", 4),
     # A long wait is a complaint however it is said: "esperei muito", "a espera foi longa".
@@ -88,6 +88,12 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("bem atendid", 4),
     ("grosseir", 1),
     ("gross", 2),  # "foi meio grossa", "o médico foi grosso"
+    ("mal educad", 1),
+    ("chat[oa]", 2),  # "a secretária é chata"; not "chateado" alone, read by the lexicon
+    ("jamais volt", 1),
+    ("precisa melhorar", 2),
+    ("pode(?:ria)? melhorar", 3),
+    ("esper\\w* (?:mais de |quase |umas? |uns )?\\d+ ?(?:h\\b|hora|min)", 2),  # waited 40 min
     ("mediano", 3),
     ("razoavel", 3),
     ("regular", 3),
@@ -199,7 +205,8 @@ FILLER = set(
 )
 _NUMBER = re.compile(r"(?<![\d,.])(\d{1,2})(?:[.,]\d)?(?![\d])")
 _EXPLICIT = re.compile(
-    r"\bnota\s+(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\b|\b(\d{1,2})\s*(?:/|de)\s*(?:5|10)\b"
+    r"\bnota\s+(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\b|\b(\d{1,2})\s*(?:/|de)\s*(5|10)\b"
+    r"|\b(\d|um|uma|dois|duas|tres|quatro|cinco)\s*estrelas?\b"
 )
 _WORD = re.compile(r"[a-z]+")
 GREETINGS = re.compile(r"\b(?:bom dia|boa tarde|boa noite|ola|oi|oie)\b")
@@ -254,10 +261,19 @@ _CLAUSE = re.compile(
 )
 
 
+_STAR_COUNT = re.compile(rf"\b(\d)\s*[{STARS}]+")
+# The customer's own delay ("vou atrasar", "tô atrasada", "desculpa o atraso", "atrasei"):
+# no grievance against the clinic, and no answer to a follow-up.
+OWN_DELAY = re.compile(
+    r"\b(?:vou|vamos|vai|to|tou|estou|estamos|fiquei|acabei|posso|pode|eu)\s+(?:me\s+|ficar\s+)?"
+    r"atras\w*|\batrasei\b|\bme atrasei\b|\bdesculp\w*\s+(?:\w+\s+){0,2}atraso\b"
+)
+
+
 def _read(raw: str, kind: str) -> Answer | None:
-    raw = _rounded(raw.strip())
+    raw = _STAR_COUNT.sub(r"\1 estrelas", _rounded(raw.strip()))  # "5⭐" says "5 estrelas"
     # "Bom dia! Foi ótimo": the greeting is no score ("bom" would read as a 4).
-    plain = GREETINGS.sub(" ", normalise(raw))
+    plain = OWN_DELAY.sub(" ", GREETINGS.sub(" ", normalise(raw)))
     plain = _NEGATED_GRIEVANCE.sub(_NO_GRIEVANCE, plain)
     words = _WORD.findall(plain)
     question = "?" in raw
@@ -296,12 +312,13 @@ def _rounded(raw: str) -> str:
 def _number(plain: str, words: list[str], kind: str) -> int | None:
     """A score typed as a number: "4", "nota 9", "10/10", "nota dez", "5 😍". A number inside
     a sentence ("volto em 2 semanas") is no score unless said as one ("nota 8")."""
-    explicit = _EXPLICIT.search(plain)
-    if explicit is not None:
-        said = explicit.group(1) or explicit.group(2)
-        value = NUMBER_WORDS.get(said) if not said.isdigit() else int(said)
-        if value is not None:
-            return _fit(value, kind)
+    plain = _TIME.sub(" ", plain)  # "5 da tarde", "às 9h": a time, not a score
+    said_as = [_said(m, kind) for m in _EXPLICIT.finditer(plain)]
+    explicit = [v for v in said_as if v is not None]
+    if explicit:
+        # "nota 10 pra doutora mas a recepção 0": the lowest, so the complaint is seen.
+        bare = [_fit(int(m.group(1)), kind) for m in _BARE_SCORE.finditer(plain)]
+        return min(explicit + [v for v in bare if v is not None])
     numbers = [int(m.group(1)) for m in _NUMBER.finditer(plain)]
     spoken = [NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS and w not in ("um", "uma")]
     found = numbers or spoken
@@ -321,6 +338,28 @@ def _number(plain: str, words: list[str], kind: str) -> int | None:
 COUNTED = ("coisa", "pergunt", "duvida", "consult", "filho", "exame")
 # A score that opens the message and is followed by words or a stop: "3 poderia…", "9 - ótimo".
 _LEADING = re.compile(r"^\s*(\d{1,2})(?:\s*[-–,.!:;)]+\s*|\s+)(?=[a-z])")
+
+
+_TIME = re.compile(
+    r"\b(?:as\s+)?\d{1,2}\s*(?::\d{2}|h\b|hs\b|horas?\b|da (?:manha|tarde|noite))|\bas\s+\d{1,2}\b"
+)
+# A bare number that ends a clause ("a recepção 0"), beside an explicit score.
+_BARE_SCORE = re.compile(
+    r"(?<![\d/])(?<!/ )(?<!de )\b(\d{1,2})\b(?!\s*(?:/|de\s+\d|estrela|\d))(?=\s*(?:[!.,;]|$))"
+)
+
+
+def _said(match: re.Match[str], kind: str) -> int | None:
+    """The score of one explicit form: "nota 9", "8/10", "5/5", "5 estrelas". Stars and "/5"
+    are on the 1-5 scale whatever the question: to the NPS question, "5 estrelas" is a 10."""
+    said = match.group(1) or match.group(2) or match.group(4)
+    value = int(said) if said.isdigit() else NUMBER_WORDS.get(said)
+    if value is None:
+        return None
+    five = match.group(3) == "5" or match.group(4) is not None
+    if five:
+        return _on_scale(value, kind) if 1 <= value <= 5 else None
+    return _fit(value, kind)
 
 
 def _fit(value: int, kind: str) -> int | None:
@@ -366,6 +405,10 @@ def _words(plain: str) -> int | None:
         return None
     if min(found) >= 4:
         return max(found)  # all praise: "excelente, muito atenciosa" is a 5, not their mean
+    if min(found) <= 2:
+        # Praise and a complaint ("a dra é top, a secretária é chata", "ótimo… esperei 3
+        # horas"): the complaint is what a person must see, however much praise surrounds it.
+        return min(found)
     return int(sum(found) / len(found))  # floor for the positive mean: 3.5 -> 3
 
 

@@ -69,6 +69,8 @@ class FollowupAnswers:
             if followup is None:
                 return None
             if followup.stage == "score":
+                if await store.moved_on(conn, followup, ask.context.inbound.conversation_id):
+                    return None  # the talk is about something else now: the secretary's
                 taken = await self._score(conn, followup, ask)
             else:
                 taken = await self._comment(conn, followup, ask)

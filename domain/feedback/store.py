@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.agenda.models import Appointment
+from domain.conversations.models import Message
 from domain.feedback.answers import Answer
 from domain.feedback.followups import ANSWER_WINDOW
 from domain.feedback.models import FeedbackEvent, Followup
@@ -22,6 +23,7 @@ from domain.feedback.wording import professional_of
 _followups = cast(Table, Followup.__table__)
 _events = cast(Table, FeedbackEvent.__table__)
 _appointments = cast(Table, Appointment.__table__)
+_messages = cast(Table, Message.__table__)
 
 
 async def open_followup(
@@ -50,6 +52,25 @@ async def open_followup(
         .with_for_update(of=_followups)
     )
     return (await conn.execute(query)).first()
+
+
+async def moved_on(conn: AsyncConnection, followup: Any, conversation_id: int | None) -> bool:
+    """Whether we have written to the customer about something else since the follow-up
+    asked (the secretary answered a question, a booking went on): a "perfeito, até lá" or a
+    "5 da tarde tá bom" then belongs to that talk, not to the follow-up."""
+    if followup.message_id is None:
+        return False
+    later = (
+        select(_messages.c.id)
+        .where(
+            _messages.c.conversation_id == conversation_id,  # (conversation_id, id) index
+            _messages.c.direction == "outbound",
+            _messages.c.id > followup.message_id,
+            _messages.c.source.is_distinct_from("followup"),  # its own resend and thanks
+        )
+        .limit(1)
+    )
+    return (await conn.execute(later)).first() is not None
 
 
 async def record_score(

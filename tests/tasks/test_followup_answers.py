@@ -238,3 +238,27 @@ async def test_a_neutral_word_on_nps_is_a_passive_not_a_complaint(
     assert (event.score, event.sentiment) == (7, "neutral")
     [talk] = await clinic.rows(Conversation)
     assert talk.status == "open"
+
+
+async def test_once_the_talk_moved_on_a_short_yes_belongs_to_it_not_to_the_follow_up(
+    client: Any, clinic: Clinic
+) -> None:
+    # Second QA pass: "perfeito, até lá" after the secretary answered a question was read as
+    # a 5 for the follow-up sent before.
+    chat = clinic.chat(client)
+    await followed_up(clinic)
+    await chat.say("qual o endereço de vocês?")
+    await chat.say("perfeito, até lá")
+    await chat.say("5 da tarde ta bom")
+    assert await clinic.rows(FeedbackEvent) == []
+
+
+async def test_small_talk_or_the_customers_own_delay_is_no_answer(
+    client: Any, clinic: Clinic
+) -> None:
+    chat = clinic.chat(client)
+    await followed_up(clinic)
+    for said in ("oi tudo bem", "vou atrasar uns 10 minutos"):
+        reply = await chat.say(said)
+        assert "sentimos muito" not in reply.lower() and "avaliação" not in reply.lower()
+    assert await clinic.rows(FeedbackEvent) == []

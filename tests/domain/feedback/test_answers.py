@@ -88,7 +88,8 @@ CSAT_ANSWERS = [
     ("a recepcionista foi grosseira", 1, "negative"),
     ("nunca mais volto", 1, "negative"),
     # mixed praise and complaint rounds down: a complaint is never lost
-    ("Ótimo atendimento mas demorou muito", 3, "neutral"),
+    # Praise and a complaint: the complaint is what a person must see (second QA pass).
+    ("Ótimo atendimento mas demorou muito", 2, "negative"),
     # zero: the unhappiest customer, on a scale that starts at 1
     ("0", 1, "negative"),
     ("nota 0", 1, "negative"),
@@ -262,6 +263,18 @@ def test_a_leading_number_that_counts_is_no_score(text: str) -> None:
     assert answer is None or answer.score not in (2, 3)
 
 
+CSAT_ANSWERS += [  # the second QA pass
+    ("esperei 2 horas", 2, "negative"),  # counted hours are no score, but a wait is a grievance
+    ("fiquei esperando 1h", 2, "negative"),
+    ("a dra é top, a secretaria é chata", 2, "negative"),
+    ("ótimo... esperei 3 horas", 2, "negative"),
+    ("a doutora é um amor mas a recepcionista foi mal educada", 1, "negative"),
+    ("jamais volto", 1, "negative"),
+    ("a médica atrasou 1 hora", 2, "negative"),
+    ("5 estrelas", 5, "positive"),
+]
+
+
 @pytest.mark.parametrize(("text", "score", "sentiment"), CSAT_ANSWERS)
 def test_csat_answers(text: str, score: int, sentiment: str) -> None:
     answer = read_answer(text, "csat")
@@ -300,6 +313,16 @@ NPS_ANSWERS += [
 ]
 
 
+NPS_ANSWERS += [  # the second QA pass
+    ("5 estrelas", 10, "positive"),  # stars are on the 1-5 scale whatever the question
+    ("5/5", 10, "positive"),
+    ("5⭐", 10, "positive"),
+    ("cinco estrelas", 10, "positive"),
+    ("nota 10 pra doutora mas a recepção 0", 0, "negative"),
+    ("atendimento nota 10, espera nota 0", 0, "negative"),
+]
+
+
 @pytest.mark.parametrize(("text", "score", "sentiment"), NPS_ANSWERS)
 def test_nps_answers(text: str, score: int, sentiment: str) -> None:
     answer = read_answer(text, "nps")
@@ -332,7 +355,9 @@ def test_free_text_is_read_by_its_feeling(text: str, sentiment: str) -> None:
         "bom dia",
         "sim",
         "volto em 2 semanas",
-        "esperei 2 horas",  # a number counting something is no score
+        "oi tudo bem",  # small talk (second QA pass)
+        "vou atrasar uns 10 minutos",  # the customer's own delay
+        "desculpa o atraso",
         "",
         "   ",
         "posso marcar outra consulta?",
