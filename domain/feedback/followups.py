@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -102,18 +102,30 @@ async def revive(
     """The appointment turned out to have happened (a late check-in, a no-show corrected to
     "Chegou", MEETING_ENDED after a confirmation) after its follow-up was dropped as not
     happened: it is pending again, due now (the dispatcher still applies the delay after the
-    end and the quiet hours). Only a dropped one: one that was sent stays sent, so a customer
-    is asked once. Call `hold` before changing the appointment."""
+    end and the quiet hours); one still waiting for the no-show grace to pass is due now too.
+    One that was sent stays sent, so a customer is asked once. Call `hold` before changing
+    the appointment."""
     revived = await conn.execute(
         update(_followups)
         .where(
             _followups.c.company_id == company_id,
             _followups.c.appointment_id == appointment_id,
             _followups.c.starts_at == start_at,
-            _followups.c.status == "dropped",
-            _followups.c.reason.in_(NOT_HAPPENED),
+            or_(
+                and_(_followups.c.status == "dropped", _followups.c.reason.in_(NOT_HAPPENED)),
+                # Still waiting for the no-show grace to pass: it happened, no need to wait.
+                _followups.c.status == "pending",
+            ),
         )
-        .values(status="pending", reason=None, done_at=None, due_at=now)
+        .values(
+            status="pending",
+            reason=None,
+            done_at=None,
+            due_at=case(
+                (_followups.c.status == "dropped", now),
+                else_=func.least(_followups.c.due_at, now),
+            ),
+        )
         .returning(_followups.c.id)
     )
     return revived.first() is not None

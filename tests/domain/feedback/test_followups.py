@@ -169,8 +169,12 @@ async def test_a_late_check_in_within_the_grace_still_gets_its_follow_up_once(
     assert (await dispatch_followups(clinic, end)).counts == {"waiting": 1}
     [waiting] = await followups(clinic)
     assert waiting.status == "pending" and waiting.due_at == end + grace
-    assert await checked_in(clinic, row.id, end + grace - timedelta(minutes=1))
-    assert (await dispatch_followups(clinic, end + grace)).counts == {"waiting": 1}  # the delay
+    arrived = end + grace - timedelta(minutes=1)
+    assert await checked_in(clinic, row.id, arrived)
+    # It happened: no more waiting for the grace (second QA pass), only for the delay.
+    [due] = await followups(clinic)
+    assert due.due_at == arrived
+    assert (await dispatch_followups(clinic, arrived)).counts == {"waiting": 1}  # the delay
     assert (await dispatch_followups(clinic, end + timedelta(hours=1))).counts == {"sent": 1}
     assert (await dispatch_followups(clinic, end + timedelta(hours=3))).claimed == 0
     assert len(await sent(clinic)) == 1
