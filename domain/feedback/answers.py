@@ -68,6 +68,8 @@ PHRASES: tuple[tuple[str, int], ...] = (
 )
 STEMS: tuple[tuple[str, int], ...] = (
     ("pessim", 1),
+    ("pesim", 1),  # "pesimo"
+    ("orrivel", 1),
     ("horrivel", 1),
     ("horroros", 1),
     ("terrivel", 1),
@@ -114,6 +116,8 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("ador", 5),
     ("otim", 5),
     ("excelente", 5),
+    ("exelent", 5),  # as typed in a hurry: "exelente", "excelnte"
+    ("excelnt", 5),
     ("perfeit", 5),
     ("maravilh", 5),
     ("sensacional", 5),
@@ -123,6 +127,9 @@ STEMS: tuple[tuple[str, int], ...] = (
     ("impecavel", 5),
     ("top", 5),
     ("show", 5),
+    ("massa\\b", 5),  # slang: "foi massa", "daora", "só elogios"
+    ("da ?ora\\b", 5),
+    ("so (?:tenho )?elogios", 5),
     ("nota mil", 5),
     ("recomend", 5),  # recomendo, recomendaria, recomendei ("não recomendaria" flips)
     ("excepcional", 5),

@@ -272,6 +272,12 @@ CSAT_ANSWERS += [  # the second QA pass
     ("jamais volto", 1, "negative"),
     ("a médica atrasou 1 hora", 2, "negative"),
     ("5 estrelas", 5, "positive"),
+    ("exelente", 5, "positive"),  # typed in a hurry
+    ("pesimo", 1, "negative"),
+    ("orrivel", 1, "negative"),
+    ("foi massa demais", 5, "positive"),  # slang
+    ("daora", 5, "positive"),
+    ("só tenho elogios", 5, "positive"),
 ]
 
 
