@@ -129,7 +129,10 @@ async def test_a_taken_time_gets_an_honest_answer_with_the_nearest(
     taken = datetime.combine(thursday, time(15), SP)
     await factories.appointment(engine, acme, taken, cal_uid="local-x", phone="5511911112222")
     reply = await chat.say("quero agendar quinta às 15h")
-    assert f"Não tenho quinta, {thursday:%d/%m} às 15h; tenho 14h30 ou 15h30." in reply
+    # On a Wednesday the Thursday is tomorrow, and the secretary says so.
+    tomorrow = thursday == datetime.now(SP).date() + timedelta(days=1)
+    day = "amanhã" if tomorrow else f"quinta, {thursday:%d/%m}"
+    assert f"Não tenho {day} às 15h; tenho 14h30 ou 15h30." in reply
     assert (await chat.say("2")).startswith("Pronto, Maria!")
     booked = [r for r in await reads.rows(engine, Appointment, tenant=acme) if r.phone == MARIA]
     assert [b.start_at for b in booked] == [taken + timedelta(minutes=30)]

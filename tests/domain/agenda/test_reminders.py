@@ -19,14 +19,16 @@ from domain.operations.models import AuditLog
 from domain.settings import Settings
 from tests.support import reads
 from tests.support.agenda import PHONE, Clinic
-from tests.support.clock import on_the_hour
+from tests.support.clock import on_the_hour, workday_at
 from tests.support.factories import MakeCompany, change_company, configure, whaticket_at
 
 DAY = timedelta(days=1)
 
 
 async def test_a_booking_plans_24h_and_1h_reminders_and_each_is_sent_once(clinic: Clinic) -> None:
-    start = on_the_hour()
+    # 10:00 in São Paulo: an hour before is the same day ("hoje"), whatever the clock says now
+    # (on the hour three days ahead, a start at 00:00 local made the 1 h reminder "amanhã").
+    start = workday_at(10, after=3)
     await clinic.book(start)
     planned = await clinic.reminders()
     assert [(r.kind, r.due_at) for r in planned] == [
